@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tilesim's one entry point: installs what a fresh Debian machine lacks, builds, and runs.
+#   ./tilesim.sh demo              build (Release) and run the demo
+#   ./tilesim.sh test [--sanitize|--tsan]   build and run the test suite (ctest)
+#   ./tilesim.sh build             only build
+#   ./tilesim.sh bench [ARGS]      build and run every benchmark program
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$here"
+
+# Debian packages tilesim builds against. Why each: oneTBB (kernels as tasks, parallel CPU references),
+# fmt (messages), nlohmann-json (device/run configs, reports), CLI11 (command line), Highway (SIMD in
+# the CPU references), GoogleTest and Google Benchmark (tests, bench/), python3-numpy + python3-torch
+# (golden fixtures and side-by-side benchmarks only; never a runtime dependency).
+packages=(build-essential cmake ninja-build pkg-config libtbb-dev libfmt-dev nlohmann-json3-dev
+          libcli11-dev libhwy-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tilesim.sh: missing Debian packages: ${missing[*]} (run as root, or install them)" >&2
+    exit 1
+  fi
+  echo "tilesim.sh: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+jobs="$(nproc)"
+configure_and_build() {  # $1 = build dir, rest = extra cmake args
+  local dir="$1"; shift
+  local gen=()
+  command -v ninja >/dev/null && gen=(-G Ninja)
+  if [ ! -f "$dir/CMakeCache.txt" ]; then
+    cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE="${TILESIM_BUILD_TYPE:-Release}" \
+      ${CI:+-DTILESIM_WERROR=ON} "$@"
+  fi
+  cmake --build "$dir" --parallel "$jobs"
+}
+
+cmd="${1:-}"; shift || true
+case "$cmd" in
+  demo)
+    install_missing
+    configure_and_build build
+    exec ./build/tools/tilesim demo "$@"
+    ;;
+  build)
+    install_missing
+    configure_and_build build
+    ;;
+  test)
+    install_missing
+    case "${1:-}" in
+      --sanitize)
+        configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTILESIM_SANITIZE="address;undefined" \
+          -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF
+        cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs" ;;
+      --tsan)
+        configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTILESIM_SANITIZE=thread \
+          -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF
+        cd build-tsan && TSAN_OPTIONS="suppressions=$here/tests/tsan.supp" \
+          ctest --output-on-failure -j "$jobs" -R '^(Runtime|CircularBuffer|Deadlock|Watcher|Determinism)' ;;
+      "")
+        configure_and_build build
+        cd build && ctest --output-on-failure -j "$jobs" ;;
+      *) echo "tilesim.sh test: unknown option '$1' (expected --sanitize or --tsan)" >&2; exit 2 ;;
+    esac
+    ;;
+  bench)
+    install_missing
+    configure_and_build build
+    for b in build/bench/bench_*; do [ -x "$b" ] && "$b" "$@"; done
+    ;;
+  *)
+    echo "usage: ./tilesim.sh demo | test [--sanitize|--tsan] | build | bench [benchmark args]" >&2
+    exit 2
+    ;;
+esac
