@@ -1,0 +1,40 @@
+#pragma once
+// Bilinear taps shared by every op that samples a feature map (grid_sample, RAFT lookup, deformable
+// aggregation, sample_sum/sample_dot): the CPU references, the CUDA references and the simulated kernels
+// all call these, so the paths cannot drift apart. Dependency-free so kernels may include it.
+#include <cmath>
+#include <cstdint>
+
+#include "ops/common/host_device.hpp"
+
+namespace tilesim::ops {
+
+// The four corners around a source coordinate (y, x) in pixels and their weights.
+// Corner order: nw (y0, x0), ne (y0, x1), sw (y1, x0), se (y1, x1).
+struct BilinearTaps {
+    int64_t y0, x0;      // top-left corner; the others are y0+1 / x0+1
+    float w_nw, w_ne, w_sw, w_se;
+};
+
+TILESIM_HD BilinearTaps bilinear_taps(float y, float x) {
+    const float fy0 = ::floorf(y), fx0 = ::floorf(x);
+    const float ty = y - fy0, tx = x - fx0;  // distances from the top-left corner
+    BilinearTaps t;
+    t.y0 = static_cast<int64_t>(fy0);
+    t.x0 = static_cast<int64_t>(fx0);
+    t.w_nw = (1.f - ty) * (1.f - tx);
+    t.w_ne = (1.f - ty) * tx;
+    t.w_sw = ty * (1.f - tx);
+    t.w_se = ty * tx;
+    return t;
+}
+
+TILESIM_HD bool in_bounds(int64_t y, int64_t x, int64_t height, int64_t width) {
+    return y >= 0 && y < height && x >= 0 && x < width;
+}
+
+// A coordinate that cannot index anything (NaN, inf, or far outside any map): callers treat it as out of
+// range before converting to integers, so no undefined float->int conversion happens.
+TILESIM_HD bool coordinate_is_usable(float v) { return v > -1e9f && v < 1e9f; }
+
+}  // namespace tilesim::ops
