@@ -17,15 +17,17 @@ struct BilinearTaps {
 };
 
 TILESIM_HD BilinearTaps bilinear_taps(float y, float x) {
+    // PyTorch (GridSampler): nw = (x1 - x) * (y1 - y), ne = (x - x0) * (y1 - y), ... with x1 = x0 + 1.
     const float fy0 = ::floorf(y), fx0 = ::floorf(x);
-    const float ty = y - fy0, tx = x - fx0;  // distances from the top-left corner
+    const float hy = y - fy0, ly = (fy0 + 1.f) - y;  // distance to the top / bottom row
+    const float hx = x - fx0, lx = (fx0 + 1.f) - x;  // distance to the left / right column
     BilinearTaps t;
     t.y0 = static_cast<int64_t>(fy0);
     t.x0 = static_cast<int64_t>(fx0);
-    t.w_nw = (1.f - ty) * (1.f - tx);
-    t.w_ne = (1.f - ty) * tx;
-    t.w_sw = ty * (1.f - tx);
-    t.w_se = ty * tx;
+    t.w_nw = lx * ly;
+    t.w_ne = hx * ly;
+    t.w_sw = lx * hy;
+    t.w_se = hx * hy;
     return t;
 }
 
