@@ -1,0 +1,224 @@
+#pragma once
+// The API kernels call, named as in tt-metal's dataflow_api.h and compute_kernel_api. Every call acts on
+// the calling task's "current kernel" (its core, CBs, arguments, clock); kernels include only this header.
+//
+// What differs from tt-metal (see docs/porting-guide.md):
+//  - L1 addresses are offsets into the core's L1; turn one into a pointer with l1_ptr<T>(addr, count),
+//    which is bounds-checked, instead of reinterpret_cast<volatile tt_l1_ptr T*>(addr).
+//  - get_compile_time_arg_val(i) is a function (tt-metal: a constexpr template); defines are read with
+//    kernel_has_define / get_kernel_define instead of the preprocessor.
+#include <cstdint>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "tilesim/kernel_registry.hpp"
+#include "tilesim/program.hpp"
+
+namespace tilesim::kernel_api {
+
+// ---- arguments ---------------------------------------------------------------------------------
+uint32_t runtime_arg(uint32_t index);
+uint32_t common_runtime_arg(uint32_t index);
+uint32_t get_compile_time_arg_val(uint32_t index);
+bool kernel_has_define(std::string_view name);
+std::string get_kernel_define(std::string_view name);  // throws when the define is absent
+
+template <typename T>
+T get_arg_val(uint32_t index) {
+    static_assert(sizeof(T) == 4 && std::is_trivially_copyable_v<T>, "runtime args are 32-bit words");
+    const uint32_t word = runtime_arg(index);
+    T value;
+    std::memcpy(&value, &word, 4);
+    return value;
+}
+template <typename T>
+T get_common_arg_val(uint32_t index) {
+    static_assert(sizeof(T) == 4 && std::is_trivially_copyable_v<T>, "runtime args are 32-bit words");
+    const uint32_t word = common_runtime_arg(index);
+    T value;
+    std::memcpy(&value, &word, 4);
+    return value;
+}
+
+uint32_t get_absolute_logical_x();
+uint32_t get_absolute_logical_y();
+
+// ---- L1 ----------------------------------------------------------------------------------------
+// Host pointer to `count` T's at L1 address `addr` of this core; checked against the L1 size.
+void* l1_pointer(uint32_t addr, uint64_t bytes);
+template <typename T>
+T* l1_ptr(uint32_t addr, uint64_t count = 1) {
+    return static_cast<T*>(l1_pointer(addr, count * sizeof(T)));
+}
+
+// ---- circular buffers ------------------------------------------------------------------------------
+void cb_reserve_back(uint32_t cb, uint32_t num_pages);
+void cb_push_back(uint32_t cb, uint32_t num_pages);
+void cb_wait_front(uint32_t cb, uint32_t num_pages);
+void cb_pop_front(uint32_t cb, uint32_t num_pages);
+bool cb_pages_reservable_at_back(uint32_t cb, uint32_t num_pages);
+bool cb_pages_available_at_front(uint32_t cb, uint32_t num_pages);
+uint32_t get_write_ptr(uint32_t cb);  // L1 address of the first reserved page
+uint32_t get_read_ptr(uint32_t cb);   // L1 address of the first waited page
+uint32_t get_cb_page_size(uint32_t cb);
+inline void cb_reserve_back(CBIndex cb, uint32_t n) { cb_reserve_back(static_cast<uint32_t>(cb), n); }
+inline void cb_push_back(CBIndex cb, uint32_t n) { cb_push_back(static_cast<uint32_t>(cb), n); }
+inline void cb_wait_front(CBIndex cb, uint32_t n) { cb_wait_front(static_cast<uint32_t>(cb), n); }
+inline void cb_pop_front(CBIndex cb, uint32_t n) { cb_pop_front(static_cast<uint32_t>(cb), n); }
+
+// ---- NoC ----------------------------------------------------------------------------------------------
+// A NoC address names a core's L1 (logical worker coordinates) or a DRAM bank, plus a byte offset.
+uint64_t get_noc_addr(uint32_t x, uint32_t y, uint32_t addr);
+uint64_t get_noc_addr(uint32_t addr);  // this core's L1
+uint64_t get_dram_noc_addr(uint32_t bank, uint32_t addr);
+
+// Pages of an interleaved buffer: page i is in bank i % banks at bank_base_address + (i / banks) *
+// aligned page size (DRAM banks, or for L1 one bank per worker core in row-major order).
+template <bool DRAM>
+struct InterleavedAddrGen {
+    uint32_t bank_base_address = 0;
+    uint32_t page_size = 0;
+};
+template <bool DRAM>
+struct InterleavedAddrGenFast {
+    uint32_t bank_base_address = 0;
+    uint32_t page_size = 0;
+    DataType data_format = DataType::Float32;
+};
+uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page, uint32_t offset);
+template <bool DRAM>
+uint64_t get_noc_addr(uint32_t page_id, const InterleavedAddrGen<DRAM>& s, uint32_t offset = 0) {
+    return interleaved_page_noc_addr(DRAM, s.bank_base_address, s.page_size, page_id, offset);
+}
+template <bool DRAM>
+uint64_t get_noc_addr(uint32_t page_id, const InterleavedAddrGenFast<DRAM>& s, uint32_t offset = 0) {
+    return interleaved_page_noc_addr(DRAM, s.bank_base_address, s.page_size, page_id, offset);
+}
+
+void noc_async_read(uint64_t src_noc_addr, uint32_t dst_local_l1_addr, uint32_t size);
+void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size);
+void noc_async_read_barrier();
+void noc_async_write_barrier();
+template <bool DRAM, class Gen>
+void noc_async_read_page(uint32_t page_id, const Gen& s, uint32_t dst_local_l1_addr, uint32_t offset = 0) {
+    noc_async_read(get_noc_addr(page_id, s, offset), dst_local_l1_addr, s.page_size);
+}
+template <bool DRAM>
+void noc_async_read_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s, uint32_t dst_local_l1_addr) {
+    noc_async_read(get_noc_addr(tile_id, s), dst_local_l1_addr, s.page_size);
+}
+template <bool DRAM>
+void noc_async_write_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s, uint32_t src_local_l1_addr) {
+    noc_async_write(src_local_l1_addr, get_noc_addr(tile_id, s), s.page_size);
+}
+template <bool DRAM, class Gen>
+void noc_async_write_page(uint32_t page_id, const Gen& s, uint32_t src_local_l1_addr) {
+    noc_async_write(src_local_l1_addr, get_noc_addr(page_id, s), s.page_size);
+}
+
+// ---- semaphores ---------------------------------------------------------------------------------------
+uint32_t get_semaphore(uint32_t semaphore_id);  // L1 address of the semaphore on this core
+void noc_semaphore_wait(volatile uint32_t* sem_addr, uint32_t value);      // until *sem == value
+void noc_semaphore_wait_min(volatile uint32_t* sem_addr, uint32_t value);  // until *sem >= value
+void noc_semaphore_set(volatile uint32_t* sem_addr, uint32_t value);
+void noc_semaphore_inc(uint64_t dst_noc_addr, uint32_t increment);
+void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr);
+
+// ---- cost-model hint ------------------------------------------------------------------------------------
+// Charges `cycles` of scalar RISC-V work (address math, coordinate computation) to this kernel's clock.
+void kernel_spend_cycles(uint32_t cycles);
+
+// ---- DPRINT -------------------------------------------------------------------------------------------------
+// DPRINT << "x=" << x << ENDL();  prints one line tagged with the core and the kernel.
+struct DebugEndl {};
+inline DebugEndl ENDL() { return {}; }
+class DebugPrinter {
+public:
+    template <class T>
+    DebugPrinter& operator<<(const T& v) {
+        line() << v;
+        return *this;
+    }
+    DebugPrinter& operator<<(DebugEndl);
+
+private:
+    static std::ostringstream& line();
+};
+DebugPrinter& dprint_stream();
+#define DPRINT ::tilesim::kernel_api::dprint_stream()
+
+// ---- compute ----------------------------------------------------------------------------------------
+// DEST holds 16 tiles of 32x32 values (float32; rounded to bf16 after each operation unless the
+// kernel's ComputeConfig has fp32_dest_acc_en). Tiles in CBs are in face order, in the CB's data format.
+enum class PoolType { SUM, AVG, MAX };
+enum class ReduceDim { REDUCE_ROW, REDUCE_COL, REDUCE_SCALAR };
+
+void tile_regs_acquire();
+void tile_regs_commit();
+void tile_regs_wait();
+void tile_regs_release();
+inline void acquire_dst() { tile_regs_acquire(); }
+inline void release_dst() { tile_regs_release(); }
+
+inline void copy_tile_init(uint32_t) {}
+void copy_tile(uint32_t cb, uint32_t tile_index, uint32_t dst_index);
+inline void binary_op_init_common(uint32_t, uint32_t, uint32_t) {}
+inline void add_tiles_init(uint32_t = 0, uint32_t = 0) {}
+inline void sub_tiles_init(uint32_t = 0, uint32_t = 0) {}
+inline void mul_tiles_init(uint32_t = 0, uint32_t = 0) {}
+inline void mul_tiles_bcast_scalar_init_short(uint32_t = 0, uint32_t = 0) {}
+void add_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
+void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
+void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
+// dst = cb0[tile0] * (element [0][0] of cb1[tile1])
+void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
+
+inline void reduce_init(uint32_t, uint32_t, uint32_t) {}
+inline void reduce_uninit() {}
+// REDUCE_COL: dst row 0 [c] += sum over rows r of in[r][c] * s, REDUCE_ROW: dst column 0 [r] += sum over
+// columns; REDUCE_SCALAR: dst [0][0] += sum of all; s = element [0][0] of the scalar tile. MAX takes
+// the maximum (times s). As tt-metal's reduce_tile<pool_type, reduce_dim>.
+void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scalar_cb, uint32_t tile, uint32_t scalar_tile,
+                 uint32_t dst_index);
+template <PoolType P, ReduceDim D>
+void reduce_tile(uint32_t icb, uint32_t scalar_cb, uint32_t tile, uint32_t scalar_tile, uint32_t dst_index) {
+    reduce_tile(P, D, icb, scalar_cb, tile, scalar_tile, dst_index);
+}
+
+// Row-major -> tiles: the front page(s) of icb hold 32 rows of block*32 values; block tiles go to the
+// back of ocb (which the kernel reserved). untilize_block is the inverse.
+inline void tilize_init(uint32_t, uint32_t, uint32_t) {}
+inline void tilize_uninit(uint32_t = 0, uint32_t = 0) {}
+void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb);
+inline void untilize_init(uint32_t, uint32_t = 0) {}
+inline void untilize_uninit(uint32_t = 0) {}
+void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb);
+
+// The pooling path tt-metal's grid_sample reuses (compute_pool_2d.cpp): unpack_tilizeA_B_block loads
+// the first `face_r_dim` rows of the front page of icb (rows of ntiles*32 values, row r at offset
+// r * row_stride_bytes, default ntiles*32 elements) as ntiles tiles into source A, and the scalar tile `scalar_tile` of
+// icb_scalar into source B; reduce_tile_math then writes, for each loaded tile t, into DEST[dst + t] row
+// 0: out[c] = sum over rows r < face_r_dim of B[0][r] * A[r][c] (a weighted reduction of the rows, each
+// row weighted by element r of the scalar tile's first row).
+inline void tilizeA_B_reduce_init(uint32_t, uint32_t, uint32_t, uint32_t = 0, uint32_t = 0) {}
+void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile,
+                            uint32_t num_faces = 4, uint32_t face_r_dim = 16, uint32_t row_stride_bytes = 0);
+void reduce_tile_math(uint32_t dst_index, uint32_t num_faces = 4);
+
+// Packs DEST tile dst_index to the back of ocb (into its next reserved page), in ocb's data format.
+void pack_tile(uint32_t dst_index, uint32_t ocb);
+// Packs row 0 of DEST tiles [0, ...) as one row-major stick of num_face_cols * 16 values into the back
+// of ocb (the kernel reserved the pages it covers), in ocb's data format (tt-metal's pack_untilize_dest
+// of one row).
+void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols);
+
+}  // namespace tilesim::kernel_api
+
+// Kernels are written as in tt-metal: unqualified calls.
+using namespace tilesim::kernel_api;  // NOLINT(google-global-names-in-headers)
+namespace tt {
+using CBIndex = ::tilesim::CBIndex;
+}

@@ -1,0 +1,288 @@
+// Compute half of the kernel API: DEST registers, unpack from CBs in their data format, eltwise and
+// reduce math in float32 (rounded to bf16 unless fp32_dest_acc_en), pack into CBs.
+#include <algorithm>
+#include <cmath>
+
+#include "detail/api_common.hpp"
+#include "tilesim/kernel_api.hpp"
+
+namespace tilesim::kernel_api {
+using detail::CircularBufferState;
+using detail::KernelContext;
+using detail::cb_of;
+using detail::enter;
+using detail::watcher;
+
+namespace {
+constexpr uint32_t kTile = 32, kFace = 16, kTileValues = kTile * kTile, kDestTiles = 16;
+
+// Index of element (r, c) of a 32x32 tile stored as four 16x16 faces.
+inline uint32_t at(uint32_t r, uint32_t c) { return ((r / kFace) * 2 + c / kFace) * kFace * kFace + (r % kFace) * kFace + c % kFace; }
+
+void compute_only(const KernelContext& k, const char* call) {
+    if (k.spec->kind != KernelKind::Compute) watcher(k, fmt::format("{} is a compute API call; this is a {} kernel", call, to_string(k.spec->kind)));
+}
+
+float* dest_tile(KernelContext& k, uint32_t dst, const char* call) {
+    if (dst >= kDestTiles) watcher(k, fmt::format("{}: DEST tile {} out of range [0, {})", call, dst, kDestTiles));
+    return k.dest.data() + dst * kTileValues;
+}
+
+// Values of `count` elements at L1 address `addr` in data format `fmt`, as floats.
+void load_values(KernelContext& k, DataType format, uint32_t addr, uint32_t count, float* out) {
+    const std::byte* p = k.core->l1 + addr;
+    if (format == DataType::Float32) {
+        std::memcpy(out, p, count * 4);
+    } else if (format == DataType::BFloat16) {
+        for (uint32_t i = 0; i < count; ++i) {
+            uint16_t b;
+            std::memcpy(&b, p + 2 * i, 2);
+            out[i] = bf16_to_float(b);
+        }
+    } else if (format == DataType::Bfp8_b) {
+        const auto v = unpack_bfp8_b({reinterpret_cast<const uint8_t*>(p), bfp8_bytes_for(count)}, count);
+        std::copy(v.begin(), v.end(), out);
+    } else {
+        watcher(k, fmt::format("compute: CB data format {} cannot be unpacked", to_string(format)));
+    }
+}
+
+void store_values(KernelContext& k, DataType format, uint32_t addr, uint32_t count, const float* in) {
+    std::byte* p = k.core->l1 + addr;
+    if (format == DataType::Float32) {
+        std::memcpy(p, in, count * 4);
+    } else if (format == DataType::BFloat16) {
+        for (uint32_t i = 0; i < count; ++i) {
+            const uint16_t b = float_to_bf16(in[i]);
+            std::memcpy(p + 2 * i, &b, 2);
+        }
+    } else if (format == DataType::Bfp8_b) {
+        const auto packed = pack_bfp8_b({in, count});
+        std::memcpy(p, packed.data(), packed.size());
+    } else {
+        watcher(k, fmt::format("compute: CB data format {} cannot be packed", to_string(format)));
+    }
+}
+
+// Tile `tile` counted from the front of a CB the kernel waited for.
+void unpack_tile(KernelContext& k, uint32_t cb_id, uint32_t tile, float* out, const char* call) {
+    CircularBufferState& cb = cb_of(k, cb_id, call);
+    if (k.run->options.checks && tile >= cb.waited && !cb.globally_allocated) {
+        watcher(k, fmt::format("{}: tile {} of c_{} was not waited for ({} page(s) waited)", call, tile, cb_id, cb.waited));
+    }
+    const uint32_t page = static_cast<uint32_t>((cb.popped.load() + tile) % cb.num_pages);
+    load_values(k, cb.format, cb.base + page * cb.page_size, kTileValues, out);
+    k.clock += k.run->cost->tilize_cycles(1);
+}
+
+// DEST holds bf16 unless fp32_dest_acc_en: every math result is rounded as the hardware would.
+void finish_math(KernelContext& k, float* tile, uint32_t count = kTileValues) {
+    if (!k.spec->fp32_dest_acc_en) {
+        for (uint32_t i = 0; i < count; ++i) tile[i] = round_to_bf16(tile[i]);
+    }
+    k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
+    k.stats.tile_ops++;
+}
+
+template <class Op>
+void binary(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst, const char* call, Op op) {
+    KernelContext& k = enter(call);
+    compute_only(k, call);
+    float a[kTileValues], b[kTileValues];
+    unpack_tile(k, cb0, t0, a, call);
+    unpack_tile(k, cb1, t1, b, call);
+    float* d = dest_tile(k, dst, call);
+    for (uint32_t i = 0; i < kTileValues; ++i) d[i] = op(a[i], b[i]);
+    finish_math(k, d);
+}
+
+// Address of the next page to pack into `ocb`, advancing the kernel's pack cursor over `pages` pages.
+uint32_t pack_target(KernelContext& k, uint32_t ocb, uint32_t pages, const char* call) {
+    CircularBufferState& cb = cb_of(k, ocb, call);
+    uint32_t& cursor = k.pack_tile_cursor[ocb];
+    if (k.run->options.checks && cursor + pages > cb.reserved) {
+        watcher(k, fmt::format("{}: packing page(s) [{}, {}) of c_{} past the {} page(s) reserved", call, cursor, cursor + pages,
+                               ocb, cb.reserved));
+    }
+    const uint32_t page = static_cast<uint32_t>((cb.pushed.load() + cursor) % cb.num_pages);
+    cursor += pages;
+    return cb.base + page * cb.page_size;
+}
+}  // namespace
+
+void tile_regs_acquire() {
+    KernelContext& k = enter("tile_regs_acquire");
+    compute_only(k, "tile_regs_acquire");
+    std::fill(k.dest.begin(), k.dest.end(), 0.f);
+}
+void tile_regs_commit() { enter("tile_regs_commit"); }
+void tile_regs_wait() { enter("tile_regs_wait"); }
+void tile_regs_release() { enter("tile_regs_release"); }
+
+void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst) {
+    KernelContext& k = enter("copy_tile");
+    compute_only(k, "copy_tile");
+    float* d = dest_tile(k, dst, "copy_tile");
+    unpack_tile(k, cb, tile, d, "copy_tile");
+    finish_math(k, d);
+}
+
+void add_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
+    binary(cb0, cb1, t0, t1, dst, "add_tiles", [](float a, float b) { return a + b; });
+}
+void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
+    binary(cb0, cb1, t0, t1, dst, "sub_tiles", [](float a, float b) { return a - b; });
+}
+void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
+    binary(cb0, cb1, t0, t1, dst, "mul_tiles", [](float a, float b) { return a * b; });
+}
+
+void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
+    KernelContext& k = enter("mul_tiles_bcast_scalar");
+    compute_only(k, "mul_tiles_bcast_scalar");
+    float a[kTileValues], b[kTileValues];
+    unpack_tile(k, cb0, t0, a, "mul_tiles_bcast_scalar");
+    unpack_tile(k, cb1, t1, b, "mul_tiles_bcast_scalar");
+    float* d = dest_tile(k, dst, "mul_tiles_bcast_scalar");
+    for (uint32_t i = 0; i < kTileValues; ++i) d[i] = a[i] * b[0];
+    finish_math(k, d);
+}
+
+void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint32_t tile, uint32_t stile, uint32_t dst) {
+    KernelContext& k = enter("reduce_tile");
+    compute_only(k, "reduce_tile");
+    float a[kTileValues], s[kTileValues];
+    unpack_tile(k, icb, tile, a, "reduce_tile");
+    unpack_tile(k, scb, stile, s, "reduce_tile");
+    float* d = dest_tile(k, dst, "reduce_tile");
+    const float scalar = s[0];
+    auto combine = [&](float acc, float v) { return pool == PoolType::MAX ? std::max(acc, v) : acc + v; };
+    const float init = pool == PoolType::MAX ? -INFINITY : 0.f;
+    if (dim == ReduceDim::REDUCE_COL) {
+        for (uint32_t c = 0; c < kTile; ++c) {
+            float acc = init;
+            for (uint32_t r = 0; r < kTile; ++r) acc = combine(acc, a[at(r, c)]);
+            d[at(0, c)] = pool == PoolType::MAX ? std::max(d[at(0, c)], acc * scalar) : d[at(0, c)] + acc * scalar;
+        }
+    } else if (dim == ReduceDim::REDUCE_ROW) {
+        for (uint32_t r = 0; r < kTile; ++r) {
+            float acc = init;
+            for (uint32_t c = 0; c < kTile; ++c) acc = combine(acc, a[at(r, c)]);
+            d[at(r, 0)] = pool == PoolType::MAX ? std::max(d[at(r, 0)], acc * scalar) : d[at(r, 0)] + acc * scalar;
+        }
+    } else {
+        float acc = init;
+        for (uint32_t i = 0; i < kTileValues; ++i) acc = combine(acc, a[i]);
+        d[0] = pool == PoolType::MAX ? std::max(d[0], acc * scalar) : d[0] + acc * scalar;
+    }
+    finish_math(k, d);
+}
+
+void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
+    KernelContext& k = enter("tilize_block");
+    compute_only(k, "tilize_block");
+    CircularBufferState& in = cb_of(k, icb, "tilize_block");
+    if (k.run->options.checks && in.waited * in.page_size < uint64_t(block) * kTileValues * element_size(in.format)) {
+        watcher(k, fmt::format("tilize_block: {} tile(s) of row-major data need more than the {} page(s) of c_{} waited for", block, in.waited, icb));
+    }
+    std::vector<float> rows(block * kTileValues), tile(kTileValues);
+    load_values(k, in.format, get_read_ptr(icb), block * kTileValues, rows.data());
+    const uint32_t width = block * kTile;
+    CircularBufferState& out = cb_of(k, ocb, "tilize_block");
+    for (uint32_t t = 0; t < block; ++t) {
+        for (uint32_t r = 0; r < kTile; ++r)
+            for (uint32_t c = 0; c < kTile; ++c) tile[at(r, c)] = rows[r * width + t * kTile + c];
+        store_values(k, out.format, pack_target(k, ocb, 1, "tilize_block"), kTileValues, tile.data());
+    }
+    k.clock += k.run->cost->tilize_cycles(block);
+}
+
+void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
+    KernelContext& k = enter("untilize_block");
+    compute_only(k, "untilize_block");
+    const uint32_t width = block * kTile;
+    std::vector<float> rows(block * kTileValues), tile(kTileValues);
+    for (uint32_t t = 0; t < block; ++t) {
+        unpack_tile(k, icb, t, tile.data(), "untilize_block");
+        for (uint32_t r = 0; r < kTile; ++r)
+            for (uint32_t c = 0; c < kTile; ++c) rows[r * width + t * kTile + c] = tile[at(r, c)];
+    }
+    CircularBufferState& out = cb_of(k, ocb, "untilize_block");
+    const uint32_t bytes = block * kTileValues * element_size(out.format);
+    const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
+    store_values(k, out.format, pack_target(k, ocb, pages, "untilize_block"), block * kTileValues, rows.data());
+    k.clock += k.run->cost->pack_cycles(block);
+}
+
+void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile, uint32_t num_faces,
+                            uint32_t face_r_dim, uint32_t row_stride_bytes) {
+    KernelContext& k = enter("unpack_tilizeA_B_block");
+    compute_only(k, "unpack_tilizeA_B_block");
+    if (ntiles == 0 || ntiles > kDestTiles || face_r_dim == 0 || face_r_dim > kTile || (num_faces != 1 && num_faces != 2 && num_faces != 4)) {
+        watcher(k, fmt::format("unpack_tilizeA_B_block: ntiles {} (1..{}), face_r_dim {} (1..32), num_faces {} (1, 2 or 4)",
+                               ntiles, kDestTiles, face_r_dim, num_faces));
+    }
+    CircularBufferState& in = cb_of(k, icb, "unpack_tilizeA_B_block");
+    if (k.run->options.checks && in.waited == 0) watcher(k, fmt::format("unpack_tilizeA_B_block: c_{} was not waited for", icb));
+    const uint32_t esize = element_size(in.format);
+    const uint32_t stride = row_stride_bytes ? row_stride_bytes : ntiles * kTile * esize;
+    const uint32_t per_row = std::min(ntiles * kTile, stride / esize);  // values the unpacker reads per row
+    if (k.run->options.checks && uint64_t(face_r_dim - 1) * stride + per_row * esize > uint64_t(in.waited) * in.page_size) {
+        watcher(k, fmt::format("unpack_tilizeA_B_block: {} rows of stride {} B overrun the {} waited page(s) of c_{}", face_r_dim,
+                               stride, in.waited, icb));
+    }
+    k.src_a.assign(ntiles * kTileValues, 0.f);
+    std::vector<float> row(per_row);
+    const uint32_t base = get_read_ptr(icb);
+    for (uint32_t r = 0; r < face_r_dim; ++r) {
+        load_values(k, in.format, base + r * stride, per_row, row.data());
+        for (uint32_t c = 0; c < per_row; ++c) k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = row[c];
+    }
+    k.src_a_tiles = ntiles;
+    k.src_a_rows = face_r_dim;
+    k.src_b.assign(kTileValues, 0.f);
+    unpack_tile(k, icb_scalar, scalar_tile, k.src_b.data(), "unpack_tilizeA_B_block");
+    k.clock += k.run->cost->tilize_cycles(ntiles);
+}
+
+void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
+    KernelContext& k = enter("reduce_tile_math");
+    compute_only(k, "reduce_tile_math");
+    if (k.src_a_tiles == 0) watcher(k, "reduce_tile_math: nothing unpacked (call unpack_tilizeA_B_block first)");
+    for (uint32_t t = 0; t < k.src_a_tiles; ++t) {
+        float* d = dest_tile(k, dst + t, "reduce_tile_math");
+        const float* a = k.src_a.data() + t * kTileValues;
+        for (uint32_t c = 0; c < kTile; ++c) {
+            float acc = 0.f;
+            for (uint32_t r = 0; r < k.src_a_rows; ++r) acc += k.src_b[at(0, r)] * a[at(r, c)];
+            d[at(0, c)] = k.spec->fp32_dest_acc_en ? acc : round_to_bf16(acc);
+        }
+        k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
+        k.stats.tile_ops++;
+    }
+    k.src_a_tiles = 0;
+}
+
+void pack_tile(uint32_t dst, uint32_t ocb) {
+    KernelContext& k = enter("pack_tile");
+    compute_only(k, "pack_tile");
+    const float* d = dest_tile(k, dst, "pack_tile");
+    store_values(k, cb_of(k, ocb, "pack_tile").format, pack_target(k, ocb, 1, "pack_tile"), kTileValues, d);
+    k.clock += k.run->cost->pack_cycles(1);
+}
+
+void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
+    KernelContext& k = enter("pack_untilize_dest_row");
+    compute_only(k, "pack_untilize_dest_row");
+    CircularBufferState& out = cb_of(k, ocb, "pack_untilize_dest_row");
+    const uint32_t values = num_face_cols * kFace;
+    if (values > kDestTiles * kTile) watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
+    std::vector<float> row(values);
+    for (uint32_t c = 0; c < values; ++c) row[c] = k.dest[(c / kTile) * kTileValues + at(0, c % kTile)];
+    const uint32_t bytes = values * element_size(out.format);
+    const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
+    store_values(k, out.format, pack_target(k, ocb, pages, "pack_untilize_dest_row"), values, row.data());
+    k.clock += k.run->cost->pack_cycles((num_face_cols + 1) / 2);
+}
+
+}  // namespace tilesim::kernel_api

@@ -1,0 +1,37 @@
+#pragma once
+// Helpers every kernel-API call uses: find the calling kernel, stop if the run was aborted, raise a
+// watcher error naming the kernel.
+#include <string>
+
+#include "detail/run_state.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::detail {
+
+[[noreturn]] inline void watcher(const KernelContext& k, const std::string& what) {
+    throw WatcherError(fmt::format("watcher: {}: {}", k.label(), what));
+}
+
+inline KernelContext& enter(const char* call) {
+    KernelContext& k = current();
+    if (k.run->aborted.load(std::memory_order_relaxed)) throw KernelAborted{};
+    k.last_call = call;
+    return k;
+}
+
+inline CircularBufferState& cb_of(KernelContext& k, uint32_t cb, const char* call) {
+    if (cb >= kNumCircularBuffers || !k.core->cbs[cb]) watcher(k, fmt::format("{}(c_{}): no such CB on this core", call, cb));
+    return *k.core->cbs[cb];
+}
+
+// Moves the kernel's clock to `t` (if later), counting the gap as waiting in `bucket`.
+inline void advance_to(KernelContext& k, double t, double& bucket) {
+    if (t > k.clock) {
+        bucket += t - k.clock;
+        k.wait += t - k.clock;
+        if (k.run->options.trace) k.stats.trace.push_back({k.last_call, "wait", k.clock, t - k.clock});
+        k.clock = t;
+    }
+}
+
+}  // namespace tilesim::detail

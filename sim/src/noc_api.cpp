@@ -1,0 +1,282 @@
+// NoC and semaphore half of the kernel API. Transfers move the bytes at once (the functional model);
+// the cost model decides when they would have completed, and the barriers move the clock there.
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "detail/noc_address.hpp"
+#include "detail/api_common.hpp"
+#include "tilesim/error.hpp"
+#include "tilesim/kernel_api.hpp"
+
+namespace tilesim::kernel_api {
+using detail::BlockKind;
+using detail::DecodedNocAddress;
+using detail::KernelContext;
+using detail::advance_to;
+using detail::cb_of;
+using detail::enter;
+using detail::watcher;
+using detail::NocTarget;
+
+namespace {
+
+// Host pointer for `size` bytes at a NoC address, bounds-checked.
+std::byte* resolve(KernelContext& k, uint64_t noc_addr, uint32_t size, const char* call, bool& is_dram) {
+    const DecodedNocAddress a = detail::decode_noc_address(noc_addr);
+    const DeviceSpec& spec = *k.run->spec;
+    const bool checks = k.run->options.checks;
+    if (a.target == NocTarget::Dram) {
+        is_dram = true;
+        if (a.x >= spec.dram_banks) watcher(k, fmt::format("{}: DRAM bank {} does not exist ({} banks)", call, a.x, spec.dram_banks));
+        if (checks && a.offset + size > spec.dram_bank_size_bytes) {
+            watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside DRAM bank {} ({} bytes)", call, a.offset, a.offset + size, a.x,
+                                   spec.dram_bank_size_bytes));
+        }
+        return nullptr;  // DRAM goes through DramBankStorage
+    }
+    is_dram = false;
+    if (a.target != NocTarget::L1) watcher(k, fmt::format("{}: {:#x} is not a NoC address (use get_noc_addr)", call, noc_addr));
+    if (a.x >= spec.worker_grid.x || a.y >= spec.worker_grid.y) {
+        watcher(k, fmt::format("{}: core (x={},y={}) is outside the worker grid {}x{}", call, a.x, a.y, spec.worker_grid.x,
+                               spec.worker_grid.y));
+    }
+    if (checks && a.offset + size > spec.l1_size_bytes) {
+        watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside L1 of core (x={},y={}) ({} bytes)", call, a.offset, a.offset + size,
+                               a.x, a.y, spec.l1_size_bytes));
+    }
+    return k.run->device->l1({a.x, a.y}) + a.offset;
+}
+
+void check_local(KernelContext& k, uint32_t l1_addr, uint32_t size, const char* call) {
+    if (size == 0) watcher(k, fmt::format("{}: size 0", call));
+    if (uint64_t(l1_addr) + size > k.run->spec->l1_size_bytes) {
+        watcher(k, fmt::format("{}: local L1 [{:#x}, {:#x}) is outside L1 ({} bytes)", call, l1_addr, uint64_t(l1_addr) + size,
+                               k.run->spec->l1_size_bytes));
+    }
+}
+
+void check_alignment(KernelContext& k, uint64_t remote_offset, uint32_t l1_addr, const char* call) {
+    const uint32_t a = k.run->spec->l1_alignment;
+    if (remote_offset % a != l1_addr % a) {
+        watcher(k, fmt::format("{}: misaligned transfer: remote address {:#x} and L1 address {:#x} differ modulo the {}-byte "
+                               "NoC word ({} vs {})",
+                               call, remote_offset, l1_addr, a, remote_offset % a, l1_addr % a));
+    }
+}
+
+// A NoC read that lands in a CB of this core must stay inside the pages this kernel reserved.
+void check_cb_write_region(KernelContext& k, uint32_t dst, uint32_t size, const char* call) {
+    for (const auto& cb : k.core->cbs) {
+        if (!cb || cb->globally_allocated || dst >= cb->end() || dst + size <= cb->base) continue;
+        const uint32_t wr = cb->base + static_cast<uint32_t>(cb->pushed.load() % cb->num_pages) * cb->page_size;
+        const uint64_t wr_end = wr + cb->reserved * cb->page_size;
+        if (cb->producer != &k || dst < wr || dst + size > wr_end) {
+            watcher(k, fmt::format("{}: writes [{:#x}, {:#x}) into CB c_{} outside the {} page(s) this kernel reserved "
+                                   "[{:#x}, {:#x})",
+                                   call, dst, dst + size, cb->index, cb->producer == &k ? cb->reserved : 0, wr, wr_end));
+        }
+    }
+}
+
+}  // namespace
+
+uint64_t get_noc_addr(uint32_t x, uint32_t y, uint32_t addr) {
+    return detail::encode_noc_address(NocTarget::L1, x, y, addr);
+}
+
+uint64_t get_noc_addr(uint32_t addr) {
+    KernelContext& k = enter("get_noc_addr");
+    return detail::encode_noc_address(NocTarget::L1, k.core->core.x, k.core->core.y, addr);
+}
+
+uint64_t get_dram_noc_addr(uint32_t bank, uint32_t addr) {
+    return detail::encode_noc_address(NocTarget::Dram, bank, 0, addr);
+}
+
+uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page, uint32_t offset) {
+    KernelContext& k = enter("get_noc_addr");
+    const DeviceSpec& spec = *k.run->spec;
+    const uint32_t align = dram ? spec.dram_alignment : spec.l1_alignment;
+    const uint64_t aligned = (uint64_t(page_size) + align - 1) / align * align;
+    if (dram) {
+        return detail::encode_noc_address(NocTarget::Dram, page % spec.dram_banks, 0,
+                                          base + uint64_t(page / spec.dram_banks) * aligned + offset);
+    }
+    const uint32_t banks = spec.num_worker_cores();
+    const uint32_t bank = page % banks;
+    return detail::encode_noc_address(NocTarget::L1, bank % spec.worker_grid.x, bank / spec.worker_grid.x,
+                                      base + uint64_t(page / banks) * aligned + offset);
+}
+
+void noc_async_read(uint64_t src, uint32_t dst, uint32_t size) {
+    KernelContext& k = enter("noc_async_read");
+    const bool checks = k.run->options.checks;
+    if (checks) {
+        check_local(k, dst, size, "noc_async_read");
+        check_alignment(k, detail::decode_noc_address(src).offset, dst, "noc_async_read");
+        check_cb_write_region(k, dst, size, "noc_async_read");
+    }
+    bool dram = false;
+    std::byte* from = resolve(k, src, size, "noc_async_read", dram);
+    std::byte* to = k.core->l1 + dst;
+    if (dram) {
+        const DecodedNocAddress a = detail::decode_noc_address(src);
+        k.run->device->dram_bank(a.x).read(a.offset, to, size);
+        k.stats.dram_bytes_read += size;
+    } else {
+        std::memmove(to, from, size);
+    }
+    const auto& cost = *k.run->cost;
+    const double start = std::max(k.clock, k.noc_read_free);
+    k.noc_read_free = start + cost.transfer_cycles(size, dram);
+    k.noc_read_done = std::max(k.noc_read_done, k.noc_read_free + cost.read_latency(dram));
+    k.clock += cost.cb_call_cycles();
+    k.stats.noc_reads++;
+    k.stats.bytes_read += size;
+    k.progress.fetch_add(1, std::memory_order_relaxed);
+}
+
+void noc_async_write(uint32_t src, uint64_t dst, uint32_t size) {
+    KernelContext& k = enter("noc_async_write");
+    const bool checks = k.run->options.checks;
+    if (checks) {
+        check_local(k, src, size, "noc_async_write");
+        check_alignment(k, detail::decode_noc_address(dst).offset, src, "noc_async_write");
+    }
+    bool dram = false;
+    std::byte* to = resolve(k, dst, size, "noc_async_write", dram);
+    const std::byte* from = k.core->l1 + src;
+    if (dram) {
+        const DecodedNocAddress a = detail::decode_noc_address(dst);
+        k.run->device->dram_bank(a.x).write(a.offset, from, size);
+        k.stats.dram_bytes_written += size;
+    } else {
+        std::memmove(to, from, size);
+    }
+    const auto& cost = *k.run->cost;
+    const double start = std::max(k.clock, k.noc_write_free);
+    k.noc_write_free = start + cost.transfer_cycles(size, dram);
+    k.noc_write_done = std::max(k.noc_write_done, k.noc_write_free + cost.write_latency(dram));
+    k.clock += cost.cb_call_cycles();
+    k.stats.noc_writes++;
+    k.stats.bytes_written += size;
+    k.progress.fetch_add(1, std::memory_order_relaxed);
+}
+
+namespace {
+void barrier_until(KernelContext& k, double done) { advance_to(k, done, k.noc_wait); }
+}  // namespace
+
+void noc_async_read_barrier() {
+    KernelContext& k = enter("noc_async_read_barrier");
+    barrier_until(k, k.noc_read_done);
+}
+
+void noc_async_write_barrier() {
+    KernelContext& k = enter("noc_async_write_barrier");
+    barrier_until(k, k.noc_write_done);
+}
+
+// ---- semaphores ---------------------------------------------------------------------------------------
+
+uint32_t get_semaphore(uint32_t id) {
+    KernelContext& k = enter("get_semaphore");
+    if (id >= k.core->semaphores.size() || !k.core->semaphores[id].present) {
+        watcher(k, fmt::format("get_semaphore({}): no such semaphore on this core", id));
+    }
+    return k.core->semaphores[id].address;
+}
+
+namespace {
+uint32_t load_word(const std::byte* p) {
+    return std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(const_cast<std::byte*>(p))).load();
+}
+
+bool semaphore_ready(const KernelContext& w) {
+    const uint32_t v = load_word(w.core->l1 + w.block_sem_addr);
+    return w.block_sem_min ? v >= w.block_sem_value : v == w.block_sem_value;
+}
+
+// After a semaphore word changed on `core`, wake whoever waits on it and is now satisfied.
+void wake_semaphore_waiters(KernelContext& k, detail::CoreState& core, uint32_t addr) {
+    std::lock_guard lock(k.run->sched_mutex);
+    auto& waiters = core.semaphore_waiters;
+    for (size_t i = 0; i < waiters.size();) {
+        KernelContext* w = waiters[i];
+        if (w->block_sem_addr == addr && w->suspended && semaphore_ready(*w)) {
+            waiters.erase(waiters.begin() + static_cast<std::ptrdiff_t>(i));
+            w->clock = std::max(w->clock, k.clock + k.run->cost->write_latency(false));
+            k.run->wake(w);
+        } else {
+            ++i;
+        }
+    }
+}
+
+void semaphore_wait(volatile uint32_t* sem, uint32_t value, bool at_least, const char* call) {
+    KernelContext& k = enter(call);
+    const auto* p = reinterpret_cast<const volatile std::byte*>(sem);
+    const auto offset = p - reinterpret_cast<const volatile std::byte*>(k.core->l1);
+    if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes) {
+        watcher(k, fmt::format("{}: pointer is not in this core's L1", call));
+    }
+    k.block_sem_addr = static_cast<uint32_t>(offset);
+    k.block_sem_value = value;
+    k.block_sem_min = at_least;
+    auto ready = [&] { return semaphore_ready(k); };
+    if (!ready()) {
+        k.block = BlockKind::Semaphore;
+        const double before = k.clock;
+        auto& waiters = k.core->semaphore_waiters;
+        k.run->block(k, ready, [&] { waiters.push_back(&k); },
+                     [&] { waiters.erase(std::find(waiters.begin(), waiters.end(), &k)); });
+        k.wait += k.clock - before;
+    }
+}
+
+detail::CoreState& remote_core(KernelContext& k, uint64_t noc_addr, const char* call) {
+    const DecodedNocAddress a = detail::decode_noc_address(noc_addr);
+    detail::CoreState* cs = a.target == NocTarget::L1 ? k.run->core_state({a.x, a.y}) : nullptr;
+    if (!cs) watcher(k, fmt::format("{}: {:#x} is not the L1 of a core in this program", call, noc_addr));
+    if (a.offset + 4 > k.run->spec->l1_size_bytes) watcher(k, fmt::format("{}: address {:#x} is outside L1", call, a.offset));
+    return *cs;
+}
+}  // namespace
+
+void noc_semaphore_wait(volatile uint32_t* sem, uint32_t value) { semaphore_wait(sem, value, false, "noc_semaphore_wait"); }
+void noc_semaphore_wait_min(volatile uint32_t* sem, uint32_t value) {
+    semaphore_wait(sem, value, true, "noc_semaphore_wait_min");
+}
+
+void noc_semaphore_set(volatile uint32_t* sem, uint32_t value) {
+    KernelContext& k = enter("noc_semaphore_set");
+    const auto offset = reinterpret_cast<const volatile std::byte*>(sem) - reinterpret_cast<const volatile std::byte*>(k.core->l1);
+    if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes) watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
+    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(k.core->l1 + offset)).store(value);
+    k.progress.fetch_add(1, std::memory_order_relaxed);
+    wake_semaphore_waiters(k, *k.core, static_cast<uint32_t>(offset));
+}
+
+void noc_semaphore_inc(uint64_t dst, uint32_t increment) {
+    KernelContext& k = enter("noc_semaphore_inc");
+    detail::CoreState& cs = remote_core(k, dst, "noc_semaphore_inc");
+    const uint32_t addr = static_cast<uint32_t>(detail::decode_noc_address(dst).offset);
+    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).fetch_add(increment);
+    k.clock += k.run->cost->cb_call_cycles();
+    k.progress.fetch_add(1, std::memory_order_relaxed);
+    wake_semaphore_waiters(k, cs, addr);
+}
+
+void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
+    KernelContext& k = enter("noc_semaphore_set_remote");
+    detail::CoreState& cs = remote_core(k, dst, "noc_semaphore_set_remote");
+    const uint32_t addr = static_cast<uint32_t>(detail::decode_noc_address(dst).offset);
+    const uint32_t value = load_word(k.core->l1 + src);
+    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).store(value);
+    k.clock += k.run->cost->cb_call_cycles();
+    k.progress.fetch_add(1, std::memory_order_relaxed);
+    wake_semaphore_waiters(k, cs, addr);
+}
+
+}  // namespace tilesim::kernel_api
