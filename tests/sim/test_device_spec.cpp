@@ -1,0 +1,243 @@
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "tilesim/device_spec.hpp"
+#include "tilesim/error.hpp"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using tilesim::ConfigError;
+using tilesim::DeviceSpec;
+
+namespace {
+
+const fs::path kConfigs = fs::path(TILESIM_SOURCE_DIR) / "configs";
+
+json shipped(const std::string& name) {
+    std::ifstream in(kConfigs / "devices" / (name + ".json"));
+    return json::parse(in);
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "<no ConfigError>";
+}
+
+// Parses `j` under the source name "test.json" and returns the error message.
+std::string parse_error(const json& j) {
+    return error_of([&] { tilesim::parse_device_spec(j.dump(), "test.json"); });
+}
+
+#define EXPECT_HAS(haystack, needle) EXPECT_NE((haystack).find(needle), std::string::npos) << (haystack)
+
+// Sets or clears an environment variable for the scope of a test, restoring it afterwards.
+class ScopedEnv {
+  public:
+    ScopedEnv(const char* name, const char* value) : name_(name) {
+        if (const char* old = std::getenv(name)) old_ = old;
+        value ? setenv(name, value, 1) : unsetenv(name);
+    }
+    ~ScopedEnv() { old_.empty() ? unsetenv(name_) : setenv(name_, old_.c_str(), 1); }
+
+  private:
+    const char* name_;
+    std::string old_;
+};
+
+}  // namespace
+
+TEST(DeviceSpec, WormholeB0HasTheSpecFigures) {
+    const DeviceSpec d = tilesim::load_device_spec(kConfigs / "devices" / "wormhole_b0.json");
+    EXPECT_EQ(d.name, "wormhole_b0");
+    EXPECT_EQ(d.worker_grid, (tilesim::CoreCoord{8, 8}));
+    EXPECT_EQ(d.num_worker_cores(), 64u);
+    EXPECT_EQ(d.l1_size_bytes, 1499136u);
+    EXPECT_EQ(d.l1_alignment, 16u);
+    EXPECT_EQ(d.dram_alignment, 32u);
+    EXPECT_EQ(d.dram_banks, 12u);
+    EXPECT_EQ(d.dram_size_bytes(), 12ull << 30);
+    EXPECT_DOUBLE_EQ(d.cost.dram_bandwidth_gb_per_s, 288.0);
+    EXPECT_DOUBLE_EQ(d.clock_mhz, 1000.0);
+    EXPECT_DOUBLE_EQ(d.cost.noc_bytes_per_cycle, 32.0);
+    EXPECT_EQ(d.num_nocs, 2u);
+    EXPECT_EQ(d.tile_height, 32u);
+    EXPECT_EQ(d.face_width, 16u);
+    EXPECT_EQ(d.source, kConfigs / "devices" / "wormhole_b0.json");
+}
+
+TEST(DeviceSpec, BlackholeHasTheSpecFigures) {
+    const DeviceSpec d = tilesim::load_device_spec(kConfigs / "devices" / "blackhole.json");
+    EXPECT_EQ(d.worker_grid, (tilesim::CoreCoord{13, 10}));
+    EXPECT_EQ(d.l1_size_bytes, 1499136u);
+    EXPECT_EQ(d.dram_alignment, 64u);
+    EXPECT_EQ(d.dram_banks, 8u);
+    EXPECT_EQ(d.dram_size_bytes(), 32ull << 30);
+    EXPECT_DOUBLE_EQ(d.cost.dram_bandwidth_gb_per_s, 512.0);
+    EXPECT_DOUBLE_EQ(d.clock_mhz, 1350.0);
+    EXPECT_DOUBLE_EQ(d.cost.noc_bytes_per_cycle, 64.0);
+}
+
+TEST(DeviceSpec, GrayskullHasTheSpecFigures) {
+    const DeviceSpec d = tilesim::load_device_spec(kConfigs / "devices" / "grayskull.json");
+    EXPECT_EQ(d.worker_grid, (tilesim::CoreCoord{12, 9}));
+    EXPECT_EQ(d.l1_size_bytes, 1u << 20);
+    EXPECT_EQ(d.dram_alignment, 32u);
+    EXPECT_EQ(d.dram_size_bytes(), 8ull << 30);
+    EXPECT_DOUBLE_EQ(d.cost.dram_bandwidth_gb_per_s, 118.0);
+    EXPECT_DOUBLE_EQ(d.clock_mhz, 1200.0);
+}
+
+TEST(DeviceSpec, CostModelCyclesGrowWithMathFidelity) {
+    for (const char* name : {"wormhole_b0", "blackhole", "grayskull"}) {
+        const DeviceSpec d = tilesim::load_device(name);
+        using tilesim::MathFidelity;
+        EXPECT_EQ(d.cost.cycles_for(MathFidelity::LoFi), d.cost.cycles_per_tile_lofi);
+        EXPECT_EQ(d.cost.cycles_for(MathFidelity::HiFi4), d.cost.cycles_per_tile_hifi4);
+        EXPECT_LT(d.cost.cycles_for(MathFidelity::LoFi), d.cost.cycles_for(MathFidelity::HiFi2));
+        EXPECT_LT(d.cost.cycles_for(MathFidelity::HiFi2), d.cost.cycles_for(MathFidelity::HiFi3));
+        EXPECT_LT(d.cost.cycles_for(MathFidelity::HiFi3), d.cost.cycles_for(MathFidelity::HiFi4));
+    }
+}
+
+TEST(DeviceSpec, SummaryNamesGridL1AndDram) {
+    const std::string s = tilesim::load_device_spec(kConfigs / "devices" / "wormhole_b0.json").summary();
+    EXPECT_HAS(s, "wormhole_b0");
+    EXPECT_HAS(s, "8x8");
+    EXPECT_HAS(s, "12 banks");
+    EXPECT_HAS(s, "1000 MHz");
+}
+
+TEST(DeviceSpec, EveryKeyIsRequired) {
+    const json base = shipped("wormhole_b0");
+    // Remove every leaf and every group in turn; the message must name the full key path.
+    std::set<std::string> pointers;
+    const json flat = base.flatten();
+    for (const auto& item : flat.items()) {
+        for (json::json_pointer p(item.key()); !p.empty(); p = p.parent_pointer())
+            pointers.insert(p.to_string());
+    }
+    EXPECT_GT(pointers.size(), 30u);
+    for (const std::string& pointer : pointers) {
+        json j = base;
+        const json::json_pointer p(pointer);
+        j[p.parent_pointer()].erase(p.back());
+        std::string path = pointer.substr(1);
+        std::replace(path.begin(), path.end(), '/', '.');
+        EXPECT_HAS(parse_error(j), "test.json: " + path + ": missing required key");
+    }
+}
+
+TEST(DeviceSpec, UnknownKeysAreErrors) {
+    json j = shipped("wormhole_b0");
+    j["l1"]["sise_bytes"] = 1;
+    std::string msg = parse_error(j);
+    EXPECT_HAS(msg, "test.json: l1.sise_bytes: unknown key");
+    EXPECT_HAS(msg, "size_bytes");  // lists the known keys
+    j = shipped("wormhole_b0");
+    j["extra"] = true;
+    EXPECT_HAS(parse_error(j), "test.json: extra: unknown key");
+    j = shipped("wormhole_b0");
+    j["cost"]["cycles_per_tile"]["hifi5"] = 80;
+    EXPECT_HAS(parse_error(j), "cost.cycles_per_tile.hifi5: unknown key");
+}
+
+TEST(DeviceSpec, WrongTypesAreErrors) {
+    const std::vector<std::pair<json::json_pointer, json>> cases = {
+        {json::json_pointer("/worker_grid/x"), "8"},
+        {json::json_pointer("/l1/size_bytes"), 1.5},
+        {json::json_pointer("/dram/banks"), -12},
+        {json::json_pointer("/clock_mhz"), "fast"},
+        {json::json_pointer("/name"), 3},
+        {json::json_pointer("/tile"), json::array({32, 32})},
+        {json::json_pointer("/noc/count"), nullptr},
+        {json::json_pointer("/cost/cb_call_cycles"), 10.0},
+        {json::json_pointer("/worker_grid/y"), 1ull << 40},
+    };
+    for (const auto& [pointer, value] : cases) {
+        json j = shipped("wormhole_b0");
+        j[pointer] = value;
+        std::string path = pointer.to_string().substr(1);
+        std::replace(path.begin(), path.end(), '/', '.');
+        const std::string msg = parse_error(j);
+        EXPECT_HAS(msg, "test.json: " + path + ": must be");
+    }
+}
+
+TEST(DeviceSpec, ImpossibleValuesAreErrors) {
+    struct Case {
+        const char* pointer;
+        json value;
+        const char* expected;  // after "test.json: "
+    };
+    const std::vector<Case> cases = {
+        {"/worker_grid/x", 0, "worker_grid.x: must be positive, got 0"},
+        {"/l1/size_bytes", 1000, "l1.size_bytes: must be a multiple of l1.alignment_bytes = 16, got 1000"},
+        {"/l1/size_bytes", 0, "l1.size_bytes: must be positive"},
+        {"/l1/alignment_bytes", 24, "l1.alignment_bytes: must be a power of two, got 24"},
+        {"/dram/alignment_bytes", 0, "dram.alignment_bytes: must be a power of two, got 0"},
+        {"/dram/bank_size_bytes", 1000016,
+         "dram.bank_size_bytes: must be a multiple of dram.alignment_bytes = 32"},
+        {"/dram/banks", 0, "dram.banks: must be positive, got 0"},
+        {"/dram/bandwidth_gb_per_s", 0, "dram.bandwidth_gb_per_s: must be positive, got 0"},
+        {"/clock_mhz", -1.0, "clock_mhz: must be positive, got -1"},
+        {"/noc/bytes_per_cycle", 0.0, "noc.bytes_per_cycle: must be positive"},
+        {"/tile/face_height", 12, "tile.face_height: must divide tile.height = 32, got 12"},
+        {"/tile/face_width", 0, "tile.face_width: must be positive"},
+        {"/cost/cycles_per_tile/hifi4", 0, "cost.cycles_per_tile.hifi4: must be positive"},
+        {"/name", "", "name: must not be empty"},
+    };
+    for (const Case& c : cases) {
+        json j = shipped("wormhole_b0");
+        j[json::json_pointer(c.pointer)] = c.value;
+        EXPECT_HAS(parse_error(j), std::string("test.json: ") + c.expected);
+    }
+}
+
+TEST(DeviceSpec, MalformedJsonNamesTheFile) {
+    const std::string msg = error_of([] { tilesim::parse_device_spec("{\"name\": \"x\",", "broken.json"); });
+    EXPECT_HAS(msg, "broken.json: invalid JSON");
+    EXPECT_HAS(error_of([] { tilesim::parse_device_spec("[1, 2]", "array.json"); }),
+               "array.json: <root>: must be");
+}
+
+TEST(DeviceSpec, LoadNamesTheFileInErrors) {
+    const fs::path dir = fs::temp_directory_path() / "tilesim_test_device_spec";
+    fs::create_directories(dir);
+    const fs::path file = dir / "bad.json";
+    json j = shipped("grayskull");
+    j["dram"]["banks"] = 0;
+    std::ofstream(file) << j.dump();
+    EXPECT_HAS(error_of([&] { tilesim::load_device(file.string()); }), file.string() + ": dram.banks");
+    EXPECT_HAS(error_of([&] { tilesim::load_device_spec(dir / "missing.json"); }),
+               "missing.json: cannot open");
+    fs::remove_all(dir);
+}
+
+TEST(DeviceSpec, LoadDeviceResolvesBareNamesInTheConfigDir) {
+    ScopedEnv env("TILESIM_CONFIG_DIR", kConfigs.c_str());
+    EXPECT_EQ(tilesim::default_config_dir(), kConfigs);
+    EXPECT_EQ(tilesim::load_device("blackhole").worker_grid, (tilesim::CoreCoord{13, 10}));
+    const std::string msg = error_of([] { tilesim::load_device("wormhole"); });
+    EXPECT_HAS(msg, "unknown device 'wormhole'");
+    EXPECT_HAS(msg, "blackhole, grayskull, wormhole_b0");
+}
+
+TEST(DeviceSpec, DefaultConfigDirSearchesUpwardFromTheWorkingDir) {
+    ScopedEnv env("TILESIM_CONFIG_DIR", nullptr);
+    const fs::path old = fs::current_path();
+    fs::current_path(fs::path(TILESIM_SOURCE_DIR) / "sim" / "src");
+    const fs::path found = tilesim::default_config_dir();
+    fs::current_path(old);
+    EXPECT_EQ(fs::canonical(found), fs::canonical(kConfigs));
+}
