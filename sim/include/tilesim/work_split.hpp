@@ -1,6 +1,7 @@
 #pragma once
 // split_work_to_cores with tt-metal's exact semantics (tt_metal/common/work_split.cpp).
 #include <cstdint>
+#include <vector>
 
 #include "tilesim/core_coord.hpp"
 
@@ -31,5 +32,14 @@ CoreCoord core_at_index(uint32_t i, CoreCoord grid_size, bool row_wise = false);
 // (the first units % num_cores cores), group 2 the rest with units / num_cores each. 0 units -> 0 cores
 // and empty sets. Throws when the grid has no core.
 WorkSplit split_work_to_cores(CoreCoord grid_size, uint32_t units, bool row_wise = false);
+
+// What each core of a split does, in the order program factories walk cores (core i = core_at_index(i)):
+// core i starts at the sum of the units of cores 0..i-1.
+struct CoreWork {
+    CoreCoord core;
+    uint32_t start = 0;  // first unit
+    uint32_t count = 0;  // number of units
+};
+std::vector<CoreWork> assign_work(const WorkSplit& split, CoreCoord grid_size, bool row_wise = false);
 
 }  // namespace tilesim
