@@ -50,7 +50,7 @@ TILESIM_KERNEL_MAIN("tests/sim/misbehave.cpp") {
         case 6: noc_async_read(get_dram_noc_addr(0, dram_addr + 8), get_write_ptr(0), 64); break;  // misaligned
         case 7: (void)get_arg_val<uint32_t>(9); break;                                // arg never set
         case 8: cb_reserve_back(0, 1); noc_async_read(get_dram_noc_addr(0, dram_addr), get_write_ptr(0), 2 * 256); break;
-        case 9: noc_async_read(get_dram_noc_addr(0, 0x7ffffff0u), 0, 64); break;     // past DRAM bank
+        case 9: noc_async_read(get_dram_noc_addr(0, 0x7ffffff0u), 0x10000, 64); break;    // past DRAM bank
         case 10: throw InvalidArgument("kernel says no");
         case 11: for (;;) (void)cb_pages_available_at_front(0, 1); break;             // spins: watchdog
         case 12: cb_reserve_back(0, 1); break;                                         // reserved, never pushed
@@ -191,7 +191,7 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
     Device device = make_device();
     auto l1buf = device.create_buffer({200 * 1024, 1024, BufferType::L1, TensorMemoryLayout::INTERLEAVED, {}});
     Program p;
-    CreateCircularBuffer(p, CoreCoord{2, 2}, CircularBufferConfig(1024 * 1024, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 4096));
+    CreateCircularBuffer(p, CoreCoord{2, 2}, CircularBufferConfig(1100 * 1024, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 4096));
     CreateCircularBuffer(p, CoreCoord{2, 2}, CircularBufferConfig(400 * 1024, {{uint8_t{1}, DataType::Float32}}).set_page_size(1, 4096));
     try {
         ValidateProgram(device, p);
@@ -199,7 +199,7 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
     } catch (const OutOfMemory& e) {
         const std::string m = e.what();
         EXPECT_NE(m.find("core (x=2,y=2)"), std::string::npos) << m;
-        EXPECT_NE(m.find("c_0 1048576 B (256 x 4096 B)"), std::string::npos) << m;
+        EXPECT_NE(m.find("c_0 1126400 B (275 x 4096 B)"), std::string::npos) << m;
         EXPECT_NE(m.find("c_1 409600 B"), std::string::npos) << m;
         EXPECT_NE(m.find("limit 1499136 B"), std::string::npos) << m;
     }
