@@ -1,0 +1,71 @@
+#pragma once
+// grid_sample on the simulated device, modelled on tt-metal's ttnn.grid_sample: channels-last row-major
+// tensors (input [N, H, W, C], grid [N, H_out, W_out, 2], output [N, H_out, W_out, C]), zero padding, both
+// align_corners values; bilinear (reader / compute / writer) and nearest (reader only, writer when
+// interleaved); interleaved or height-sharded grid and output; grid batching (K points per grid stick);
+// precomputed grid; split reader (height-sharded bilinear).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/grid_sample/grid_sample_math.hpp"
+#include "tilesim/device.hpp"
+#include "tilesim/runtime.hpp"
+#include "tilesim/tensor.hpp"
+
+namespace tilesim::ops {
+
+enum class GridSampleMemory { Interleaved, HeightSharded };
+std::string_view to_string(GridSampleMemory m);
+GridSampleMemory parse_grid_sample_memory(std::string_view s);  // "interleaved" | "height_sharded"
+
+struct GridSampleDeviceOptions {
+    GridSampleMode mode = GridSampleMode::Bilinear;
+    PaddingMode padding_mode = PaddingMode::Zeros;
+    bool align_corners = false;
+    DataType dtype = DataType::Float32;        // Float32 or BFloat16 for input, grid and output
+    uint32_t grid_batching = 1;                // K: consecutive output points per grid stick (W_out % K == 0)
+    bool precomputed_grid = false;             // prepare_grid_sample_grid on the host
+    bool split_reader = false;                 // height-sharded bilinear only
+    GridSampleMemory memory = GridSampleMemory::Interleaved;
+    uint32_t num_shard_cores = 0;              // height-sharded: cores to shard over (0: as many as useful)
+    std::optional<bool> fp32_dest_acc_en;      // default: true for Float32, false for BFloat16 (as tt-metal)
+};
+
+struct GridSampleCbInfo {
+    uint32_t index = 0;
+    std::string holds;
+    uint32_t page_size = 0;
+    uint32_t num_pages = 0;
+    bool globally_allocated = false;
+};
+
+// What the program factory decided: the split, the CBs and the per-core L1 use.
+struct GridSampleProgramInfo {
+    std::string factory;                // "interleaved", "sharded", "nearest_interleaved", ...
+    uint32_t grid_sticks = 0;           // work units
+    uint32_t num_cores = 0;
+    uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
+    uint32_t cores_group_1 = 0, cores_group_2 = 0;
+    uint32_t shard_height = 0;          // height-sharded: grid sticks per shard
+    std::vector<GridSampleCbInfo> cbs;
+    std::vector<std::string> kernels;
+};
+
+struct GridSampleDeviceResult {
+    Tensor output;  // Float32 [N, H_out, W_out, C]
+    RunReport report;
+    GridSampleProgramInfo info;
+};
+
+// input: [N, H, W, C] float32 values (rounded to opts.dtype on the device); grid: [N, H_out, W_out, 2].
+GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input_nhwc, const Tensor& grid,
+                                          const GridSampleDeviceOptions& opts, const RunOptions& run = {});
+
+// tt-metal's prepare_grid_sample_grid: grid [N, H_out, W_out, 2K] -> UInt16 words per point: bilinear
+// [h0, w0 (int16), w_nw, w_ne, w_sw, w_se (bf16)] (6K per stick), nearest [h, w] or [-1, -1] (2K).
+Tensor prepare_grid_sample_grid(const Tensor& grid, const Shape& input_shape_nhwc, GridSampleMode mode,
+                                PaddingMode padding_mode, bool align_corners);
+
+}  // namespace tilesim::ops
