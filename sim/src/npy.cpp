@@ -251,7 +251,7 @@ Tensor parse_impl(std::span<const std::byte> bytes, const Source& src) {
     const auto [begin, end] = header_extent(bytes, bytes.size(), src);
     const NpyHeader h = parse_header(bytes.subspan(begin, end - begin), bytes.size(), end, src);
     Tensor t(h.shape, DataType::Float32);
-    std::memcpy(t.bytes().data(), bytes.data() + h.data_offset, h.data_bytes);
+    if (h.data_bytes != 0) std::memcpy(t.bytes().data(), bytes.data() + h.data_offset, h.data_bytes);
     return t;
 }
 

@@ -55,7 +55,7 @@ std::vector<float> decode(std::span<const std::byte> bytes, DataType dtype, uint
     const auto* p = bytes.data();
     switch (dtype) {
         case DataType::Float32:
-            std::memcpy(out.data(), p, count * 4);
+            if (count != 0) std::memcpy(out.data(), p, count * 4);
             break;
         case DataType::BFloat16:
             bf16_to_float({reinterpret_cast<const bfloat16_bits*>(p), count}, out);
@@ -87,7 +87,7 @@ void encode(std::span<const float> values, DataType dtype, std::span<std::byte> 
             const char* who) {
     switch (dtype) {
         case DataType::Float32:
-            std::memcpy(bytes.data(), values.data(), values.size() * 4);
+            if (!values.empty()) std::memcpy(bytes.data(), values.data(), values.size() * 4);
             return;
         case DataType::BFloat16:
             float_to_bf16(values, {reinterpret_cast<bfloat16_bits*>(bytes.data()), values.size()});
