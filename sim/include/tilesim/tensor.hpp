@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tilesim/data_format.hpp"
+#include "tilesim/error.hpp"
 
 namespace tilesim {
 
@@ -17,7 +18,7 @@ enum class Layout { ROW_MAJOR, TILE };
 std::string_view to_string(Layout l);
 
 class Shape {
-public:
+  public:
     Shape() = default;
     Shape(std::initializer_list<uint32_t> dims) : dims_(dims) {}
     explicit Shape(std::vector<uint32_t> dims) : dims_(std::move(dims)) {}
@@ -30,7 +31,7 @@ public:
     std::string str() const;  // "[2, 8, 8, 3]"
     friend bool operator==(const Shape&, const Shape&) = default;
 
-private:
+  private:
     std::vector<uint32_t> dims_;
 };
 
@@ -42,7 +43,7 @@ struct TileShape {
 };
 
 class Tensor {
-public:
+  public:
     Tensor() = default;
     // A zero-filled tensor.
     Tensor(Shape shape, DataType dtype, Layout layout = Layout::ROW_MAJOR, TileShape tile = {});
@@ -68,11 +69,11 @@ public:
     // Values in logical row-major order, converted to float (untilized, padding dropped).
     std::vector<float> to_floats() const;
     Tensor to_dtype(DataType dtype) const;
-    Tensor to_layout(Layout layout) const;   // tilize / untilize
+    Tensor to_layout(Layout layout) const;  // tilize / untilize
     // Same storage, another shape of equal volume (ROW_MAJOR only).
     Tensor reshape(Shape shape) const;
 
-private:
+  private:
     Shape shape_;
     Shape padded_shape_;
     DataType dtype_ = DataType::Float32;
@@ -83,13 +84,14 @@ private:
 
 // Tilize `rows` x `cols` row-major values (rows, cols multiples of the tile dims) into tiles, tile rows
 // outer, each tile as four faces. Untilize is the inverse.
-std::vector<float> tilize(std::span<const float> row_major, uint32_t rows, uint32_t cols, TileShape tile = {});
+std::vector<float> tilize(std::span<const float> row_major, uint32_t rows, uint32_t cols,
+                          TileShape tile = {});
 std::vector<float> untilize(std::span<const float> tiled, uint32_t rows, uint32_t cols, TileShape tile = {});
 
 template <class T>
 std::span<T> Tensor::data() {
     if (dtype_ == DataType::Bfp8_b || sizeof(T) != element_size(dtype_)) {
-        throw std::invalid_argument("Tensor::data<T>: element type does not match the tensor's dtype");
+        fail("Tensor::data<T>: a {}-byte element type does not match dtype {}", sizeof(T), to_string(dtype_));
     }
     return {reinterpret_cast<T*>(bytes_.data()), bytes_.size() / sizeof(T)};
 }

@@ -1,0 +1,192 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+#include "tilesim/error.hpp"
+#include "tilesim/npy.hpp"
+
+namespace fs = std::filesystem;
+using namespace tilesim;
+
+namespace {
+
+const fs::path kDir = fs::path(TILESIM_SOURCE_DIR) / "tests" / "golden" / "data" / "npy";
+
+nlohmann::json manifest() {
+    std::ifstream in(kDir / "cases.json");
+    return nlohmann::json::parse(in);
+}
+
+float decode(const nlohmann::json& v) {
+    if (v.is_string()) {
+        const std::string s = v;
+        return s == "nan" ? NAN : s == "inf" ? INFINITY : -INFINITY;
+    }
+    return v.get<float>();
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const InvalidArgument& e) {
+        return e.what();
+    }
+    return "<no InvalidArgument>";
+}
+
+std::vector<std::byte> file_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::byte> out(c.size());
+    std::memcpy(out.data(), c.data(), c.size());
+    return out;
+}
+
+// A fresh folder per test, removed afterwards.
+class NpyFiles : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               fmt::format("tilesim_npy_{}_{}",
+                           ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+    fs::path dir_;
+};
+
+}  // namespace
+
+TEST(Npy, ManifestCoversAcceptedAndRejectedFiles) {
+    const auto m = manifest();
+    size_t ok = 0, bad = 0;
+    for (const auto& c : m["cases"]) (c.contains("error") ? bad : ok)++;
+    EXPECT_GE(ok, 6u);
+    EXPECT_GE(bad, 15u);
+}
+
+TEST(Npy, ReadsNumpyWrittenFilesOfEveryVersion) {
+    const auto m = manifest();  // kept alive: a temporary would die before the loop body
+    for (const auto& c : m["cases"]) {
+        if (c.contains("error")) continue;
+        const std::string name = c["file"];
+        SCOPED_TRACE(name);
+        const Tensor t = read_npy(kDir / name);
+        EXPECT_EQ(t.shape().dims(), c["shape"].get<std::vector<uint32_t>>());
+        EXPECT_EQ(t.dtype(), DataType::Float32);
+        EXPECT_EQ(t.layout(), Layout::ROW_MAJOR);
+        const auto got = t.to_floats();
+        ASSERT_EQ(got.size(), c["values"].size());
+        for (size_t i = 0; i < got.size(); ++i) {
+            const float want = decode(c["values"][i]);
+            if (std::isnan(want)) {
+                EXPECT_TRUE(std::isnan(got[i])) << i;
+            } else {
+                EXPECT_EQ(got[i], want) << i;
+                EXPECT_EQ(std::signbit(got[i]), std::signbit(want)) << i;
+            }
+        }
+        // The in-memory parser agrees with the file reader.
+        EXPECT_EQ(parse_npy(file_bytes(kDir / name)).shape(), t.shape());
+    }
+}
+
+TEST(Npy, RejectsEveryUnsupportedFileNamingWhatAndTheFile) {
+    const auto m = manifest();  // kept alive: a temporary would die before the loop body
+    for (const auto& c : m["cases"]) {
+        if (!c.contains("error")) continue;
+        const std::string name = c["file"];
+        SCOPED_TRACE(name);
+        const std::string msg = error_of([&] { read_npy(kDir / name, "--grid"); });
+        EXPECT_EQ(msg.rfind("--grid: ", 0), 0u) << msg;
+        EXPECT_NE(msg.find(name), std::string::npos) << msg;
+        EXPECT_NE(msg.find(c["error"].get<std::string>()), std::string::npos) << msg;
+        const std::string mem = error_of([&] { parse_npy(file_bytes(kDir / name), "input"); });
+        EXPECT_NE(mem.find(c["error"].get<std::string>()), std::string::npos) << mem;
+    }
+}
+
+TEST(Npy, HugeClaimIsRefusedWithFoundAndExpectedSizes) {
+    const std::string msg = error_of([] { read_npy(kDir / "huge_claim.npy"); });
+    EXPECT_NE(msg.find("[1000000000, 1000000]"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("the file has 0 bytes after the header"), std::string::npos) << msg;
+}
+
+TEST_F(NpyFiles, RoundTripKeepsShapeAndBits) {
+    std::mt19937 rng(3);
+    std::normal_distribution<float> d;
+    for (const Shape& s : {Shape{3, 37, 45}, Shape{7}, Shape{1, 1, 1, 5}, Shape{0, 4}}) {
+        std::vector<float> v(s.volume());
+        for (auto& x : v) x = d(rng);
+        if (!v.empty()) v[0] = -0.0f;
+        const fs::path p = dir_ / "t.npy";
+        write_npy(p, Tensor::from_floats(s, v));
+        const Tensor back = read_npy(p);
+        EXPECT_EQ(back.shape(), s);
+        const auto got = back.to_floats();
+        ASSERT_EQ(got.size(), v.size());
+        EXPECT_TRUE(v.empty() || std::memcmp(got.data(), v.data(), v.size() * 4) == 0);
+        EXPECT_EQ(fs::file_size(p) % 64, (v.size() * 4) % 64);  // the header ends on a 64-byte boundary
+    }
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);  // no temp file left
+}
+
+TEST_F(NpyFiles, WriterConvertsDtypeAndLayoutToFloat32RowMajor) {
+    const Shape s{2, 33, 17};
+    std::vector<float> v(s.volume());
+    for (size_t i = 0; i < v.size(); ++i) v[i] = float(i % 97) * 0.125f;
+    const Tensor tiled = Tensor::from_floats(s, v).to_layout(Layout::TILE).to_dtype(DataType::BFloat16);
+    write_npy(dir_ / "b.npy", tiled);
+    EXPECT_EQ(read_npy(dir_ / "b.npy").to_floats(), tiled.to_floats());
+}
+
+TEST_F(NpyFiles, UnwritablePathIsAnInvalidArgumentNamingIt) {
+    const fs::path p = dir_ / "no_such_dir" / "out.npy";
+    const std::string msg = error_of([&] { write_npy(p, Tensor(Shape{2}, DataType::Float32)); });
+    EXPECT_NE(msg.find("write_npy"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(p.string()), std::string::npos) << msg;
+}
+
+TEST_F(NpyFiles, MissingFileIsNamed) {
+    const std::string msg = error_of([&] { read_npy(dir_ / "absent.npy", "--input"); });
+    EXPECT_NE(msg.find("--input: "), std::string::npos) << msg;
+    EXPECT_NE(msg.find("absent.npy: no such file"), std::string::npos) << msg;
+}
+
+TEST(Npy, ParseRejectsEveryPrefixOfAValidFile) {
+    const auto bytes = file_bytes(kDir / "v1_f4_3x7x5.npy");
+    for (size_t n = 0; n < bytes.size(); n += 7) {
+        EXPECT_THROW(parse_npy(std::span(bytes).first(n)), InvalidArgument) << n;
+    }
+}
+
+// A small deterministic fuzz: flipped bytes anywhere in a valid file either parse or raise
+// InvalidArgument, never anything else (run under ASan/UBSan in CI's sanitizer job).
+TEST(Npy, CorruptedBytesAreParsedOrRejectedCleanly) {
+    const auto good = file_bytes(kDir / "v2_f4_4x6.npy");
+    std::mt19937 rng(99);
+    std::uniform_int_distribution<size_t> pos(0, good.size() - 1);
+    std::uniform_int_distribution<int> byte(0, 255);
+    size_t rejected = 0;
+    for (int i = 0; i < 3000; ++i) {
+        auto bytes = good;
+        const int flips = 1 + i % 4;
+        // Most flips land in the 128-byte header, where the parser does its work.
+        for (int f = 0; f < flips; ++f) bytes[i % 2 ? pos(rng) % 128 : pos(rng)] = std::byte(byte(rng));
+        try {
+            (void)parse_npy(bytes);
+        } catch (const InvalidArgument&) {
+            ++rejected;
+        }
+    }
+    EXPECT_GT(rejected, 100u);
+}
