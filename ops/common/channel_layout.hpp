@@ -1,0 +1,14 @@
+#pragma once
+// Channel-first <-> channel-last transposes for 4-D tensors, used by every op front end that accepts
+// PyTorch's NCHW tensors and runs a channels-last device path (as tt-metal's ttnn ops do).
+#include "tilesim/tensor.hpp"
+
+namespace tilesim::ops {
+
+// [N, C, H, W] -> [N, H, W, C] and back; Float32 tensors, parallel over (n, h).
+Tensor nchw_to_nhwc(const Tensor& nchw);
+Tensor nhwc_to_nchw(const Tensor& nhwc);
+// Rounds every value to bfloat16 (kept as float32): what a bf16 input looks like to an fp32 computation.
+Tensor round_to_bf16(const Tensor& t);
+
+}  // namespace tilesim::ops

@@ -1,0 +1,94 @@
+#include "ops/grid_sample/grid_sample.hpp"
+
+#include "ops/common/channel_layout.hpp"
+#include "ops/grid_sample/grid_sample_cuda.hpp"
+#include "tilesim/device_spec.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::ops {
+
+namespace {
+std::vector<int64_t> dims64(const Shape& s) { return {s.dims().begin(), s.dims().end()}; }
+
+Tensor as_float32(const Tensor& t, const char* what) {
+    if (t.layout() != Layout::ROW_MAJOR) fail("grid_sample: {} must be ROW_MAJOR, got {}", what, to_string(t.layout()));
+    return t.dtype() == DataType::Float32 ? t : t.to_dtype(DataType::Float32);
+}
+}  // namespace
+
+GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, const GridSampleArgs& args) {
+    if (args.dtype != DataType::Float32 && args.dtype != DataType::BFloat16) {
+        fail("grid_sample: dtype must be float32 or bfloat16, got {}", to_string(args.dtype));
+    }
+    Tensor input = as_float32(input_arg, "input");
+    Tensor grid = as_float32(grid_arg, "grid");
+    const GridSampleShape shape = validate_grid_sample_shapes(dims64(input.shape()), dims64(grid.shape()), args.input_layout);
+    GridSampleResult result;
+    if (args.backend == Backend::Sim) {
+        Device device(load_device(args.device));
+        GridSampleDeviceOptions o;
+        o.mode = args.mode;
+        o.padding_mode = args.padding_mode;
+        o.align_corners = args.align_corners;
+        o.dtype = args.dtype;
+        o.grid_batching = args.grid_batching;
+        o.precomputed_grid = args.precomputed_grid;
+        o.split_reader = args.split_reader;
+        o.memory = args.memory;
+        o.num_shard_cores = args.num_shard_cores;
+        const Tensor nhwc = args.input_layout == ChannelLayout::NCHW ? nchw_to_nhwc(input) : input;
+        GridSampleDeviceResult r = grid_sample_device(device, nhwc, grid, o, args.run);
+        result.output = args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
+        result.report = std::move(r.report);
+        result.program = std::move(r.info);
+        return result;
+    }
+    if (args.backend == Backend::Cpu && (args.grid_batching != 1 || args.precomputed_grid || args.split_reader ||
+                                         args.memory != GridSampleMemory::Interleaved)) {
+        // Device-layout options have no meaning for a reference; refusing them avoids silent surprises.
+        fail("grid_sample: grid batching, precomputed grid, split reader and height sharding apply to backend 'sim' only");
+    }
+    if (args.dtype == DataType::BFloat16) {
+        input = round_to_bf16(input);
+        grid = round_to_bf16(grid);
+    }
+    std::vector<uint32_t> out_dims;
+    for (int64_t d : grid_sample_output_shape(shape, args.input_layout)) out_dims.push_back(static_cast<uint32_t>(d));
+    result.output = Tensor(Shape(out_dims), DataType::Float32);
+    const GridSampleOptions options{args.mode, args.padding_mode, args.align_corners};
+    const float* in = input.data<float>().data();
+    const float* g = grid.data<float>().data();
+    float* out = result.output.data<float>().data();
+    if (args.backend == Backend::Cpu) {
+        grid_sample_forward_cpu(in, g, out, shape, args.input_layout, options);
+    } else {
+        grid_sample_forward_cuda(in, g, out, shape, args.input_layout, options);
+    }
+    if (args.dtype == DataType::BFloat16) result.output = round_to_bf16(result.output);
+    return result;
+}
+
+Tensor affine_grid(const Tensor& theta_arg, const Shape& size, bool align_corners) {
+    const Tensor theta = as_float32(theta_arg, "theta");
+    if (theta.shape().rank() != 3 || theta.shape()[1] != 2 || theta.shape()[2] != 3) {
+        fail("affine_grid: theta must be [N, 2, 3], got {}", theta.shape().str());
+    }
+    if (size.rank() != 4 || size[0] != theta.shape()[0] || size.volume() == 0) {
+        fail("affine_grid: size must be [N, C, H, W] with N = {} and no zero dims, got {}", theta.shape()[0], size.str());
+    }
+    Tensor grid(Shape{size[0], size[2], size[3], 2}, DataType::Float32);
+    affine_grid_cpu(theta.data<float>().data(), grid.data<float>().data(), size[0], size[2], size[3], align_corners);
+    return grid;
+}
+
+#ifndef TILESIM_HAVE_CUDA
+void grid_sample_forward_cuda(const float*, const float*, float*, const GridSampleShape&, ChannelLayout, const GridSampleOptions&) {
+    throw BackendUnavailable("grid_sample: backend 'cuda' is unavailable: tilesim was built without the CUDA toolkit");
+}
+void grid_sample_backward_cuda(const float*, const float*, const float*, float*, float*, const GridSampleShape&, ChannelLayout,
+                               const GridSampleOptions&) {
+    throw BackendUnavailable("grid_sample: backend 'cuda' is unavailable: tilesim was built without the CUDA toolkit");
+}
+#endif
+
+}  // namespace tilesim::ops

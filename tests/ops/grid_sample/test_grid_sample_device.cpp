@@ -1,0 +1,207 @@
+// The simulated grid_sample program factories against the CPU reference, on random odd shapes, for
+// every factory variant; the work split and CB sizes they report; what they refuse.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "common/compare.hpp"
+#include "ops/common/channel_layout.hpp"
+#include "ops/grid_sample/grid_sample.hpp"
+#include "tilesim/error.hpp"
+
+using namespace tilesim;
+using namespace tilesim::ops;
+
+namespace {
+Tensor random_tensor(Shape shape, uint32_t seed, float lo, float hi) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> d(lo, hi);
+    std::vector<float> v(shape.volume());
+    for (auto& x : v) x = d(rng);
+    return Tensor::from_floats(std::move(shape), v);
+}
+
+std::vector<float> reference_nhwc(const Tensor& input, const Tensor& grid, GridSampleMode mode, bool align_corners) {
+    GridSampleArgs a;
+    a.mode = mode;
+    a.align_corners = align_corners;
+    a.input_layout = ChannelLayout::NHWC;
+    return grid_sample(input, grid, a).output.to_floats();
+}
+
+struct Variant {
+    const char* name;
+    GridSampleMode mode;
+    GridSampleMemory memory;
+    uint32_t batching;
+    bool precomputed, split_reader;
+    DataType dtype;
+};
+
+std::string variant_name(const ::testing::TestParamInfo<std::tuple<Variant, bool>>& info) {
+    return std::string(std::get<0>(info.param).name) + (std::get<1>(info.param) ? "_AlignCorners" : "");
+}
+
+class GridSampleDeviceVariants : public ::testing::TestWithParam<std::tuple<Variant, bool>> {};
+}  // namespace
+
+TEST_P(GridSampleDeviceVariants, MatchesCpuReferenceOnOddShapes) {
+    const auto [v, align_corners] = GetParam();
+    const Tensor input = random_tensor(Shape{2, 13, 17, 37}, 11, -2.f, 2.f);  // NHWC
+    const Tensor grid = random_tensor(Shape{2, 11, 9, 2}, 12, -1.15f, 1.15f);
+    GridSampleArgs a;
+    a.mode = v.mode;
+    a.align_corners = align_corners;
+    a.input_layout = ChannelLayout::NHWC;
+    a.backend = Backend::Sim;
+    a.memory = v.memory;
+    a.grid_batching = v.batching;
+    a.precomputed_grid = v.precomputed;
+    a.split_reader = v.split_reader;
+    a.dtype = v.dtype;
+    a.run.host_threads = 2;
+    const auto sim = grid_sample(input, grid, a);
+    const Tensor ref_input = v.dtype == DataType::BFloat16 ? round_to_bf16(input) : input;
+    const Tensor ref_grid = v.dtype == DataType::BFloat16 ? round_to_bf16(grid) : grid;
+    const auto expected = reference_nhwc(ref_input, ref_grid, v.mode, align_corners);
+    ASSERT_TRUE(sim.report.has_value());
+    // Tolerances by what the device does: fp32 math with fp32 weights is exact to rounding; bf16 weights
+    // (precomputed grids) or bf16 data and DEST cost ~3 significant digits.
+    const bool nearest = v.mode == GridSampleMode::Nearest;
+    double max_abs = 1e-5;
+    if (!nearest && (v.precomputed || v.dtype == DataType::BFloat16)) max_abs = 0.05;
+    if (nearest && v.dtype == DataType::BFloat16) max_abs = 0.02;
+    EXPECT_CLOSE(sim.output.to_floats(), expected, max_abs, 0.9995);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllFactories, GridSampleDeviceVariants,
+    ::testing::Combine(
+        ::testing::Values(
+            Variant{"BilinearInterleaved", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
+            Variant{"BilinearInterleavedK3", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 3, false, false, DataType::Float32},
+            Variant{"BilinearInterleavedPrecomputedK3", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
+            Variant{"BilinearInterleavedBf16", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 1, false, false, DataType::BFloat16},
+            Variant{"BilinearSharded", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 1, false, false, DataType::Float32},
+            Variant{"BilinearShardedK3SplitReader", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 3, false, true, DataType::Float32},
+            Variant{"BilinearShardedPrecomputedBf16", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 1, true, false, DataType::BFloat16},
+            Variant{"NearestInterleaved", GridSampleMode::Nearest, GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
+            Variant{"NearestInterleavedPrecomputedK3", GridSampleMode::Nearest, GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
+            Variant{"NearestShardedK3", GridSampleMode::Nearest, GridSampleMemory::HeightSharded, 3, false, false, DataType::Float32},
+            Variant{"NearestShardedBf16", GridSampleMode::Nearest, GridSampleMemory::HeightSharded, 1, false, false, DataType::BFloat16}),
+        ::testing::Bool()),
+    variant_name);
+
+TEST(GridSampleDevice, NchwInputIsTransposedAndBack) {
+    const Tensor input = random_tensor(Shape{1, 5, 7, 9}, 3, -1.f, 1.f);  // NCHW
+    const Tensor grid = random_tensor(Shape{1, 4, 6, 2}, 4, -1.f, 1.f);
+    GridSampleArgs a;
+    const auto cpu = grid_sample(input, grid, a);
+    a.backend = Backend::Sim;
+    const auto sim = grid_sample(input, grid, a);
+    EXPECT_EQ(sim.output.shape(), (Shape{1, 5, 4, 6}));
+    EXPECT_CLOSE(sim.output.to_floats(), cpu.output.to_floats(), 1e-5, 0.99999);
+}
+
+TEST(GridSampleDevice, NearestRoundsHalfUpAsTtMetalWhilePyTorchRoundsHalfToEven) {
+    // W = 8, align_corners=false: x = ((g + 1) * 8 - 1) / 2. g = -0.25 gives x = 2.5 exactly.
+    std::vector<float> in(8);
+    for (int i = 0; i < 8; ++i) in[i] = float(i);
+    const Tensor input = Tensor::from_floats(Shape{1, 1, 8, 1}, in);  // NHWC, C = 1
+    const Tensor grid = Tensor::from_floats(Shape{1, 1, 1, 2}, std::vector<float>{-0.25f, 0.f});
+    GridSampleArgs a;
+    a.mode = GridSampleMode::Nearest;
+    a.input_layout = ChannelLayout::NHWC;
+    EXPECT_EQ(grid_sample(input, grid, a).output.to_floats()[0], 2.f);  // nearbyint(2.5) = 2
+    a.backend = Backend::Sim;
+    EXPECT_EQ(grid_sample(input, grid, a).output.to_floats()[0], 3.f);  // floor(2.5 + 0.5) = 3
+}
+
+TEST(GridSampleDevice, ReportedWorkSplitAndCbSizesFollowTheSpecFormulas) {
+    struct Case {
+        Shape input, grid;
+        uint32_t batching;
+        DataType dtype;
+    };
+    for (const Case& c : {Case{{1, 8, 8, 32}, {1, 10, 10, 2}, 1, DataType::BFloat16},
+                          Case{{2, 13, 17, 37}, {2, 11, 9, 2}, 3, DataType::Float32},
+                          Case{{3, 5, 6, 70}, {3, 20, 30, 2}, 2, DataType::BFloat16}}) {
+        GridSampleArgs a;
+        a.input_layout = ChannelLayout::NHWC;
+        a.backend = Backend::Sim;
+        a.grid_batching = c.batching;
+        a.dtype = c.dtype;
+        const auto r = grid_sample(random_tensor(c.input, 1, -1, 1), random_tensor(c.grid, 2, -1, 1), a);
+        const GridSampleProgramInfo& info = *r.program;
+        const uint32_t C = c.input[3], e = element_size(c.dtype);
+        const uint32_t sticks = c.grid[0] * c.grid[1] * c.grid[2] / c.batching;
+        SCOPED_TRACE(c.input.str() + " " + c.grid.str());
+        EXPECT_EQ(info.grid_sticks, sticks);
+        EXPECT_EQ(info.num_cores, std::min(sticks, 64u));
+        EXPECT_EQ(info.units_per_core_group_1, (sticks + 63) / 64);
+        EXPECT_EQ(info.cores_group_1, sticks % 64 == 0 ? std::min(sticks, 64u) : sticks % 64);
+        ASSERT_EQ(info.cbs.size(), 4u);
+        const uint32_t grid_stick = 2 * c.batching * e;
+        EXPECT_EQ(info.cbs[0].page_size, (grid_stick + 31) / 32 * 32);           // c_0: aligned grid stick
+        EXPECT_EQ(info.cbs[0].num_pages, 1u);
+        EXPECT_EQ(info.cbs[1].page_size, (C + 31) / 32 * 1024 * e);            // c_1: ceil(C/32) * 1024 * elem
+        EXPECT_EQ(info.cbs[1].num_pages, 2u);
+        EXPECT_EQ(info.cbs[2].page_size, 1024 * e);                            // c_2: one tile
+        EXPECT_EQ(info.cbs[3].page_size, 16 * e);                              // c_3: face-width pieces
+        EXPECT_EQ(info.cbs[3].num_pages, (C + 15) / 16 * 2);
+        uint32_t units = 0;
+        for (const auto& core : r.report->cores) units += core.units;
+        EXPECT_EQ(units, sticks);
+        EXPECT_GT(r.report->predicted_cycles, 0);
+    }
+}
+
+TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
+    const Tensor input = random_tensor(Shape{1, 9, 11, 40}, 5, -1, 1);
+    const Tensor grid = random_tensor(Shape{1, 7, 8, 2}, 6, -1, 1);
+    std::vector<float> first;
+    for (uint32_t threads : {1u, 2u, 8u}) {
+        GridSampleArgs a;
+        a.input_layout = ChannelLayout::NHWC;
+        a.backend = Backend::Sim;
+        a.dtype = DataType::BFloat16;
+        a.run.host_threads = threads;
+        const auto out = grid_sample(input, grid, a).output.to_floats();
+        if (first.empty()) first = out;
+        else EXPECT_EQ(0, std::memcmp(out.data(), first.data(), first.size() * 4)) << threads;
+    }
+}
+
+namespace {
+std::string sim_error(GridSampleArgs a, Shape input = {1, 4, 5, 3}, Shape grid = {1, 2, 6, 2}) {
+    a.input_layout = ChannelLayout::NHWC;
+    a.backend = Backend::Sim;
+    try {
+        grid_sample(random_tensor(input, 1, 0, 1), random_tensor(grid, 2, -1, 1), a);
+    } catch (const InvalidArgument& e) {
+        return e.what();
+    }
+    return "NO ERROR";
+}
+}  // namespace
+
+TEST(GridSampleDevice, RefusesWhatItDoesNotSupportAndSaysWhatIs) {
+    GridSampleArgs a;
+    a.mode = GridSampleMode::Bicubic;
+    EXPECT_NE(sim_error(a).find("mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest)"), std::string::npos);
+    a = {};
+    a.padding_mode = PaddingMode::Border;
+    EXPECT_NE(sim_error(a).find("padding_mode 'border' is not supported on the simulated device (supported: zeros)"), std::string::npos);
+    a = {};
+    a.grid_batching = 4;
+    EXPECT_NE(sim_error(a).find("grid batching factor K=4 must divide W_out=6"), std::string::npos);
+    a = {};
+    a.split_reader = true;
+    EXPECT_NE(sim_error(a).find("split reader is available for bilinear height-sharded grids only"), std::string::npos);
+    a = {};
+    EXPECT_NE(sim_error(a, {1, 4, 5, 600}).find("C=600 needs 19 channel tiles"), std::string::npos);
+    EXPECT_NE(sim_error(a, {2, 4, 5, 3}).find("grid"), std::string::npos);
+    a.memory = GridSampleMemory::HeightSharded;
+    a.num_shard_cores = 65;
+    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores"), std::string::npos);
+}
