@@ -1,0 +1,72 @@
+#pragma once
+// Pieces shared by the grid_sample CPU forward and backward passes (not part of the public API).
+#include <cstdint>
+#include <type_traits>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "ops/grid_sample/grid_sample_reference.hpp"
+#include "ops/grid_sample/grid_sample_stencil.hpp"
+
+namespace tilesim::ops::detail {
+
+// Channels handled together by the NCHW loops (stencil loads amortised over the block) and owned by one
+// grad_input task. Fixed, so that results never depend on the thread count.
+inline constexpr int64_t kChannelBlock = 16;
+
+// Calls f(std::integral_constant<GridSampleMode, M>{}) with the mode as a compile-time constant.
+template <class F>
+void dispatch_mode(GridSampleMode mode, F&& f) {
+    switch (mode) {
+        case GridSampleMode::Bilinear:
+            f(std::integral_constant<GridSampleMode, GridSampleMode::Bilinear>{});
+            break;
+        case GridSampleMode::Nearest:
+            f(std::integral_constant<GridSampleMode, GridSampleMode::Nearest>{});
+            break;
+        case GridSampleMode::Bicubic:
+            f(std::integral_constant<GridSampleMode, GridSampleMode::Bicubic>{});
+            break;
+    }
+}
+
+// Stencils of `points` consecutive output points whose grid entries start at grid_row ((x, y) pairs).
+template <GridSampleMode M, bool WithGrad>
+void build_row_stencils(const float* grid_row, int64_t points, const GridSampleShape& s,
+                        const GridSampleOptions& options, GridStencil<kTapsPerAxis<M>>* out) {
+    for (int64_t p = 0; p < points; ++p) {
+        make_stencil<M, WithGrad>(grid_row[2 * p], grid_row[2 * p + 1], s.h, s.w, options.padding_mode,
+                                  options.align_corners, out[p]);
+    }
+}
+
+// Runs body(first_row, last_row) over the n * out_h output rows in parallel.
+template <class Body>
+void parallel_over_rows(const GridSampleShape& s, Body&& body) {
+    oneapi::tbb::parallel_for(
+        oneapi::tbb::blocked_range<int64_t>(0, s.n * s.out_h),
+        [&](const oneapi::tbb::blocked_range<int64_t>& r) { body(r.begin(), r.end()); });
+}
+
+// Sum over the taps of a stencil of weight * plane[pixel] (one channel of an NCHW image); outside taps read
+// zero, weighted as PyTorch does (outside_bias).
+template <int K>
+inline float sample_plane(const GridStencil<K>& s, const float* plane) {
+    constexpr int T = K * K;
+    if (s.all_inside) {
+        float acc = s.weight[0] * plane[s.pixel[0]];
+        for (int t = 1; t < T; ++t) acc += s.weight[t] * plane[s.pixel[t]];
+        return acc;
+    }
+    float acc = s.outside_bias;
+    for (int t = 0; t < T; ++t) {
+        if (s.pixel[t] >= 0) acc += s.weight[t] * plane[s.pixel[t]];
+    }
+    return acc;
+}
+
+// Throws InvalidArgument unless the sizes are a valid grid_sample problem.
+void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);
+
+}  // namespace tilesim::ops::detail

@@ -1,0 +1,30 @@
+#pragma once
+// Channels-last inner loops of the grid_sample CPU reference, vectorised with Highway and dispatched at run
+// time to the best instruction set of the host (grid_sample_simd.cpp). Each call handles one row of P output
+// points whose taps are given as stencils; an outside tap (pixel < 0) reads `zeros` (C zeros) or writes
+// `scratch`, which keeps the loops branch-free and gives PyTorch's 0 * weight for outside taps.
+#include <cstdint>
+
+#include "ops/grid_sample/grid_sample_stencil.hpp"
+
+namespace tilesim::ops::detail {
+
+// out[p * C + c] = sum_t st[p].weight[t] * in[st[p].pixel[t] * C + c]
+#define TILESIM_GRID_SAMPLE_SIMD_DECLARE(K)                                                               \
+    void forward_nhwc_row(const GridStencil<K>* st, int64_t points, const float* in, const float* zeros,  \
+                          int64_t channels, float* out);                                                  \
+    /* dots[p * T + t] = sum_c gout[p * C + c] * in[st[p].pixel[t] * C + c] (T = K * K) */                \
+    void tap_dots_nhwc_row(const GridStencil<K>* st, int64_t points, const float* in, const float* zeros, \
+                           int64_t channels, const float* gout, float* dots);                             \
+    /* gin[st[p].pixel[t] * C + c0 + c] += st[p].weight[t] * gout[p * C + c0 + c] for c < count, in the   \
+     * order */                                                                                           \
+    /* p, t (outside taps add into scratch) */                                                            \
+    void scatter_nhwc_row(const GridStencil<K>* st, int64_t points, float* gin, float* scratch,           \
+                          int64_t channels, int64_t c0, int64_t count, const float* gout);
+
+TILESIM_GRID_SAMPLE_SIMD_DECLARE(1)
+TILESIM_GRID_SAMPLE_SIMD_DECLARE(2)
+TILESIM_GRID_SAMPLE_SIMD_DECLARE(4)
+#undef TILESIM_GRID_SAMPLE_SIMD_DECLARE
+
+}  // namespace tilesim::ops::detail
