@@ -1,0 +1,79 @@
+#pragma once
+// Bilinear taps on a channels-last map ([H, W, C], C floats per pixel), with the derivatives of the tap
+// weights that the backward passes need. Built on ops/common/bilinear.hpp so that every sampling op
+// shares one definition of the corners and their weights. Used by the deformable aggregation and the
+// sample_sum / sample_dot CPU references.
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "ops/common/bilinear.hpp"
+
+namespace tilesim::ops {
+
+// The four corners around (y, x), in bilinear_taps' order (nw, ne, sw, se).
+struct PixelTaps {
+    int64_t pixel[4];     // y * W + x of each corner; -1 where the corner is outside the map
+    float weight[4];      // bilinear weights
+    float dweight_dx[4];  // d weight / d x (pixels)
+    float dweight_dy[4];  // d weight / d y (pixels)
+};
+
+// Taps of the sample at (y, x) pixels in an H x W map. A coordinate that is NaN, infinite or far outside
+// gives four outside corners (reads 0, receives no gradient), as PyTorch's zeros padding does.
+inline PixelTaps pixel_taps(float y, float x, int64_t height, int64_t width) {
+    PixelTaps t{};
+    if (!coordinate_is_usable(y) || !coordinate_is_usable(x)) {
+        std::fill(t.pixel, t.pixel + 4, int64_t{-1});
+        return t;
+    }
+    const BilinearTaps b = bilinear_taps(y, x);
+    const int64_t ys[4] = {b.y0, b.y0, b.y0 + 1, b.y0 + 1};
+    const int64_t xs[4] = {b.x0, b.x0 + 1, b.x0, b.x0 + 1};
+    for (int i = 0; i < 4; ++i) {
+        t.pixel[i] = in_bounds(ys[i], xs[i], height, width) ? ys[i] * width + xs[i] : -1;
+    }
+    t.weight[0] = b.w_nw;
+    t.weight[1] = b.w_ne;
+    t.weight[2] = b.w_sw;
+    t.weight[3] = b.w_se;
+    // Distances to the corners as bilinear_taps forms them: w_nw = lx * ly, w_ne = hx * ly, ...
+    const float hy = y - static_cast<float>(b.y0), ly = static_cast<float>(b.y0 + 1) - y;
+    const float hx = x - static_cast<float>(b.x0), lx = static_cast<float>(b.x0 + 1) - x;
+    const float dx[4] = {-ly, ly, -hy, hy};
+    const float dy[4] = {-lx, -hx, lx, hx};
+    std::copy(dx, dx + 4, t.dweight_dx);
+    std::copy(dy, dy + 4, t.dweight_dy);
+    return t;
+}
+
+// Row pointers of the taps into a channels-last map, offset by `channel`; an outside tap points at
+// `zero_row` (which must hold at least as many zeros as the caller reads).
+inline void tap_rows(const PixelTaps& t, const float* map, int64_t channels, int64_t channel,
+                     const float* zero_row, const float* rows[4]) {
+    for (int i = 0; i < 4; ++i) rows[i] = t.pixel[i] < 0 ? zero_row : map + t.pixel[i] * channels + channel;
+}
+
+// Writable row pointers for a scatter; an outside tap is null (ChannelKernels::scatter4 skips it).
+inline void tap_rows(const PixelTaps& t, float* map, int64_t channels, int64_t channel, float* rows[4]) {
+    for (int i = 0; i < 4; ++i) rows[i] = t.pixel[i] < 0 ? nullptr : map + t.pixel[i] * channels + channel;
+}
+
+// PyTorch grid_sample, align_corners=False: pixel coordinate of a normalised grid coordinate in [-1, 1].
+inline float unnormalize_align_corners_false(float g, int64_t size) {
+    return ((g + 1.f) * static_cast<float>(size) - 1.f) / 2.f;
+}
+
+// Channel blocks for the deterministic backward scatters: each task owns channels [begin, end) of every
+// pixel it writes, so no two tasks touch the same element. Blocks of 32 floats keep the vector loops full
+// and still give enough tasks for a few threads.
+struct ChannelBlock {
+    int64_t begin, end;
+};
+inline std::vector<ChannelBlock> channel_blocks(int64_t channels, int64_t block = 32) {
+    std::vector<ChannelBlock> blocks;
+    for (int64_t c = 0; c < channels; c += block) blocks.push_back({c, std::min(channels, c + block)});
+    return blocks;
+}
+
+}  // namespace tilesim::ops

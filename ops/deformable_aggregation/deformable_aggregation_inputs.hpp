@@ -1,0 +1,61 @@
+#pragma once
+// Validated sizes of deformable aggregation's inputs, shared by the fused, backward and fallback paths.
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "ops/deformable_aggregation/channels_last_taps.hpp"
+#include "ops/deformable_aggregation/host_array.hpp"
+
+namespace tilesim::ops::detail {
+
+// One camera's feature map at one scale inside mc_ms_feat.
+struct FeatureMapGeometry {
+    int64_t height, width;
+    int64_t start;  // first feature (pixel) of the map in num_feat
+};
+
+struct DeformableDims {
+    int64_t bs, num_feat, channels;
+    int64_t num_cams, num_scale;
+    int64_t num_anchor, num_pts;
+    int64_t num_groups, group_size;        // group_size = C / num_groups
+    std::vector<FeatureMapGeometry> maps;  // index cam * num_scale + scale
+
+    const FeatureMapGeometry& map(int64_t cam, int64_t scale) const { return maps[cam * num_scale + scale]; }
+    // Offset of sampling_location[b, a, pt, cam, 0] with row = b * num_anchor + a.
+    int64_t location_offset(int64_t row, int64_t pt, int64_t cam) const {
+        return ((row * num_pts + pt) * num_cams + cam) * 2;
+    }
+    // Offset of weights[b, a, pt, cam, scale, 0] with row = b * num_anchor + a.
+    int64_t weight_offset(int64_t row, int64_t pt, int64_t cam, int64_t scale) const {
+        return (((row * num_pts + pt) * num_cams + cam) * num_scale + scale) * num_groups;
+    }
+};
+
+// Checks every shape, the group split of C and that each map lies inside num_feat; `op` prefixes the
+// error messages.
+DeformableDims validate_deformable_inputs(std::string_view op, const ArrayView<float>& mc_ms_feat,
+                                          const ArrayView<int32_t>& spatial_shape,
+                                          const ArrayView<int32_t>& scale_start_index,
+                                          const ArrayView<float>& sampling_location,
+                                          const ArrayView<float>& weights);
+
+// SparseDrive skips a sample unless both normalised coordinates are strictly inside (0, 1)
+// (`loc <= 0 || loc >= 1` returns early); NaN is skipped as well.
+inline bool location_is_sampled(float loc_x, float loc_y) {
+    return loc_x > 0.f && loc_x < 1.f && loc_y > 0.f && loc_y < 1.f;
+}
+
+// SparseDrive: h_im = loc_h * H - 0.5, w_im = loc_w * W - 0.5 (pixel centres sit at integer + 0.5).
+inline PixelTaps deformable_taps(float loc_x, float loc_y, const FeatureMapGeometry& m) {
+    return pixel_taps(loc_y * static_cast<float>(m.height) - 0.5f, loc_x * static_cast<float>(m.width) - 0.5f,
+                      m.height, m.width);
+}
+
+// Groups of (cam * num_scale + scale) map indices whose regions of mc_ms_feat overlap: one group per map
+// when no two maps share features (the usual case), otherwise a single group with every map. A backward
+// task that owns a group and a channel block is then the only writer of its gradient elements.
+std::vector<std::vector<int64_t>> maps_with_disjoint_regions(const DeformableDims& dims);
+
+}  // namespace tilesim::ops::detail
