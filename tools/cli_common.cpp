@@ -1,0 +1,75 @@
+#include "cli_common.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "tilesim/error.hpp"
+#include "tilesim/npy.hpp"
+#include "tilesim/report_format.hpp"
+#include "tilesim/svg.hpp"
+#include "tilesim/trace.hpp"
+
+namespace tilesim::cli {
+
+void add_common_op_options(CLI::App* cmd, CommonOpOptions& o, bool required_out) {
+    cmd->add_option("--backend", o.backend, "where to run: cpu (reference), sim (simulated device), cuda")
+        ->check(CLI::IsMember({"cpu", "sim", "cuda"}));
+    cmd->add_option("--device", o.device, "simulated device: a name in configs/devices or a .json path");
+    auto* out = cmd->add_option("--out", o.out, "output .npy file");
+    if (required_out) out->required();
+    cmd->add_option("--repeat", o.repeat, "time N runs after one warm-up; prints time_ms: <median>")->check(CLI::Range(0, 100000));
+    cmd->add_option("--report", o.report, "write a JSON report (shapes, timing, simulated run report)");
+    cmd->add_option("--trace", o.trace, "sim: write a Chrome trace-event timeline (Perfetto, chrome://tracing)");
+    cmd->add_option("--heatmap", o.heatmap, "sim: write an SVG heatmap of predicted time per core");
+    cmd->add_option("--threads", o.threads, "host threads for the simulator (0: all)");
+    cmd->add_flag("--no-checks", o.no_checks, "sim: turn the watcher checks off (faster)");
+    cmd->add_option("--watchdog", o.watchdog_seconds, "sim: stop a run with no kernel progress for this many seconds")
+        ->check(CLI::PositiveNumber);
+}
+
+ops::Backend backend_of(const CommonOpOptions& o) { return ops::parse_backend(o.backend); }
+
+RunOptions run_options_of(const CommonOpOptions& o) {
+    RunOptions r;
+    r.host_threads = o.threads;
+    r.checks = !o.no_checks;
+    r.trace = !o.trace.empty();
+    r.watchdog_seconds = o.watchdog_seconds;
+    return r;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+Tensor read_input(const std::string& path, const char* what) { return read_npy(path, what); }
+
+nlohmann::json shape_json(const Shape& s) { return s.dims(); }
+
+void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOutcome& outcome) {
+    const bool sim = outcome.report.has_value();
+    if ((!o.trace.empty() || !o.heatmap.empty()) && !sim) {
+        fail("--trace and --heatmap need --backend sim (got --backend {})", o.backend);
+    }
+    if (!o.out.empty()) write_npy(o.out, outcome.outputs.front().second);
+    nlohmann::json j;
+    j["op"] = op_name;
+    j["backend"] = o.backend;
+    j["outputs"] = nlohmann::json::object();
+    for (const auto& [name, t] : outcome.outputs) j["outputs"][name] = shape_json(t.shape());
+    j["details"] = outcome.details;
+    if (sim) {
+        j["device"] = o.device;
+        j["run"] = nlohmann::json::parse(report_to_json(*outcome.report));
+        std::fputs(report_to_table(*outcome.report).c_str(), stdout);
+        if (!o.trace.empty()) write_text_file(o.trace, trace_to_json(*outcome.report));
+        if (!o.heatmap.empty()) write_text_file(o.heatmap, core_heatmap_svg(*outcome.report));
+    }
+    if (!o.report.empty()) write_text_file(o.report, j.dump(2) + "\n");
+    for (const auto& [name, t] : outcome.outputs) std::printf("%s: %s\n", name.c_str(), t.shape().str().c_str());
+    if (!o.out.empty()) std::printf("wrote %s\n", o.out.c_str());
+}
+
+}  // namespace tilesim::cli

@@ -1,0 +1,76 @@
+#pragma once
+// Pieces every `tilesim op ...` command shares: the common options, the --repeat timing loop, writing
+// outputs, reports, traces and heatmaps. The CLI only wires things together; ops do the work.
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "ops/common/backend.hpp"
+#include "tilesim/run_report.hpp"
+#include "tilesim/runtime.hpp"
+#include "tilesim/tensor.hpp"
+
+namespace tilesim::cli {
+
+struct CommonOpOptions {
+    std::string backend = "cpu";
+    std::string device = "wormhole_b0";
+    std::string out;
+    std::string report;
+    std::string trace;
+    std::string heatmap;
+    int repeat = 0;
+    unsigned threads = 0;
+    bool no_checks = false;
+    double watchdog_seconds = 60;
+};
+
+void add_common_op_options(CLI::App* cmd, CommonOpOptions& o, bool required_out = true);
+ops::Backend backend_of(const CommonOpOptions& o);
+RunOptions run_options_of(const CommonOpOptions& o);
+
+// Runs `op` once (warm-up) and, with --repeat N, N more times; prints `time_ms: <median>` of the timed
+// runs. Returns the result of the last run.
+template <class R>
+R run_timed(const CommonOpOptions& o, const std::function<R()>& op);
+double median(std::vector<double> v);
+
+// Everything an op command produces: named output tensors (the first goes to --out), the simulated run
+// report, and op-specific facts for the JSON report (shapes, work split, CBs...).
+struct OpOutcome {
+    std::vector<std::pair<std::string, Tensor>> outputs;
+    std::optional<RunReport> report;
+    nlohmann::json details = nlohmann::json::object();
+};
+// Writes --out, --report, --trace, --heatmap and prints a short summary on stdout.
+void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOutcome& outcome);
+
+// Reads a float32 .npy named by an option; `what` names the option in errors.
+Tensor read_input(const std::string& path, const char* what);
+nlohmann::json shape_json(const Shape& s);
+
+// The commands.
+void add_grid_sample_command(CLI::App& op);
+
+template <class R>
+R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {
+    R result = op();  // warm-up (and the only run without --repeat)
+    if (o.repeat > 0) {
+        std::vector<double> ms;
+        for (int i = 0; i < o.repeat; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            result = op();
+            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::printf("time_ms: %.4f\n", median(ms));
+    }
+    return result;
+}
+
+}  // namespace tilesim::cli
