@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <fmt/ranges.h>
+
 #include "tilesim/error.hpp"
 #include "tilesim/npy.hpp"
 #include "tilesim/report_format.hpp"
@@ -60,6 +62,7 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
     j["outputs"] = nlohmann::json::object();
     for (const auto& [name, t] : outcome.outputs) j["outputs"][name] = shape_json(t.shape());
     j["details"] = outcome.details;
+    if (outcome.summary) outcome.summary();
     if (sim) {
         j["device"] = o.device;
         j["run"] = nlohmann::json::parse(report_to_json(*outcome.report));
@@ -70,6 +73,68 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
     if (!o.report.empty()) write_text_file(o.report, j.dump(2) + "\n");
     for (const auto& [name, t] : outcome.outputs) std::printf("%s: %s\n", name.c_str(), t.shape().str().c_str());
     if (!o.out.empty()) std::printf("wrote %s\n", o.out.c_str());
+}
+
+namespace {
+std::map<std::string, OpSpec>& registry() {
+    static std::map<std::string, OpSpec> r;
+    return r;
+}
+}  // namespace
+
+void register_op(OpSpec spec) { registry()[spec.name] = std::move(spec); }
+
+std::vector<std::string> op_names() {
+    std::vector<std::string> names;
+    for (const auto& [name, spec] : registry()) names.push_back(name);
+    return names;
+}
+
+const OpSpec& find_op(const std::string& name) {
+    auto it = registry().find(name);
+    if (it == registry().end()) fail("unknown op '{}'; known ops: {}", name, fmt::join(op_names(), ", "));
+    return it->second;
+}
+
+void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths, const nlohmann::json& args,
+                    const CommonOpOptions& common) {
+    const OpSpec& spec = find_op(name);
+    TensorMap inputs;
+    for (const auto& input : spec.inputs) {
+        auto it = input_paths.find(input);
+        if (it == input_paths.end() || it->second.empty()) fail("{}: missing input '{}'", name, input);
+        inputs.emplace(input, read_input(it->second, ("--" + input).c_str()));
+    }
+    const OpOutcome outcome = run_timed<OpOutcome>(common, [&] { return spec.run(inputs, args, common); });
+    finish_op(name, common, outcome);
+}
+
+std::string arg_string(const nlohmann::json& args, const char* key, const std::string& fallback) {
+    if (!args.contains(key)) return fallback;
+    if (!args[key].is_string()) fail("argument '{}' must be a string, got {}", key, args[key].dump());
+    return args[key].get<std::string>();
+}
+
+bool arg_bool(const nlohmann::json& args, const char* key, bool fallback) {
+    if (!args.contains(key)) return fallback;
+    if (!args[key].is_boolean()) fail("argument '{}' must be true or false, got {}", key, args[key].dump());
+    return args[key].get<bool>();
+}
+
+int64_t arg_int(const nlohmann::json& args, const char* key, int64_t fallback) {
+    if (!args.contains(key)) return fallback;
+    if (!args[key].is_number_integer()) fail("argument '{}' must be an integer, got {}", key, args[key].dump());
+    return args[key].get<int64_t>();
+}
+
+std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key, int64_t fallback) {
+    if (!args.contains(key)) return {fallback, fallback};
+    const auto& v = args[key];
+    if (v.is_number_integer()) return {v.get<int64_t>(), v.get<int64_t>()};
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer()) {
+        return {v[0].get<int64_t>(), v[1].get<int64_t>()};
+    }
+    fail("argument '{}' must be an integer or a pair of integers, got {}", key, v.dump());
 }
 
 }  // namespace tilesim::cli

@@ -3,6 +3,7 @@
 // outputs, reports, traces and heatmaps. The CLI only wires things together; ops do the work.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -47,6 +48,7 @@ struct OpOutcome {
     std::vector<std::pair<std::string, Tensor>> outputs;
     std::optional<RunReport> report;
     nlohmann::json details = nlohmann::json::object();
+    std::function<void()> summary;  // op-specific lines printed before the run report
 };
 // Writes --out, --report, --trace, --heatmap and prints a short summary on stdout.
 void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOutcome& outcome);
@@ -55,8 +57,30 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
 Tensor read_input(const std::string& path, const char* what);
 nlohmann::json shape_json(const Shape& s);
 
-// The commands.
+// Every op the CLI knows, by name: its .npy inputs and a function that runs it from JSON arguments (the
+// same arguments `tilesim run` configs hold and the op's command-line flags produce).
+using TensorMap = std::map<std::string, Tensor>;
+struct OpSpec {
+    std::string name;
+    std::vector<std::string> inputs;
+    std::function<OpOutcome(const TensorMap& inputs, const nlohmann::json& args, const CommonOpOptions& common)> run;
+};
+void register_op(OpSpec spec);
+const OpSpec& find_op(const std::string& name);  // throws InvalidArgument listing the known ops
+std::vector<std::string> op_names();
+// Reads the op's input files, runs it (with --repeat timing) and finishes (outputs, report, summary).
+void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths, const nlohmann::json& args,
+                    const CommonOpOptions& common);
+// Typed accessors for JSON op arguments, with errors naming the argument.
+std::string arg_string(const nlohmann::json& args, const char* key, const std::string& fallback);
+bool arg_bool(const nlohmann::json& args, const char* key, bool fallback);
+int64_t arg_int(const nlohmann::json& args, const char* key, int64_t fallback);
+std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key, int64_t fallback);
+
+// The commands (each also registers its op).
 void add_grid_sample_command(CLI::App& op);
+void add_run_command(CLI::App& app);
+void add_demo_command(CLI::App& app);
 
 template <class R>
 R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {

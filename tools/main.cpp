@@ -1,6 +1,7 @@
 // tilesim: the command-line tool. Runs an op on .npy files on a backend, a JSON run config, a sweep, or
 // the demo; prints reports. Errors become one line on stderr and a non-zero exit code
-// (2: bad arguments or inputs, 3: the simulated program failed, 1: anything else).
+// (2: bad arguments or inputs, 3: the simulated program failed, 4: results outside the tolerance of the
+// comparison, 1: anything else).
 #include <cstdio>
 #include <exception>
 
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
     CLI::App* op = app.add_subcommand("op", "run one op on .npy inputs (cpu | sim | cuda)");
     op->require_subcommand(1);
     cli::add_grid_sample_command(*op);
+    cli::add_run_command(app);
+    cli::add_demo_command(app);
 
     std::string device_name;
     CLI::App* devices = app.add_subcommand("devices", "list the shipped device configs, or describe one");
@@ -39,6 +42,8 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
+    } catch (const CLI::RuntimeError& e) {
+        return e.get_exit_code();  // the command already said why (e.g. a comparison that failed)
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "tilesim: %s (see --help)\n", e.what());
         return 2;

@@ -36,6 +36,8 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         o.split_reader = args.split_reader;
         o.memory = args.memory;
         o.num_shard_cores = args.num_shard_cores;
+        o.buffering_factor = args.buffering_factor;
+        o.core_grid = args.core_grid;
         const Tensor nhwc = args.input_layout == ChannelLayout::NCHW ? nchw_to_nhwc(input) : input;
         GridSampleDeviceResult r = grid_sample_device(device, nhwc, grid, o, args.run);
         result.output = args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
@@ -43,7 +45,7 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         result.program = std::move(r.info);
         return result;
     }
-    if (args.backend == Backend::Cpu && (args.grid_batching != 1 || args.precomputed_grid || args.split_reader ||
+    if (args.backend != Backend::Sim && (args.grid_batching != 1 || args.precomputed_grid || args.split_reader ||
                                          args.memory != GridSampleMemory::Interleaved)) {
         // Device-layout options have no meaning for a reference; refusing them avoids silent surprises.
         fail("grid_sample: grid batching, precomputed grid, split reader and height sharding apply to backend 'sim' only");

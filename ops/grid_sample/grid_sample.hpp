@@ -28,6 +28,8 @@ struct GridSampleArgs {
     bool precomputed_grid = false;
     bool split_reader = false;
     uint32_t num_shard_cores = 0;
+    uint32_t buffering_factor = 2;   // CB pages per item in flight
+    CoreCoord core_grid{0, 0};       // worker grid to use (0x0: the whole device)
     RunOptions run;
 };
 

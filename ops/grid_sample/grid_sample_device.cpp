@@ -50,6 +50,14 @@ void validate(const Device& device, const Tensor& input, const Tensor& grid, con
     if (o.split_reader && (o.memory != GridSampleMemory::HeightSharded || o.mode != GridSampleMode::Bilinear)) {
         fail("grid_sample (sim): the split reader is available for bilinear height-sharded grids only");
     }
+    const CoreCoord full = device.compute_with_storage_grid_size();
+    if ((o.core_grid.x || o.core_grid.y) && (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
+        fail("grid_sample (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", o.core_grid.x,
+             o.core_grid.y, full.x, full.y);
+    }
+    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
+        fail("grid_sample (sim): buffering factor must be in [1, 64], got {}", o.buffering_factor);
+    }
     if (o.precomputed_grid && (in[1] > 32767 || in[2] > 32767)) {
         fail("grid_sample (sim): a precomputed grid stores int16 indices; input {}x{} is too large", in[1], in[2]);
     }
@@ -61,7 +69,6 @@ void validate(const Device& device, const Tensor& input, const Tensor& grid, con
     if (points / o.grid_batching > UINT32_MAX || input.volume() / in[3] > UINT32_MAX) {
         fail("grid_sample (sim): {} points or {} input sticks exceed the 32-bit page ids", points, input.volume() / in[3]);
     }
-    (void)device;
 }
 
 GridSampleGeometry geometry(const Device& device, const Tensor& input, const Tensor& grid, const GridSampleDeviceOptions& o) {
@@ -87,11 +94,11 @@ GridSampleGeometry geometry(const Device& device, const Tensor& input, const Ten
     g.grid_stick_stride = round_up(g.grid_stick_bytes, dram_align);
     g.channel_tiles = (g.channels + 31) / 32;
     g.face_cols = (g.channels + 15) / 16;
+    g.core_grid = o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
     return g;
 }
 
-MemoryConfig sharded_config(const Device& device, uint32_t num_cores, uint32_t shard_height, uint32_t columns) {
-    const CoreCoord grid_size = device.compute_with_storage_grid_size();
+MemoryConfig sharded_config(CoreCoord grid_size, uint32_t num_cores, uint32_t shard_height, uint32_t columns) {
     ShardSpec spec{num_cores_to_corerangeset(num_cores, grid_size, /*row_wise=*/true), {shard_height, columns},
                    ShardOrientation::ROW_MAJOR};
     return {TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1, spec};
@@ -118,18 +125,19 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
         grid_dev = to_device(device_grid, device);
         output_dev = allocate_on_device(out_shape, opts.dtype, device);
     } else {
-        const uint32_t available = device.spec().num_worker_cores();
+        const uint32_t available = g.core_grid.x * g.core_grid.y;
         const uint32_t want = opts.num_shard_cores ? opts.num_shard_cores : available;
         if (want > available) {
-            fail("grid_sample (sim): num_shard_cores {} exceeds the {} worker cores of {}", want, available, device.spec().name);
+            fail("grid_sample (sim): num_shard_cores {} exceeds the {} worker cores of the {}x{} core grid", want, available,
+                 g.core_grid.x, g.core_grid.y);
         }
         const uint32_t shard_h = (g.grid_sticks + std::min(want, g.grid_sticks) - 1) / std::min(want, g.grid_sticks);
         const uint32_t cores = (g.grid_sticks + shard_h - 1) / shard_h;
-        grid_dev = to_device(device_grid, device, sharded_config(device, cores, shard_h, device_grid.shape().back()));
+        grid_dev = to_device(device_grid, device, sharded_config(g.core_grid, cores, shard_h, device_grid.shape().back()));
         // Bilinear packs whole 16-wide faces, so each output stick is padded to a multiple of 16 channels.
         const uint32_t out_page = nearest ? 0 : g.face_cols * 16 * g.element_bytes;
         output_dev = allocate_on_device(out_shape, opts.dtype, device,
-                                        sharded_config(device, cores, shard_h * g.batching, g.channels), out_page);
+                                        sharded_config(g.core_grid, cores, shard_h * g.batching, g.channels), out_page);
     }
     buffers.input = input_dev.buffer;
     buffers.grid = grid_dev.buffer;

@@ -30,6 +30,8 @@ struct GridSampleDeviceOptions {
     bool split_reader = false;                 // height-sharded bilinear only
     GridSampleMemory memory = GridSampleMemory::Interleaved;
     uint32_t num_shard_cores = 0;              // height-sharded: cores to shard over (0: as many as useful)
+    uint32_t buffering_factor = 2;             // pages of the input, scalar and output CBs per item in flight
+    CoreCoord core_grid{0, 0};                 // worker grid to split over (0x0: the device's whole grid)
     std::optional<bool> fp32_dest_acc_en;      // default: true for Float32, false for BFloat16 (as tt-metal)
 };
 

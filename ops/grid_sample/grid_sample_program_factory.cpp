@@ -71,7 +71,7 @@ Program interleaved_program(Device& device, const GridSampleGeometry& g, const G
     const bool nearest = o.mode == GridSampleMode::Nearest;
     info.factory = nearest ? "nearest_interleaved" : "interleaved";
     // Work split: one unit per grid stick.
-    const CoreCoord grid_size = device.compute_with_storage_grid_size();
+    const CoreCoord grid_size = g.core_grid;
     const WorkSplit split = split_work_to_cores(grid_size, g.grid_sticks);
     record_split(info, split);
     const CoreRangeSet& cores = split.all_cores;
@@ -80,11 +80,12 @@ Program interleaved_program(Device& device, const GridSampleGeometry& g, const G
     // Circular buffers (indices in order from c_0; buffering factor 2).
     add_cb(program, cores, info, kGridCbIndex, "grid stick", g.grid_stick_stride, 1, g.grid_format);
     if (nearest) {
-        add_cb(program, cores, info, kInputCbIndex, "output stick", g.slot_bytes, 2, o.dtype);
+        add_cb(program, cores, info, kInputCbIndex, "output stick", g.slot_bytes, o.buffering_factor, o.dtype);
     } else {
-        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", g.channel_tiles * 1024 * g.element_bytes, 2, o.dtype);
-        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, 2, o.dtype);
-        add_cb(program, cores, info, kOutputCbIndex, "output stick (face-width pages)", 16 * g.element_bytes, 2 * g.face_cols, o.dtype);
+        const uint32_t n = o.buffering_factor;
+        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", g.channel_tiles * 1024 * g.element_bytes, n, o.dtype);
+        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
+        add_cb(program, cores, info, kOutputCbIndex, "output stick (face-width pages)", 16 * g.element_bytes, n * g.face_cols, o.dtype);
     }
 
     // Kernels.
@@ -136,11 +137,12 @@ Program sharded_program(Device& device, const GridSampleGeometry& g, const GridS
                o.dtype, b.output.get());
     } else {
         const uint32_t input_page = g.channel_tiles * 1024 * g.element_bytes;
-        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", input_page, 2, o.dtype);
-        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, 2, o.dtype);
+        const uint32_t n = o.buffering_factor;
+        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", input_page, n, o.dtype);
+        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
         if (o.split_reader) {
-            add_cb(program, cores, info, kInputCb2Index, "4 corner sticks (reader 2)", input_page, 2, o.dtype);
-            add_cb(program, cores, info, kScalarCb2Index, "4 bilinear weights (reader 2)", 1024 * g.element_bytes, 2, o.dtype);
+            add_cb(program, cores, info, kInputCb2Index, "4 corner sticks (reader 2)", input_page, n, o.dtype);
+            add_cb(program, cores, info, kScalarCb2Index, "4 bilinear weights (reader 2)", 1024 * g.element_bytes, n, o.dtype);
         }
         add_cb(program, cores, info, kShardedOutputCbIndex, "output shard (face-width pages)", 16 * g.element_bytes,
                shard_h * g.batching * g.face_cols, o.dtype, b.output.get());

@@ -22,6 +22,7 @@ struct GridSampleGeometry {
     DataType grid_format = DataType::Float32;
     uint32_t channel_tiles = 0;          // ceil(C / 32)
     uint32_t face_cols = 0;              // ceil(C / 16)
+    CoreCoord core_grid;                 // the worker grid the work is split over
 };
 
 struct GridSampleBuffers {

@@ -10,42 +10,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "tilesim/compare.hpp"
+
 namespace tilesim::testing {
 
-struct Comparison {
-    double max_abs_error = 0;
-    double max_abs_reference = 0;
-    double pcc = 1;
-    size_t worst_index = 0;
-    size_t mismatched_nans = 0;  // NaN in one and not the other
-};
-
-inline Comparison compare(std::span<const float> actual, std::span<const float> expected) {
-    Comparison c;
-    double sa = 0, se = 0, saa = 0, see = 0, sae = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < expected.size(); ++i) {
-        double a = actual[i], e = expected[i];
-        if (std::isnan(a) || std::isnan(e)) {
-            if (std::isnan(a) != std::isnan(e)) ++c.mismatched_nans;
-            continue;
-        }
-        double d = std::abs(a - e);
-        if (d > c.max_abs_error || std::isnan(d)) {
-            c.max_abs_error = d;
-            c.worst_index = i;
-        }
-        c.max_abs_reference = std::max(c.max_abs_reference, std::abs(e));
-        sa += a; se += e; saa += a * a; see += e * e; sae += a * e; ++n;
-    }
-    if (n > 1) {
-        double cov = sae - sa * se / n, va = saa - sa * sa / n, ve = see - se * se / n;
-        if (va <= 1e-30 && ve <= 1e-30) c.pcc = 1;  // both constant
-        else if (va <= 1e-30 || ve <= 1e-30) c.pcc = (c.max_abs_error == 0) ? 1 : 0;
-        else c.pcc = cov / std::sqrt(va * ve);
-    }
-    return c;
-}
+using tilesim::Comparison;
+using tilesim::compare;
 
 inline ::testing::AssertionResult close(std::span<const float> actual, std::span<const float> expected,
                                         double max_abs, double min_pcc) {
@@ -54,7 +24,7 @@ inline ::testing::AssertionResult close(std::span<const float> actual, std::span
                << "size mismatch: actual " << actual.size() << ", expected " << expected.size();
     }
     Comparison c = compare(actual, expected);
-    if (c.mismatched_nans == 0 && c.max_abs_error <= max_abs && c.pcc >= min_pcc) {
+    if (c.within(max_abs, min_pcc)) {
         return ::testing::AssertionSuccess();
     }
     return ::testing::AssertionFailure() << fmt::format(

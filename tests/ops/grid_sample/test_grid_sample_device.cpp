@@ -221,5 +221,5 @@ TEST(GridSampleDevice, RefusesWhatItDoesNotSupportAndSaysWhatIs) {
     EXPECT_NE(sim_error(a, {2, 4, 5, 3}).find("grid"), std::string::npos);
     a.memory = GridSampleMemory::HeightSharded;
     a.num_shard_cores = 65;
-    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores"), std::string::npos);
+    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores of the 8x8 core grid"), std::string::npos);
 }

@@ -1,0 +1,139 @@
+#include "run_config.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <set>
+
+#include "tilesim/error.hpp"
+#include "tilesim/npy.hpp"
+
+#include <fmt/ranges.h>
+
+namespace tilesim::cli {
+
+namespace {
+[[noreturn]] void config_error(const RunConfig& c, const std::string& key, const std::string& problem) {
+    throw ConfigError(fmt::format("{}: {}: {}", c.file.string(), key, problem));
+}
+
+Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::json& spec) {
+    const std::string key = "inputs." + name;
+    if (!spec.is_object()) config_error(c, key, "must be an object with \"npy\" or \"shape\"");
+    if (spec.contains("npy")) {
+        if (!spec["npy"].is_string()) config_error(c, key + ".npy", "must be a path string");
+        std::filesystem::path p = spec["npy"].get<std::string>();
+        if (p.is_relative()) p = c.file.parent_path() / p;
+        return read_npy(p, key);
+    }
+    if (!spec.contains("shape") || !spec["shape"].is_array() || spec["shape"].empty()) {
+        config_error(c, key + ".shape", "must be a non-empty array of positive integers");
+    }
+    std::vector<uint32_t> dims;
+    uint64_t volume = 1;
+    for (const auto& d : spec["shape"]) {
+        if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 30)) {
+            config_error(c, key + ".shape", fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
+        }
+        dims.push_back(d.get<uint32_t>());
+        volume *= dims.back();
+    }
+    if (volume > (uint64_t(1) << 31)) config_error(c, key + ".shape", fmt::format("{} elements is more than 2^31", volume));
+    for (const auto& [k, v] : spec.items()) {
+        static const std::set<std::string> known{"shape", "seed", "low", "high", "integers"};
+        if (!known.contains(k)) config_error(c, key + "." + k, "unknown key (expected shape, seed, low, high, integers)");
+    }
+    const auto seed = spec.value("seed", 0u);
+    const double low = spec.value("low", -1.0), high = spec.value("high", 1.0);
+    if (!(low <= high)) config_error(c, key, fmt::format("low {} must not exceed high {}", low, high));
+    std::mt19937 rng(seed);
+    std::vector<float> v(volume);
+    if (spec.value("integers", false)) {
+        std::uniform_int_distribution<int64_t> d(static_cast<int64_t>(low), static_cast<int64_t>(high));
+        for (auto& x : v) x = static_cast<float>(d(rng));
+    } else {
+        std::uniform_real_distribution<double> d(low, high);
+        for (auto& x : v) x = static_cast<float>(d(rng));
+    }
+    return Tensor::from_floats(Shape(dims), v);
+}
+}  // namespace
+
+RunConfig load_run_config(const std::filesystem::path& file) {
+    RunConfig c;
+    c.file = file;
+    std::ifstream in(file);
+    if (!in) throw InvalidArgument(fmt::format("run config {}: cannot open the file", file.string()));
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& e) {
+        throw ConfigError(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
+    }
+    if (!j.is_object()) config_error(c, "(top level)", "must be a JSON object");
+    static const std::set<std::string> known{"name", "description", "device", "op", "args", "inputs", "backends",
+                                             "reference", "compare", "outputs", "sweep"};
+    for (const auto& [k, v] : j.items()) {
+        if (!known.contains(k)) config_error(c, k, "unknown key (expected one of name, description, device, op, args, inputs, backends, reference, compare, outputs, sweep)");
+    }
+    if (!j.contains("op") || !j["op"].is_string()) config_error(c, "op", "missing: the op to run, e.g. \"grid_sample\"");
+    c.op = j["op"].get<std::string>();
+    const OpSpec& spec = find_op(c.op);
+    c.name = j.value("name", c.file.stem().string());
+    if (j.contains("device")) {
+        if (!j["device"].is_string()) config_error(c, "device", "must be a device name or a .json path");
+        c.device = j["device"].get<std::string>();
+        if (c.device.ends_with(".json") && std::filesystem::path(c.device).is_relative()) {
+            c.device = (file.parent_path() / c.device).string();
+        }
+    }
+    if (j.contains("args")) {
+        if (!j["args"].is_object()) config_error(c, "args", "must be an object of op arguments");
+        c.args = j["args"];
+    }
+    if (!j.contains("inputs") || !j["inputs"].is_object()) config_error(c, "inputs", fmt::format("missing: {} needs inputs {}", c.op, fmt::join(spec.inputs, ", ")));
+    for (const auto& name : spec.inputs) {
+        if (!j["inputs"].contains(name)) config_error(c, "inputs." + name, "missing");
+        c.inputs.emplace(name, make_input(c, name, j["inputs"][name]));
+    }
+    for (const auto& [k, v] : j["inputs"].items()) {
+        if (std::find(spec.inputs.begin(), spec.inputs.end(), k) == spec.inputs.end()) {
+            config_error(c, "inputs." + k, fmt::format("{} takes no input '{}' (inputs: {})", c.op, k, fmt::join(spec.inputs, ", ")));
+        }
+    }
+    if (j.contains("backends")) {
+        c.backends.clear();
+        if (!j["backends"].is_array() || j["backends"].empty()) config_error(c, "backends", "must be a non-empty array of cpu, sim, cuda");
+        for (const auto& b : j["backends"]) {
+            if (!b.is_string() || (b != "cpu" && b != "sim" && b != "cuda")) config_error(c, "backends", fmt::format("unknown backend {}", b.dump()));
+            c.backends.push_back(b.get<std::string>());
+        }
+    }
+    c.reference = j.value("reference", std::string("cpu"));
+    if (j.contains("compare")) {
+        const auto& cmp = j["compare"];
+        if (!cmp.is_object()) config_error(c, "compare", "must be {\"max_abs\": x, \"min_pcc\": y}");
+        c.max_abs = cmp.value("max_abs", c.max_abs);
+        c.min_pcc = cmp.value("min_pcc", c.min_pcc);
+    }
+    if (j.contains("outputs")) {
+        if (!j["outputs"].is_object()) config_error(c, "outputs", "must be an object of paths");
+        for (const auto& [k, v] : j["outputs"].items()) {
+            static const std::set<std::string> known_out{"report", "trace", "heatmap", "l1_chart", "out", "csv"};
+            if (!known_out.contains(k)) config_error(c, "outputs." + k, "unknown output (expected report, trace, heatmap, l1_chart, out, csv)");
+            if (!v.is_string()) config_error(c, "outputs." + k, "must be a path string");
+            c.outputs[k] = v.get<std::string>();
+        }
+    }
+    if (j.contains("sweep")) {
+        if (!j["sweep"].is_object() || j["sweep"].empty()) config_error(c, "sweep", "must be an object of argument -> list of values");
+        for (const auto& [k, v] : j["sweep"].items()) {
+            if (!v.is_array() || v.empty()) config_error(c, "sweep." + k, "must be a non-empty list of values");
+        }
+        c.sweep = j["sweep"];
+    }
+    return c;
+}
+
+}  // namespace tilesim::cli
