@@ -1,0 +1,46 @@
+#include "ops/correlation/correlation_layout.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+namespace tilesim::ops::detail {
+
+std::vector<float> to_nhwc_padded(const NchwView& input, int64_t pad) {
+    const auto [n, c, h, w] = input.shape;
+    const int64_t hp = h + 2 * pad, wp = w + 2 * pad;
+    std::vector<float> out(static_cast<size_t>(n * hp * wp * c), 0.f);
+    const float* src = input.data.data();
+    float* dst = out.data();
+    // One task per (image, input row): rows own disjoint output rows.
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, n * h), [&](const auto& range) {
+        for (int64_t row = range.begin(); row < range.end(); ++row) {
+            const int64_t b = row / h, y = row % h;
+            float* __restrict out_row = dst + ((b * hp + y + pad) * wp + pad) * c;
+            for (int64_t ch = 0; ch < c; ++ch) {
+                const float* __restrict in_row = src + ((b * c + ch) * h + y) * w;
+                for (int64_t x = 0; x < w; ++x) out_row[x * c + ch] = in_row[x];
+            }
+        }
+    });
+    return out;
+}
+
+std::vector<float> nhwc_to_nchw(const std::vector<float>& nhwc, const NchwShape& shape) {
+    const auto [n, c, h, w] = shape;
+    std::vector<float> out(static_cast<size_t>(shape.volume()));
+    const float* src = nhwc.data();
+    float* dst = out.data();
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, n * h), [&](const auto& range) {
+        for (int64_t row = range.begin(); row < range.end(); ++row) {
+            const int64_t b = row / h, y = row % h;
+            const float* __restrict in_row = src + (b * h + y) * w * c;
+            for (int64_t ch = 0; ch < c; ++ch) {
+                float* __restrict out_row = dst + ((b * c + ch) * h + y) * w;
+                for (int64_t x = 0; x < w; ++x) out_row[x] = in_row[x * c + ch];
+            }
+        }
+    });
+    return out;
+}
+
+}  // namespace tilesim::ops::detail
