@@ -1,8 +1,7 @@
 // grid_sample forward on the CPU. Work is split over the n * out_h output rows (oneTBB); for each row the
 // taps and weights of every output point are computed once (grid_sample_stencil.hpp) and then applied to
-// all channels: channels-last with a vectorised loop over contiguous channels (grid_sample_simd.cpp), NCHW
-// one block of channels at a time, each reading its planes at the row's taps.
-#include <algorithm>
+// all channels: channels-last with a vectorised loop over contiguous channels, NCHW one channel plane at a
+// time with a loop over the row's points vectorised by gathers (grid_sample_simd.cpp).
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_cpu_detail.hpp"
@@ -12,21 +11,22 @@
 namespace tilesim::ops {
 namespace {
 
-using detail::kChannelBlock;
-
-// One output row of an NCHW image: out_row points at output[n, 0, oh, 0].
+// One output row of an NCHW image: out_row points at output[n, 0, oh, 0]. One channel at a time (planes are
+// often a power of two apart, so interleaving channels would thrash the cache sets), vectorised over the
+// row's points with gathers; points with an outside tap are redone exactly.
 template <int K>
 void forward_nchw_row(const GridStencil<K>* st, int64_t points, const float* in_n, int64_t in_plane,
-                      int64_t channels, float* out_row, int64_t out_plane) {
-    for (int64_t c0 = 0; c0 < channels; c0 += kChannelBlock) {
-        const int64_t count = std::min(kChannelBlock, channels - c0);
-        for (int64_t p = 0; p < points; ++p) {
-            const GridStencil<K>& s = st[p];
-            const float* plane = in_n + c0 * in_plane;
-            float* out = out_row + c0 * out_plane + p;
-            for (int64_t c = 0; c < count; ++c, plane += in_plane, out += out_plane) {
-                *out = detail::sample_plane(s, plane);
-            }
+                      int64_t channels, float* out_row, int64_t out_plane, detail::RowGather* gather) {
+    if (gather) gather->build(st, points);
+    for (int64_t c = 0; c < channels; ++c) {
+        const float* plane = in_n + c * in_plane;
+        float* out = out_row + c * out_plane;
+        if (gather) {
+            detail::gather_weighted_row(plane, gather->index.data(), gather->weight.data(), K * K, points,
+                                        out);
+            for (int64_t p : gather->fixups) out[p] = detail::sample_plane(st[p], plane);
+        } else {
+            for (int64_t p = 0; p < points; ++p) out[p] = detail::sample_plane(st[p], plane);
         }
     }
 }
@@ -39,6 +39,7 @@ void forward(const float* input, const float* grid, float* output, const GridSam
     const std::vector<float> zeros(layout == ChannelLayout::NHWC ? s.c : 0, 0.f);
     detail::parallel_over_rows(s, [&](int64_t first, int64_t last) {
         std::vector<GridStencil<K>> st(s.out_w);
+        detail::RowGather gather;
         for (int64_t row = first; row < last; ++row) {
             const int64_t n = row / s.out_h, oh = row % s.out_h;
             detail::build_row_stencils<M, false>(grid + row * s.out_w * 2, s.out_w, s, options, st.data());
@@ -48,7 +49,8 @@ void forward(const float* input, const float* grid, float* output, const GridSam
                                          output + row * s.out_w * s.c);
             } else {
                 forward_nchw_row(st.data(), s.out_w, in_n, in_plane, s.c,
-                                 output + n * s.c * out_plane + oh * s.out_w, out_plane);
+                                 output + n * s.c * out_plane + oh * s.out_w, out_plane,
+                                 detail::RowGather::usable(s) ? &gather : nullptr);
             }
         }
     });

@@ -89,6 +89,47 @@ void ScatterRow(const GridStencil<K>* st, int64_t points, float* gin, float* scr
     }
 }
 
+void GatherWeightedRow(const float* plane, const int32_t* index, const float* weight, int taps,
+                       int64_t points, float* out) {
+    const hn::ScalableTag<float> d;
+    const hn::RebindToSigned<decltype(d)> di;
+    const int64_t lanes = static_cast<int64_t>(hn::Lanes(d));
+    int64_t p = 0;
+    for (; p + lanes <= points; p += lanes) {
+        auto acc = hn::Mul(hn::LoadU(d, weight + p), hn::GatherIndex(d, plane, hn::LoadU(di, index + p)));
+        for (int t = 1; t < taps; ++t) {
+            const int64_t o = t * points + p;
+            acc = hn::MulAdd(hn::LoadU(d, weight + o), hn::GatherIndex(d, plane, hn::LoadU(di, index + o)),
+                             acc);
+        }
+        hn::StoreU(acc, d, out + p);
+    }
+    for (; p < points; ++p) {
+        float acc = weight[p] * plane[index[p]];
+        for (int t = 1; t < taps; ++t) acc += weight[t * points + p] * plane[index[t * points + p]];
+        out[p] = acc;
+    }
+}
+
+void GatherDotsRow(const float* plane, const int32_t* index, const float* gout, int taps, int64_t points,
+                   float* dots) {
+    const hn::ScalableTag<float> d;
+    const hn::RebindToSigned<decltype(d)> di;
+    const int64_t lanes = static_cast<int64_t>(hn::Lanes(d));
+    int64_t p = 0;
+    for (; p + lanes <= points; p += lanes) {
+        const auto g = hn::LoadU(d, gout + p);
+        for (int t = 0; t < taps; ++t) {
+            const int64_t o = t * points + p;
+            const auto v = hn::GatherIndex(d, plane, hn::LoadU(di, index + o));
+            hn::StoreU(hn::MulAdd(g, v, hn::LoadU(d, dots + o)), d, dots + o);
+        }
+    }
+    for (; p < points; ++p) {
+        for (int t = 0; t < taps; ++t) dots[t * points + p] += gout[p] * plane[index[t * points + p]];
+    }
+}
+
 #define TILESIM_GRID_SAMPLE_SIMD_INSTANTIATE(K)                                                       \
     void ForwardRow##K(const GridStencil<K>* st, int64_t points, const float* in, const float* zeros, \
                        int64_t channels, float* out) {                                                \
@@ -113,6 +154,19 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace tilesim::ops::detail {
+
+HWY_EXPORT(GatherWeightedRow);
+HWY_EXPORT(GatherDotsRow);
+
+void gather_weighted_row(const float* plane, const int32_t* index, const float* weight, int taps,
+                         int64_t points, float* out) {
+    HWY_DYNAMIC_DISPATCH(GatherWeightedRow)(plane, index, weight, taps, points, out);
+}
+
+void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps, int64_t points,
+                     float* dots) {
+    HWY_DYNAMIC_DISPATCH(GatherDotsRow)(plane, index, gout, taps, points, dots);
+}
 
 #define TILESIM_GRID_SAMPLE_SIMD_EXPORT(K)                                                                \
     HWY_EXPORT(ForwardRow##K);                                                                            \

@@ -27,4 +27,14 @@ TILESIM_GRID_SAMPLE_SIMD_DECLARE(2)
 TILESIM_GRID_SAMPLE_SIMD_DECLARE(4)
 #undef TILESIM_GRID_SAMPLE_SIMD_DECLARE
 
+// NCHW loops over one channel plane and a row of P points, taps given structure-of-arrays: tap t of point p
+// reads plane[index[t * P + p]] with weight[t * P + p] (the caller points outside taps at a valid pixel with
+// weight 0 and fixes those points up afterwards). Vectorised over points with gathers.
+// out[p] = sum_t weight[t * P + p] * plane[index[t * P + p]]
+void gather_weighted_row(const float* plane, const int32_t* index, const float* weight, int taps,
+                         int64_t points, float* out);
+// dots[t * P + p] += gout[p] * plane[index[t * P + p]]
+void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps, int64_t points,
+                     float* dots);
+
 }  // namespace tilesim::ops::detail
