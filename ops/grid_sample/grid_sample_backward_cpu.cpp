@@ -39,7 +39,7 @@ void tap_dots_nchw_row(const GridStencil<K>* st, int64_t points, const float* in
         const float* plane = in_n + c * in_plane;
         const float* g = gout_row + c * out_plane;
         if (gather) {
-            detail::gather_dots_row(plane, gather->index.data(), g, T, points, dots);
+            detail::gather_dots_row(plane, gather->index.data(), g, T, points, points, dots);
         } else {
             for (int64_t p = 0; p < points; ++p) accumulate_tap_dots(st[p], plane, g[p], dots + p, points);
         }

@@ -96,6 +96,10 @@ struct RowGather {
     }
 };
 
+// Forward for NCHW inputs (grid_sample_forward_nchw.cpp); the shape has been checked.
+void forward_nchw_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
+                      const GridSampleOptions& options);
+
 // Throws InvalidArgument unless the sizes are a valid grid_sample problem.
 void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);
 

@@ -30,8 +30,7 @@ Problem random_problem(const GridSampleShape& s, float grid_range, uint32_t seed
             random_vector(s.n * s.c * s.out_h * s.out_w, -1, 1, seed + 2)};
 }
 
-TEST(GridSampleLayouts, NchwAndNhwcAgreeOnOddShapesForEveryOption) {
-    const Problem pr = random_problem({2, 37, 13, 17, 11, 9}, 1.3f, 100);
+void expect_layouts_agree(const Problem& pr) {
     for (const GridSampleOptions& o : all_grid_sample_options()) {
         SCOPED_TRACE(options_name(o));
         const GridSampleResult a = run_grid_sample(pr.s, ChannelLayout::NCHW, o, pr.input, pr.grid, pr.gout);
@@ -40,6 +39,16 @@ TEST(GridSampleLayouts, NchwAndNhwcAgreeOnOddShapesForEveryOption) {
         EXPECT_CLOSE(b.grad_input, a.grad_input, scaled_tolerance(a.grad_input), 0.99999);
         EXPECT_CLOSE(b.grad_grid, a.grad_grid, scaled_tolerance(a.grad_grid), 0.99999);
     }
+}
+
+TEST(GridSampleLayouts, NchwAndNhwcAgreeOnOddShapesForEveryOption) {
+    expect_layouts_agree(random_problem({2, 37, 13, 17, 11, 9}, 1.3f, 100));
+}
+
+TEST(GridSampleLayouts, NchwAndNhwcAgreeWhenTheOutputSpansSeveralPartialTiles) {
+    // NCHW works in tiles of up to 64 columns and about 512 points: 150 columns and 21 rows give full and
+    // partial tiles both ways, and border points in several of them.
+    expect_layouts_agree(random_problem({2, 5, 13, 17, 21, 150}, 1.2f, 300));
 }
 
 // loss = sum(grad_output * output) in double, as a function of the grid.
