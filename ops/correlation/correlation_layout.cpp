@@ -1,9 +1,18 @@
 #include "ops/correlation/correlation_layout.hpp"
 
+#include <algorithm>
+
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
 namespace tilesim::ops::detail {
+namespace {
+
+// Pixels per tile of a row transpose: a tile's channels-last block (kTile * C floats) stays in L1 while
+// each channel contributes kTile contiguous values.
+constexpr int64_t kTile = 16;
+
+}  // namespace
 
 std::vector<float> to_nhwc_padded(const NchwView& input, int64_t pad) {
     const auto [n, c, h, w] = input.shape;
@@ -16,9 +25,12 @@ std::vector<float> to_nhwc_padded(const NchwView& input, int64_t pad) {
         for (int64_t row = range.begin(); row < range.end(); ++row) {
             const int64_t b = row / h, y = row % h;
             float* __restrict out_row = dst + ((b * hp + y + pad) * wp + pad) * c;
-            for (int64_t ch = 0; ch < c; ++ch) {
-                const float* __restrict in_row = src + ((b * c + ch) * h + y) * w;
-                for (int64_t x = 0; x < w; ++x) out_row[x * c + ch] = in_row[x];
+            for (int64_t x0 = 0; x0 < w; x0 += kTile) {
+                const int64_t x1 = std::min(w, x0 + kTile);
+                for (int64_t ch = 0; ch < c; ++ch) {
+                    const float* __restrict in_row = src + ((b * c + ch) * h + y) * w;
+                    for (int64_t x = x0; x < x1; ++x) out_row[x * c + ch] = in_row[x];
+                }
             }
         }
     });
@@ -34,9 +46,12 @@ std::vector<float> nhwc_to_nchw(const std::vector<float>& nhwc, const NchwShape&
         for (int64_t row = range.begin(); row < range.end(); ++row) {
             const int64_t b = row / h, y = row % h;
             const float* __restrict in_row = src + (b * h + y) * w * c;
-            for (int64_t ch = 0; ch < c; ++ch) {
-                float* __restrict out_row = dst + ((b * c + ch) * h + y) * w;
-                for (int64_t x = 0; x < w; ++x) out_row[x] = in_row[x * c + ch];
+            for (int64_t x0 = 0; x0 < w; x0 += kTile) {
+                const int64_t x1 = std::min(w, x0 + kTile);
+                for (int64_t ch = 0; ch < c; ++ch) {
+                    float* __restrict out_row = dst + ((b * c + ch) * h + y) * w;
+                    for (int64_t x = x0; x < x1; ++x) out_row[x] = in_row[x * c + ch];
+                }
             }
         }
     });

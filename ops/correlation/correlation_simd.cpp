@@ -6,6 +6,7 @@
 #define HWY_TARGET_INCLUDE "ops/correlation/correlation_simd.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 
+#include <hwy/aligned_allocator.h>
 #include <hwy/highway.h>
 
 HWY_BEFORE_NAMESPACE();
@@ -13,6 +14,41 @@ namespace tilesim::ops::detail {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 using D = hn::ScalableTag<float>;
+
+// Adds the lane sums of v0..v3 to out[0..3]. One 4-way transposing reduction instead of four full
+// horizontal sums: with few channels per dot product the reductions dominate the cost.
+#if !(HWY_TARGET == HWY_SCALAR || HWY_HAVE_SCALABLE)
+template <class DD, class V>
+HWY_INLINE auto FoldBlocks(DD, V v) {
+    if constexpr (DD::kPrivateN > 4) {
+        const hn::Half<DD> dh;
+        return FoldBlocks(dh, hn::Add(hn::LowerHalf(dh, v), hn::UpperHalf(dh, v)));
+    } else {
+        return v;
+    }
+}
+#endif
+
+template <class DD, class V>
+HWY_INLINE void AddLaneSums4(DD d, V v0, V v1, V v2, V v3, float* HWY_RESTRICT out) {
+#if HWY_TARGET == HWY_SCALAR || HWY_HAVE_SCALABLE
+    out[0] += hn::GetLane(hn::SumOfLanes(d, v0));
+    out[1] += hn::GetLane(hn::SumOfLanes(d, v1));
+    out[2] += hn::GetLane(hn::SumOfLanes(d, v2));
+    out[3] += hn::GetLane(hn::SumOfLanes(d, v3));
+#else
+    // Per 128-bit block: [v0_0 + v0_2, v1_0 + v1_2, v0_1 + v0_3, v1_1 + v1_3] (same for v2, v3) ...
+    const auto t01 = hn::Add(hn::InterleaveLower(d, v0, v1), hn::InterleaveUpper(d, v0, v1));
+    const auto t23 = hn::Add(hn::InterleaveLower(d, v2, v3), hn::InterleaveUpper(d, v2, v3));
+    // ... then pairs of 64 bits: [sum v0, sum v1, sum v2, sum v3] per block; then add the blocks.
+    const hn::Repartition<uint64_t, DD> d64;
+    const auto lo = hn::InterleaveLower(d64, hn::BitCast(d64, t01), hn::BitCast(d64, t23));
+    const auto hi = hn::InterleaveUpper(d64, hn::BitCast(d64, t01), hn::BitCast(d64, t23));
+    const auto sums = FoldBlocks(d, hn::Add(hn::BitCast(d, lo), hn::BitCast(d, hi)));
+    const hn::Full128<float> d4;
+    hn::StoreU(hn::Add(hn::LoadU(d4, out), sums), d4, out);
+#endif
+}
 
 // Four dot products against the same `a`, two accumulators each so that eight FMA chains are in flight.
 template <class Combine>
@@ -40,9 +76,8 @@ void FourRows(const float* HWY_RESTRICT a, const float* const* r, int64_t n, flo
         s2 = combine(d, a0, hn::LoadU(d, r[2] + c), s2);
         s3 = combine(d, a0, hn::LoadU(d, r[3] + c), s3);
     }
-    float sum[4] = {
-        hn::GetLane(hn::SumOfLanes(d, hn::Add(s0, t0))), hn::GetLane(hn::SumOfLanes(d, hn::Add(s1, t1))),
-        hn::GetLane(hn::SumOfLanes(d, hn::Add(s2, t2))), hn::GetLane(hn::SumOfLanes(d, hn::Add(s3, t3)))};
+    float sum[4] = {0.f, 0.f, 0.f, 0.f};
+    AddLaneSums4(d, hn::Add(s0, t0), hn::Add(s1, t1), hn::Add(s2, t2), hn::Add(s3, t3), sum);
     const hn::CappedTag<float, 1> d1;
     for (; c < n; ++c) {
         const auto ac = hn::Set(d1, a[c]);
@@ -172,25 +207,42 @@ void MatmulBlock(DD d, const float* a, int64_t lda, const float* b, int64_t ldb,
         for (int v = 0; v < V; ++v) hn::StoreU(hn::Div(acc[r][v], div), d, out + r * ldo + v * N);
 }
 
-template <int R>
-void MatmulRows(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t cols, int64_t depth,
-                float divisor, float* out, int64_t ldo) {
-    const D d;
-    const hn::CappedTag<float, 1> d1;
-    const int64_t N = static_cast<int64_t>(hn::Lanes(d));
-    int64_t j = 0;
-    for (; j + 2 * N <= cols; j += 2 * N)
-        MatmulBlock<R, 2>(d, a, lda, b + j, ldb, depth, divisor, out + j, ldo);
-    for (; j + N <= cols; j += N) MatmulBlock<R, 1>(d, a, lda, b + j, ldb, depth, divisor, out + j, ldo);
-    for (; j < cols; ++j) MatmulBlock<R, 1>(d1, a, lda, b + j, ldb, depth, divisor, out + j, ldo);
+// Rows of A per register block: 8 x 2 accumulators fit AVX-512's 32 registers, 4 x 2 the 16 of AVX2/SSE.
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+constexpr int kMatmulRows = 8;
+#else
+constexpr int kMatmulRows = 4;
+#endif
+
+// All rows of A against one strip of V vectors of B columns.
+template <int V, class DD>
+void MatmulStrip(DD d, const float* a, int64_t lda, const float* b, int64_t ldb, int64_t m, int64_t depth,
+                 float divisor, float* out, int64_t ldo) {
+    constexpr int R = kMatmulRows;
+    int64_t i = 0;
+    for (; i + R <= m; i += R)
+        MatmulBlock<R, V>(d, a + i * lda, lda, b, ldb, depth, divisor, out + i * ldo, ldo);
+    for (; i < m; ++i) MatmulBlock<1, V>(d, a + i * lda, lda, b, ldb, depth, divisor, out + i * ldo, ldo);
 }
 
 void MatmulRowsByChannelsFirst(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t m,
                                int64_t cols, int64_t depth, float divisor, float* out, int64_t ldo) {
-    int64_t i = 0;
-    for (; i + 4 <= m; i += 4)
-        MatmulRows<4>(a + i * lda, lda, b, ldb, cols, depth, divisor, out + i * ldo, ldo);
-    for (; i < m; ++i) MatmulRows<1>(a + i * lda, lda, b, ldb, cols, depth, divisor, out + i * ldo, ldo);
+    const D d;
+    const hn::CappedTag<float, 1> d1;
+    const int64_t N = static_cast<int64_t>(hn::Lanes(d));
+    // B's channel rows are ldb floats apart (often a multiple of a page: cache-set conflicts); each strip
+    // of 2N columns is copied to a contiguous buffer that stays in L1 while every row of A passes.
+    auto packed = hwy::AllocateAligned<float>(static_cast<size_t>(depth * 2 * N));
+    int64_t j = 0;
+    for (; j + 2 * N <= cols; j += 2 * N) {
+        for (int64_t c = 0; c < depth; ++c) {
+            hn::Store(hn::LoadU(d, b + c * ldb + j), d, packed.get() + c * 2 * N);
+            hn::Store(hn::LoadU(d, b + c * ldb + j + N), d, packed.get() + c * 2 * N + N);
+        }
+        MatmulStrip<2>(d, a, lda, packed.get(), 2 * N, m, depth, divisor, out + j, ldo);
+    }
+    for (; j + N <= cols; j += N) MatmulStrip<1>(d, a, lda, b + j, ldb, m, depth, divisor, out + j, ldo);
+    for (; j < cols; ++j) MatmulStrip<1>(d1, a, lda, b + j, ldb, m, depth, divisor, out + j, ldo);
 }
 
 }  // namespace HWY_NAMESPACE

@@ -22,18 +22,22 @@ int64_t output_extent(int64_t size, const FlowNetCorrelationParams& p) {
 detail::CorrelationGeometry geometry(const FlowNetCorrelationParams& p, const NchwShape& s) {
     const auto shape = flownet_correlation_output_shape(p, s);
     const int d = p.max_displacement / p.stride2;
+    // Padded zeros change |a - b| but add nothing to a product: in multiply mode the engine reads the
+    // unpadded images and skips the taps that fall in the padding (less work at the borders).
+    const int64_t pad = p.is_multiply ? 0 : p.pad_size;
     detail::CorrelationGeometry g;
     g.batch = s.n;
     g.channels = s.c;
-    g.height = s.h + 2 * int64_t{p.pad_size};
-    g.width = s.w + 2 * int64_t{p.pad_size};
-    g.pad = p.pad_size;
+    g.height = s.h + 2 * pad;
+    g.width = s.w + 2 * pad;
+    g.pad = pad;
     g.out_h = shape[2];
     g.out_w = shape[3];
     g.kernel_h = g.kernel_w = p.kernel_size;
     g.stride_h = g.stride_w = p.stride1;
-    // Window top-left = centre - kernel_rad = o * stride1 + max_displacement (padded coordinates).
-    g.origin_h = g.origin_w = p.max_displacement;
+    // Window top-left = centre - kernel_rad = o * stride1 + max_displacement in coordinates padded by
+    // pad_size, i.e. o * stride1 + max_displacement - (pad_size - pad) in the images the engine reads.
+    g.origin_h = g.origin_w = static_cast<int>(p.max_displacement - (p.pad_size - pad));
     g.patch_h = g.patch_w = 2 * d + 1;
     g.dilation_patch_h = g.dilation_patch_w = p.stride2;
     g.absolute_difference = !p.is_multiply;
@@ -85,9 +89,8 @@ HostArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView
     HostArray out;
     out.shape.assign(shape.begin(), shape.end());
     out.data.resize(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]));
-    // Explicit zero padding, as the original: padded zeros take part in |a - b|.
-    const auto a = detail::to_nhwc_padded(input1, p.pad_size);
-    const auto b = detail::to_nhwc_padded(input2, p.pad_size);
+    const auto a = detail::to_nhwc_padded(input1, g.pad);
+    const auto b = detail::to_nhwc_padded(input2, g.pad);
     detail::correlation_forward_nhwc(g, a.data(), b.data(), out.data.data());
     return out;
 }
@@ -104,8 +107,8 @@ CorrelationGrads flownet_correlation_backward_cpu(std::span<const float> grad_ou
              detail::shape_str(shape), grad_output.size());
     }
     const auto g = geometry(p, input1.shape);
-    const auto a = detail::to_nhwc_padded(input1, p.pad_size);
-    const auto b = detail::to_nhwc_padded(input2, p.pad_size);
+    const auto a = detail::to_nhwc_padded(input1, g.pad);
+    const auto b = detail::to_nhwc_padded(input2, g.pad);
     std::vector<float> grad_a(static_cast<size_t>(input1.shape.volume()), 0.f);
     std::vector<float> grad_b(static_cast<size_t>(input2.shape.volume()), 0.f);
     detail::correlation_backward_nhwc(g, a.data(), b.data(), grad_output.data(), grad_a.data(),

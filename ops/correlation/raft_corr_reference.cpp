@@ -20,7 +20,7 @@ using Range = oneapi::tbb::blocked_range<int64_t>;
 
 // Rows of fmap1 per task when building level 0: the block of fmap1 stays in L2 while strips of fmap2
 // stream through L1 (matmul_rows_by_channels_first).
-constexpr int64_t kLevel0RowBlock = 64;
+constexpr int64_t kLevel0RowBlock = 128;
 
 // Bilinear sample of one level image (zero padding, pixel coordinates): PyTorch's tap order nw, ne, sw, se.
 float sample_level(const float* img, int64_t h, int64_t w, float y, float x) {

@@ -1,6 +1,6 @@
 // Backward of the fused deformable aggregation, deterministic by construction (SparseDrive's kernel uses
 // atomicAdd, whose order changes the rounding): two passes, each output element with a single owner.
-//  1. per (b, anchor) row: grad_weights and grad_sampling_location of that row's samples;
+//  1. per map, per (b, anchor) row: grad_weights and grad_sampling_location of that row's samples;
 //  2. per (b, group of maps, channel block): the scatter into grad_mc_ms_feat, every sample in a fixed
 //     order.
 #include <algorithm>
@@ -28,80 +28,77 @@ struct Inputs {
     const float* grad_out;
 };
 
-// d/d weight = grad · value and d/d loc of one sample at every scale. With e[i][g] = Σ_{c in g} grad[c] *
+// d/d weight = grad · value and d/d loc of one sample at one scale. With e[i][g] = Σ_{c in g} grad[c] *
 // tap_i[c]: grad_weight[g] = Σ_i w_i e[i][g], and SparseDrive's d loc_x = W * Σ_c grad[c] * weight[g(c)] *
-// dval/dx[c] = W * Σ_i dw_i/dx Σ_g weight[g] e[i][g] (same for y with H).
-void sample_grads(const DeformableDims& d, const Inputs& in, int64_t row, int64_t pt, int64_t cam,
-                  std::vector<float>& e, float* grad_loc, float* grad_weights) {
+// dval/dx[c] = W * Σ_i dw_i/dx Σ_g weight[g] e[i][g] (same for y with H); d loc sums over the scales.
+void add_sample_grads(const DeformableDims& d, const Inputs& in, int64_t row, int64_t pt, int64_t cam,
+                      int64_t sc, float* e, float* grad_loc, float* grad_weights) {
     const ChannelKernels& k = channel_kernels();
     const float* xy = in.loc + d.location_offset(row, pt, cam);
-    const float* feat = in.feat + (row / d.num_anchor) * d.num_feat * d.channels;
+    const auto& m = d.map(cam, sc);
+    const float* map = in.feat + ((row / d.num_anchor) * d.num_feat + m.start) * d.channels;
     const float* grad_row = in.grad_out + row * d.channels;
     const int64_t G = d.num_groups;
-    float gx = 0.f, gy = 0.f;
-    for (int64_t sc = 0; sc < d.num_scale; ++sc) {
-        const auto& m = d.map(cam, sc);
-        const PixelTaps t = deformable_taps(xy[0], xy[1], m);
-        for (int i = 0; i < 4; ++i) {
-            float* ei = e.data() + i * G;
-            if (t.pixel[i] < 0) {
-                std::fill(ei, ei + G, 0.f);  // an outside tap reads 0: no gradient
-            } else {
-                k.grouped_dot(grad_row, feat + (m.start + t.pixel[i]) * d.channels, G, d.group_size, ei);
-            }
+    const PixelTaps t = deformable_taps(xy[0], xy[1], m);
+    for (int i = 0; i < 4; ++i) {
+        if (t.pixel[i] < 0) {
+            std::fill(e + i * G, e + (i + 1) * G, 0.f);  // an outside tap reads 0: no gradient
+        } else {
+            k.grouped_dot(grad_row, map + t.pixel[i] * d.channels, G, d.group_size, e + i * G);
         }
-        const int64_t w_off = d.weight_offset(row, pt, cam, sc);
-        const float* gw = in.weights + w_off;
-        float dvx = 0.f, dvy = 0.f;
-        for (int i = 0; i < 4; ++i) {
-            float di = 0.f;
-            for (int64_t g = 0; g < G; ++g) di += gw[g] * e[static_cast<size_t>(i * G + g)];
-            dvx += t.dweight_dx[i] * di;
-            dvy += t.dweight_dy[i] * di;
-        }
-        for (int64_t g = 0; g < G; ++g) {
-            float v = 0.f;
-            for (int i = 0; i < 4; ++i) v += t.weight[i] * e[static_cast<size_t>(i * G + g)];
-            grad_weights[w_off + g] = v;
-        }
-        gx += static_cast<float>(m.width) * dvx;
-        gy += static_cast<float>(m.height) * dvy;
     }
-    grad_loc[d.location_offset(row, pt, cam)] = gx;
-    grad_loc[d.location_offset(row, pt, cam) + 1] = gy;
+    const int64_t w_off = d.weight_offset(row, pt, cam, sc);
+    const float* gw = in.weights + w_off;
+    float dvx = 0.f, dvy = 0.f;
+    for (int i = 0; i < 4; ++i) {
+        float di = 0.f;
+        for (int64_t g = 0; g < G; ++g) di += gw[g] * e[i * G + g];
+        dvx += t.dweight_dx[i] * di;
+        dvy += t.dweight_dy[i] * di;
+    }
+    for (int64_t g = 0; g < G; ++g) {
+        float v = 0.f;
+        for (int i = 0; i < 4; ++i) v += t.weight[i] * e[i * G + g];
+        grad_weights[w_off + g] = v;
+    }
+    grad_loc[d.location_offset(row, pt, cam)] += static_cast<float>(m.width) * dvx;
+    grad_loc[d.location_offset(row, pt, cam) + 1] += static_cast<float>(m.height) * dvy;
 }
 
 void location_and_weight_grads(const DeformableDims& d, const Inputs& in, float* grad_loc,
                                float* grad_weights) {
-    parallel_for(blocked_range<int64_t>(0, d.bs * d.num_anchor), [&](const blocked_range<int64_t>& r) {
+    detail::for_each_map_and_row(d, [&](int64_t cam, int64_t sc, const blocked_range<int64_t>& rows) {
         std::vector<float> e(static_cast<size_t>(4 * d.num_groups));
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
+        for (int64_t row = rows.begin(); row != rows.end(); ++row) {
             for (int64_t pt = 0; pt < d.num_pts; ++pt) {
-                for (int64_t cam = 0; cam < d.num_cams; ++cam) {
-                    const float* xy = in.loc + d.location_offset(row, pt, cam);
-                    // Skipped samples keep zero gradients, as in SparseDrive's kernel.
-                    if (location_is_sampled(xy[0], xy[1]))
-                        sample_grads(d, in, row, pt, cam, e, grad_loc, grad_weights);
-                }
+                const float* xy = in.loc + d.location_offset(row, pt, cam);
+                // Skipped samples keep zero gradients, as in SparseDrive's kernel.
+                if (location_is_sampled(xy[0], xy[1]))
+                    add_sample_grads(d, in, row, pt, cam, sc, e.data(), grad_loc, grad_weights);
             }
         }
     });
 }
 
-// v[c - begin] = grad_row[c] * weight[c / group_size] for c in [begin, end).
-void weighted_grad(const DeformableDims& d, const float* grad_row, const float* weight, ChannelBlock block,
-                   float* v) {
+// grad_mc_ms_feat[tap i, c] += w_i * weight[g(c)] * grad_row[c] for the channels of `block`, one group
+// segment at a time (SparseDrive scatters w_i * (grad * weight)).
+void scatter_sample(const DeformableDims& d, const PixelTaps& t, const float* grad_row, const float* weight,
+                    ChannelBlock block, float* map_grad) {
     for (int64_t c = block.begin; c < block.end;) {
         const int64_t g = c / d.group_size, end = std::min(block.end, (g + 1) * d.group_size);
-        for (; c < end; ++c) v[c - block.begin] = grad_row[c] * weight[g];
+        const float w[4] = {t.weight[0] * weight[g], t.weight[1] * weight[g], t.weight[2] * weight[g],
+                            t.weight[3] * weight[g]};
+        float* rows[4];
+        tap_rows(t, map_grad, d.channels, c, rows);
+        channel_kernels().scatter4(rows, w, grad_row + c, end - c);
+        c = end;
     }
 }
 
-// Scatter of grad_output * weight * tap weight into grad_mc_ms_feat for batch b, the maps in `maps`
-// and the channels of `block`; this task is the only writer of those elements.
+// The scatter into grad_mc_ms_feat for batch b, the maps in `maps` and the channels of `block`; this task
+// is the only writer of those elements.
 void scatter_feature_grads(const DeformableDims& d, const Inputs& in, int64_t b,
-                           const std::vector<int64_t>& maps, ChannelBlock block, float* grad_feat, float* v) {
-    const ChannelKernels& k = channel_kernels();
+                           const std::vector<int64_t>& maps, ChannelBlock block, float* grad_feat) {
     for (int64_t mi : maps) {
         const int64_t cam = mi / d.num_scale, sc = mi % d.num_scale;
         const auto& m = d.map(cam, sc);
@@ -110,12 +107,8 @@ void scatter_feature_grads(const DeformableDims& d, const Inputs& in, int64_t b,
             for (int64_t pt = 0; pt < d.num_pts; ++pt) {
                 const float* xy = in.loc + d.location_offset(row, pt, cam);
                 if (!location_is_sampled(xy[0], xy[1])) continue;
-                const PixelTaps t = deformable_taps(xy[0], xy[1], m);
-                weighted_grad(d, in.grad_out + row * d.channels,
-                              in.weights + d.weight_offset(row, pt, cam, sc), block, v);
-                float* rows[4];
-                tap_rows(t, map_grad, d.channels, block.begin, rows);
-                k.scatter4(rows, t.weight, v, block.end - block.begin);
+                scatter_sample(d, deformable_taps(xy[0], xy[1], m), in.grad_out + row * d.channels,
+                               in.weights + d.weight_offset(row, pt, cam, sc), block, map_grad);
             }
         }
     }
@@ -126,17 +119,15 @@ void feature_grads(const DeformableDims& d, const Inputs& in, float* grad_feat) 
     const auto blocks = channel_blocks(d.channels);
     const auto n_groups = static_cast<int64_t>(map_groups.size()),
                n_blocks = static_cast<int64_t>(blocks.size());
-    if (n_blocks == 0) return;  // C == 0
-    parallel_for(
-        blocked_range<int64_t>(0, d.bs * n_groups * n_blocks, 1), [&](const blocked_range<int64_t>& r) {
-            std::vector<float> v(static_cast<size_t>(blocks[0].end - blocks[0].begin));  // the widest block
-            for (int64_t task = r.begin(); task != r.end(); ++task) {
-                const int64_t blk = task % n_blocks, grp = (task / n_blocks) % n_groups,
-                              b = task / (n_blocks * n_groups);
-                scatter_feature_grads(d, in, b, map_groups[static_cast<size_t>(grp)],
-                                      blocks[static_cast<size_t>(blk)], grad_feat, v.data());
-            }
-        });
+    parallel_for(blocked_range<int64_t>(0, d.bs * n_groups * n_blocks, 1),
+                 [&](const blocked_range<int64_t>& r) {
+                     for (int64_t task = r.begin(); task != r.end(); ++task) {
+                         const int64_t blk = task % n_blocks, grp = (task / n_blocks) % n_groups,
+                                       b = task / (n_blocks * n_groups);
+                         scatter_feature_grads(d, in, b, map_groups[static_cast<size_t>(grp)],
+                                               blocks[static_cast<size_t>(blk)], grad_feat);
+                     }
+                 });
 }
 
 }  // namespace

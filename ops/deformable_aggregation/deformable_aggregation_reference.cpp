@@ -99,25 +99,21 @@ HostArray<float> deformable_aggregation_forward_cpu(const ArrayView<float>& mc_m
     const ChannelKernels& k = channel_kernels();
     const std::vector<float> zero_row(static_cast<size_t>(d.channels), 0.f);
     const float* loc = sampling_location.data.data();
-    // One task per (b, anchor) output row: the row is its only writer, accumulated in a fixed order.
-    parallel_for(blocked_range<int64_t>(0, d.bs * d.num_anchor), [&](const blocked_range<int64_t>& r) {
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
-            const float* feat = mc_ms_feat.data.data() + (row / d.num_anchor) * d.num_feat * d.channels;
+    detail::for_each_map_and_row(d, [&](int64_t cam, int64_t sc, const blocked_range<int64_t>& rows) {
+        const auto& m = d.map(cam, sc);
+        for (int64_t row = rows.begin(); row != rows.end(); ++row) {
+            const float* map =
+                mc_ms_feat.data.data() + ((row / d.num_anchor) * d.num_feat + m.start) * d.channels;
             float* out_row = out.data.data() + row * d.channels;
             for (int64_t pt = 0; pt < d.num_pts; ++pt) {
-                for (int64_t cam = 0; cam < d.num_cams; ++cam) {
-                    const float* xy = loc + d.location_offset(row, pt, cam);
-                    if (!location_is_sampled(xy[0], xy[1])) continue;
-                    for (int64_t sc = 0; sc < d.num_scale; ++sc) {
-                        const auto& m = d.map(cam, sc);
-                        const PixelTaps t = deformable_taps(xy[0], xy[1], m);
-                        const float* rows[4];
-                        tap_rows(t, feat + m.start * d.channels, d.channels, 0, zero_row.data(), rows);
-                        k.grouped_blend4_accumulate(rows, t.weight,
-                                                    weights.data.data() + d.weight_offset(row, pt, cam, sc),
-                                                    d.num_groups, d.group_size, out_row);
-                    }
-                }
+                const float* xy = loc + d.location_offset(row, pt, cam);
+                if (!location_is_sampled(xy[0], xy[1])) continue;
+                const PixelTaps t = deformable_taps(xy[0], xy[1], m);
+                const float* taps[4];
+                tap_rows(t, map, d.channels, 0, zero_row.data(), taps);
+                k.grouped_blend4_accumulate(taps, t.weight,
+                                            weights.data.data() + d.weight_offset(row, pt, cam, sc),
+                                            d.num_groups, d.group_size, out_row);
             }
         }
     });

@@ -11,19 +11,10 @@ namespace tilesim::ops {
 namespace {
 
 using detail::GridDims;
-using Range = oneapi::tbb::blocked_range<int64_t>;
 
-struct SampleSumDims : GridDims {
-    int64_t heads;
-    // Offset of [b, hd, q, 0] in a [b, hd, q, n] array.
-    int64_t head_row(int64_t b, int64_t hd, int64_t q, int64_t n) const {
-        return ((b * heads + hd) * queries + q) * n;
-    }
-};
-
-SampleSumDims validate_sample_sum(std::string_view op, const ArrayView<float>& images,
-                                  const ArrayView<float>& samples, const ArrayView<float>& weights) {
-    SampleSumDims d{detail::validate_images_and_samples(op, images, samples), 0};
+GridDims validate_sample_sum(std::string_view op, const ArrayView<float>& images,
+                             const ArrayView<float>& samples, const ArrayView<float>& weights) {
+    GridDims d = detail::validate_images_and_samples(op, images, samples);
     check_rank(op, "weights", weights, 4, "[b, hd, q, d]");
     d.heads = weights.shape[1];
     check_shape(op, "weights", weights, {d.batch, d.heads, d.queries, d.depth},
@@ -31,81 +22,72 @@ SampleSumDims validate_sample_sum(std::string_view op, const ArrayView<float>& i
     return d;
 }
 
-// s[c] = grid_sample(images, samples)[b, c, q, dd] from the channels-last images.
-PixelTaps sample_channels(const SampleSumDims& d, const float* nhwc, const float* samples, int64_t b,
-                          int64_t q, int64_t dd, const float* zero_row, float* s) {
-    const PixelTaps t = detail::grid_taps(samples + d.sample_offset(b, q, dd), d);
-    const float* rows[4];
-    tap_rows(t, nhwc + b * d.pixels() * d.channels, d.channels, 0, zero_row, rows);
-    channel_kernels().blend4(rows, t.weight, d.channels, s);
-    return t;
+std::vector<float> channel_buffer(const GridDims& d) {
+    return std::vector<float>(static_cast<size_t>(d.channels));
+}
+
+// gv[c] = d loss / d sampled value = Σ_hd weights[b, hd, q, dd] * grad_output[b, hd, q, c], c in block.
+void value_gradient(const GridDims& d, const float* weights, const float* grad_output, int64_t b, int64_t q,
+                    int64_t dd, ChannelBlock block, float* gv) {
+    std::fill(gv, gv + (block.end - block.begin), 0.f);
+    for (int64_t hd = 0; hd < d.heads; ++hd) {
+        channel_kernels().axpy(weights[d.head_row(b, hd, q, d.depth) + dd],
+                               grad_output + d.head_row(b, hd, q, d.channels) + block.begin,
+                               block.end - block.begin, gv);
+    }
 }
 
 }  // namespace
 
 HostArray<float> sample_sum_forward_cpu(const ArrayView<float>& images, const ArrayView<float>& samples,
                                         const ArrayView<float>& weights) {
-    const SampleSumDims d = validate_sample_sum("sample_sum", images, samples, weights);
-    const std::vector<float> nhwc = detail::to_channels_last(images, d);
-    const std::vector<float> zero_row(static_cast<size_t>(d.channels), 0.f);
+    const GridDims d = validate_sample_sum("sample_sum", images, samples, weights);
+    const detail::ChannelsLastImages nhwc(images, d);
     HostArray<float> out({d.batch, d.heads, d.queries, d.channels});
-    const ChannelKernels& k = channel_kernels();
-    oneapi::tbb::parallel_for(Range(0, d.batch * d.queries), [&](const Range& r) {
-        std::vector<float> s(static_cast<size_t>(d.channels));
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
-            const int64_t b = row / d.queries, q = row % d.queries;
+    const float* w = weights.data.data();
+    detail::for_each_query_row(
+        d, [&] { return channel_buffer(d); },
+        [&](int64_t b, int64_t q, std::vector<float>& s) {
             for (int64_t dd = 0; dd < d.depth; ++dd) {
-                sample_channels(d, nhwc.data(), samples.data.data(), b, q, dd, zero_row.data(), s.data());
+                nhwc.sample(samples.data.data(), b, q, dd, s.data());
                 for (int64_t hd = 0; hd < d.heads; ++hd) {
-                    k.axpy(weights.data[static_cast<size_t>(d.head_row(b, hd, q, d.depth) + dd)], s.data(),
-                           d.channels, out.data.data() + d.head_row(b, hd, q, d.channels));
+                    channel_kernels().axpy(w[d.head_row(b, hd, q, d.depth) + dd], s.data(), d.channels,
+                                           out.data.data() + d.head_row(b, hd, q, d.channels));
                 }
             }
-        }
-    });
+        });
     return out;
 }
 
 SampleSumGrads sample_sum_backward_cpu(const ArrayView<float>& images, const ArrayView<float>& samples,
                                        const ArrayView<float>& weights, const ArrayView<float>& grad_output) {
     constexpr std::string_view op = "sample_sum_backward";
-    const SampleSumDims d = validate_sample_sum(op, images, samples, weights);
+    const GridDims d = validate_sample_sum(op, images, samples, weights);
     check_shape(op, "grad_output", grad_output, {d.batch, d.heads, d.queries, d.channels}, "[b, hd, q, c]");
-    const std::vector<float> nhwc = detail::to_channels_last(images, d);
-    const std::vector<float> zero_row(static_cast<size_t>(d.channels), 0.f);
+    const detail::ChannelsLastImages nhwc(images, d);
     SampleSumGrads g{HostArray<float>(images.shape), HostArray<float>(samples.shape),
                      HostArray<float>(weights.shape)};
-    const ChannelKernels& k = channel_kernels();
     const float* w = weights.data.data();
     const float* go = grad_output.data.data();
-    // gv[c] = d loss / d sampled value = Σ_hd weights[b, hd, q, dd] * grad_output[b, hd, q, c]
-    auto value_gradient = [&](int64_t b, int64_t q, int64_t dd, ChannelBlock block, float* gv) {
-        std::fill(gv, gv + (block.end - block.begin), 0.f);
-        for (int64_t hd = 0; hd < d.heads; ++hd) {
-            k.axpy(w[d.head_row(b, hd, q, d.depth) + dd], go + d.head_row(b, hd, q, d.channels) + block.begin,
-                   block.end - block.begin, gv);
-        }
-    };
-    oneapi::tbb::parallel_for(Range(0, d.batch * d.queries), [&](const Range& r) {
-        std::vector<float> s(static_cast<size_t>(d.channels)), gv(s.size());
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
-            const int64_t b = row / d.queries, q = row % d.queries;
+    detail::for_each_query_row(
+        d, [&] { return std::make_pair(channel_buffer(d), channel_buffer(d)); },
+        [&](int64_t b, int64_t q, auto& scratch) {
+            auto& [s, gv] = scratch;
             for (int64_t dd = 0; dd < d.depth; ++dd) {
-                const PixelTaps t =
-                    sample_channels(d, nhwc.data(), samples.data.data(), b, q, dd, zero_row.data(), s.data());
+                const PixelTaps t = nhwc.sample(samples.data.data(), b, q, dd, s.data());
                 for (int64_t hd = 0; hd < d.heads; ++hd) {
                     g.grad_weights.data[static_cast<size_t>(d.head_row(b, hd, q, d.depth) + dd)] =
-                        k.dot(go + d.head_row(b, hd, q, d.channels), s.data(), d.channels);
+                        channel_kernels().dot(go + d.head_row(b, hd, q, d.channels), s.data(), d.channels);
                 }
-                value_gradient(b, q, dd, {0, d.channels}, gv.data());
-                float tap_grad[4];
-                detail::tap_gradients(t, nhwc.data() + b * d.pixels() * d.channels, gv.data(), d, tap_grad);
-                detail::grid_point_gradient(t, tap_grad, d,
-                                            g.grad_samples.data.data() + d.sample_offset(b, q, dd));
+                value_gradient(d, w, go, b, q, dd, {0, d.channels}, gv.data());
+                nhwc.sample_gradient(t, b, gv.data(),
+                                     g.grad_samples.data.data() + 2 * d.sample_index(b, q, dd));
             }
-        }
-    });
-    g.grad_images.data = detail::scatter_image_gradients(d, samples.data.data(), value_gradient);
+        });
+    g.grad_images.data = detail::scatter_image_gradients(
+        d, samples.data.data(), [&](int64_t b, int64_t q, int64_t dd, ChannelBlock block, float* gv) {
+            value_gradient(d, w, go, b, q, dd, block, gv);
+        });
     return g;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Pieces shared by the sample_sum and sample_dot CPU references: validation of images and samples, the
-// NCHW <-> NHWC transposes (sampling reads whole channel vectors, so the images go channels-last once per
-// call), the taps of a grid coordinate, and the deterministic scatter of image gradients.
+// Pieces shared by the sample_sum and sample_dot CPU references: validation of images and samples,
+// grid_sample from channels-last images (sampling reads whole channel vectors, so the images go
+// channels-last once per call), the gradient of a grid point, the parallel loop over query rows and the
+// deterministic scatter of image gradients.
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -18,22 +19,21 @@ namespace tilesim::ops::detail {
 struct GridDims {
     int64_t batch, channels, height, width;  // images [b, c, h, w]
     int64_t queries, depth;                  // samples [b, q, d, 2]
+    int64_t heads;                           // weights / queries [b, hd, q, ...]
 
     int64_t pixels() const { return height * width; }
-    // Offset of samples[b, q, d, 0]; also (divided by 2) of depths[b, q, d].
-    int64_t sample_offset(int64_t b, int64_t q, int64_t d) const {
-        return ((b * queries + q) * depth + d) * 2;
+    // Index of sample (b, q, d): samples[b, q, d, :] starts at 2 * index, depths[b, q, d] is at index.
+    int64_t sample_index(int64_t b, int64_t q, int64_t d) const { return (b * queries + q) * depth + d; }
+    // Offset of [b, hd, q, 0] in a [b, hd, q, n] array.
+    int64_t head_row(int64_t b, int64_t hd, int64_t q, int64_t n) const {
+        return ((b * heads + hd) * queries + q) * n;
     }
 };
 
-// Checks images [b, c, h, w] (h, w >= 1) and samples [b, q, d, 2]; `op` prefixes the messages.
+// Checks images [b, c, h, w] (h, w >= 1) and samples [b, q, d, 2]; heads is left 0. `op` prefixes the
+// messages.
 GridDims validate_images_and_samples(std::string_view op, const ArrayView<float>& images,
                                      const ArrayView<float>& samples);
-
-// images [b, c, h, w] -> [b, h, w, c]
-std::vector<float> to_channels_last(const ArrayView<float>& images, const GridDims& d);
-// [b, h, w, c] -> images layout [b, c, h, w]
-std::vector<float> to_channels_first(const std::vector<float>& channels_last, const GridDims& d);
 
 // grid_sample's taps (bilinear, zeros padding, align_corners=False) of the grid point xy = (x, y) in
 // [-1, 1]; NaN or far-outside points read nothing.
@@ -42,29 +42,45 @@ inline PixelTaps grid_taps(const float* xy, const GridDims& d) {
                       unnormalize_align_corners_false(xy[0], d.width), d.height, d.width);
 }
 
-// d loss / d grid point from d loss / d value of each tap, with d x / d gx = W / 2 (align_corners=False).
-inline void grid_point_gradient(const PixelTaps& t, const float tap_grad[4], const GridDims& d,
-                                float* grad_xy) {
-    float gx = 0.f, gy = 0.f;
-    for (int i = 0; i < 4; ++i) {
-        gx += t.dweight_dx[i] * tap_grad[i];
-        gy += t.dweight_dy[i] * tap_grad[i];
+// The images transposed to channels-last once per call, and grid_sample of one sample from them.
+class ChannelsLastImages {
+  public:
+    ChannelsLastImages(const ArrayView<float>& images, const GridDims& d);
+    // Image b as [h, w, c].
+    const float* image(int64_t b) const { return nhwc_.data() + b * d_.pixels() * d_.channels; }
+    // values[c] = grid_sample(images, samples)[b, c, q, dd]; returns the taps.
+    PixelTaps sample(const float* samples, int64_t b, int64_t q, int64_t dd, float* values) const {
+        const PixelTaps t = grid_taps(samples + 2 * d_.sample_index(b, q, dd), d_);
+        const float* rows[4];
+        tap_rows(t, image(b), d_.channels, 0, zero_row_.data(), rows);
+        channel_kernels().blend4(rows, t.weight, d_.channels, values);
+        return t;
     }
-    grad_xy[0] = gx * static_cast<float>(d.width) * 0.5f;
-    grad_xy[1] = gy * static_cast<float>(d.height) * 0.5f;
+    // d loss / d samples[b, q, dd] (written to grad_xy) from grad_value[c] = d loss / d sampled value[c].
+    void sample_gradient(const PixelTaps& t, int64_t b, const float* grad_value, float* grad_xy) const;
+
+  private:
+    const GridDims& d_;
+    std::vector<float> nhwc_;
+    std::vector<float> zero_row_;
+};
+
+// Runs body(b, q, scratch) for every (b, q) query row, rows split across threads; make_scratch() runs
+// once per chunk of rows. A row owns everything indexed by (b, q): its outputs and its weight, query,
+// depth and sample gradients.
+template <class MakeScratch, class Body>
+void for_each_query_row(const GridDims& d, MakeScratch&& make_scratch, Body&& body) {
+    using Range = oneapi::tbb::blocked_range<int64_t>;
+    oneapi::tbb::parallel_for(Range(0, d.batch * d.queries), [&](const Range& r) {
+        auto scratch = make_scratch();
+        for (int64_t row = r.begin(); row != r.end(); ++row) body(row / d.queries, row % d.queries, scratch);
+    });
 }
 
-// tap_grad[i] = Σ_c grad_value[c] * tap_i[c] (0 for a tap outside the image).
-inline void tap_gradients(const PixelTaps& t, const float* image_nhwc, const float* grad_value,
-                          const GridDims& d, float tap_grad[4]) {
-    const ChannelKernels& k = channel_kernels();
-    for (int i = 0; i < 4; ++i) {
-        tap_grad[i] =
-            t.pixel[i] < 0 ? 0.f : k.dot(grad_value, image_nhwc + t.pixel[i] * d.channels, d.channels);
-    }
-}
+// [b, h, w, c] -> images layout [b, c, h, w]
+std::vector<float> to_channels_first(const std::vector<float>& channels_last, const GridDims& d);
 
-// Deterministic scatter of d loss / d image: one task per (batch, channel block) owns those elements and
+// Deterministic scatter of d loss / d images: one task per (batch, channel block) owns those elements and
 // visits every sample of its batch in order; fill(b, q, dd, block, v) writes the sample's d loss / d value
 // for the block's channels into v. Returns the gradient in the images' [b, c, h, w] layout.
 template <class Fill>
@@ -82,7 +98,7 @@ std::vector<float> scatter_image_gradients(const GridDims& d, const float* sampl
             float* image_grad = grad.data() + b * d.pixels() * d.channels;
             for (int64_t q = 0; q < d.queries; ++q) {
                 for (int64_t dd = 0; dd < d.depth; ++dd) {
-                    const PixelTaps t = grid_taps(samples + d.sample_offset(b, q, dd), d);
+                    const PixelTaps t = grid_taps(samples + 2 * d.sample_index(b, q, dd), d);
                     fill(b, q, dd, block, v.data());
                     float* rows[4];
                     tap_rows(t, image_grad, d.channels, block.begin, rows);

@@ -12,20 +12,16 @@ namespace tilesim::ops {
 namespace {
 
 using detail::GridDims;
-using Range = oneapi::tbb::blocked_range<int64_t>;
 
 struct SampleDotDims : GridDims {
-    int64_t heads, query_channels, octaves;
-    // Offset of [b, hd, q, 0] in a [b, hd, q, n] array.
-    int64_t head_row(int64_t b, int64_t hd, int64_t q, int64_t n) const {
-        return ((b * heads + hd) * queries + q) * n;
-    }
+    int64_t query_channels, octaves;
+    int64_t encodings() const { return 2 * octaves; }
 };
 
 SampleDotDims validate_sample_dot(std::string_view op, const ArrayView<float>& images,
                                   const ArrayView<float>& samples, const ArrayView<float>& queries,
                                   const ArrayView<float>& depths, int64_t octaves) {
-    SampleDotDims d{detail::validate_images_and_samples(op, images, samples), 0, 0, octaves};
+    SampleDotDims d{detail::validate_images_and_samples(op, images, samples), 0, octaves};
     if (octaves < 0 || 2 * octaves > d.channels) {
         fail("{}: num_octaves = {} must be in [0, c / 2] with c = {} (images' channels)", op, octaves,
              d.channels);
@@ -39,8 +35,8 @@ SampleDotDims validate_sample_dot(std::string_view op, const ArrayView<float>& i
     return d;
 }
 
-// pe[2f + p] = sin(depth * 2π·2^f + p·π/2) and its derivative d pe / d depth, in the seed's order
-// (f0 φ0, f0 φ1, f1 φ0, ...). Float arithmetic as PyTorch's float32 formulation: freq * depth + phase.
+// pe[2f + p] = sin(depth * 2π·2^f + p·π/2) and, when dpe is not null, d pe / d depth; in the seed's order
+// (f0 φ0, f0 φ1, f1 φ0, ...). Float arithmetic as PyTorch's float32 formulation: depth * freq + phase.
 void positional_encoding(float depth, int64_t octaves, float* pe, float* dpe) {
     constexpr auto two_pi = static_cast<float>(2 * std::numbers::pi);
     constexpr auto half_pi = static_cast<float>(std::numbers::pi / 2);
@@ -54,19 +50,34 @@ void positional_encoding(float depth, int64_t octaves, float* pe, float* dpe) {
     }
 }
 
-struct Sample {
-    PixelTaps taps;
-    std::vector<float> values;  // grid_sample(images, samples)[b, :, q, dd]
-    std::vector<float> pe, dpe;
+// Per-thread buffers: the sampled channels, d loss / d sampled value, the encoding and its derivative.
+struct Scratch {
+    std::vector<float> values, grad_values, pe, dpe;
+    explicit Scratch(const SampleDotDims& d)
+        : values(static_cast<size_t>(d.channels)),
+          grad_values(values.size()),
+          pe(static_cast<size_t>(d.encodings())),
+          dpe(pe.size()) {}
 };
 
-void sample_at(const SampleDotDims& d, const float* nhwc, const float* samples, const float* depths,
-               int64_t b, int64_t q, int64_t dd, const float* zero_row, Sample& s) {
-    s.taps = detail::grid_taps(samples + d.sample_offset(b, q, dd), d);
-    const float* rows[4];
-    tap_rows(s.taps, nhwc + b * d.pixels() * d.channels, d.channels, 0, zero_row, rows);
-    channel_kernels().blend4(rows, s.taps.weight, d.channels, s.values.data());
-    positional_encoding(depths[d.sample_offset(b, q, dd) / 2], d.octaves, s.pe.data(), s.dpe.data());
+// gv[c] = d loss / d sampled value = Σ_hd grad_output[b, hd, q, dd] * cat(queries[b, hd, q], pe)[c] for c
+// in block; returns Σ_hd grad_output[b, hd, q, dd].
+float value_gradient(const SampleDotDims& d, const float* queries, const float* grad_output, int64_t b,
+                     int64_t q, int64_t dd, ChannelBlock block, const float* pe, float* gv) {
+    const int64_t cq = d.query_channels, query_end = std::min(block.end, cq);
+    std::fill(gv, gv + (block.end - block.begin), 0.f);
+    float grad_sum = 0.f;
+    for (int64_t hd = 0; hd < d.heads; ++hd) {
+        const float g = grad_output[d.head_row(b, hd, q, d.depth) + dd];
+        grad_sum += g;
+        if (block.begin < query_end) {
+            channel_kernels().axpy(g, queries + d.head_row(b, hd, q, cq) + block.begin,
+                                   query_end - block.begin, gv);
+        }
+    }
+    for (int64_t c = std::max(block.begin, cq); c < block.end; ++c)
+        gv[c - block.begin] = grad_sum * pe[c - cq];
+    return grad_sum;
 }
 
 }  // namespace
@@ -75,29 +86,24 @@ HostArray<float> sample_dot_forward_cpu(const ArrayView<float>& images, const Ar
                                         const ArrayView<float>& queries, const ArrayView<float>& depths,
                                         int64_t num_octaves) {
     const SampleDotDims d = validate_sample_dot("sample_dot", images, samples, queries, depths, num_octaves);
-    const std::vector<float> nhwc = detail::to_channels_last(images, d);
-    const std::vector<float> zero_row(static_cast<size_t>(d.channels), 0.f);
+    const detail::ChannelsLastImages nhwc(images, d);
     HostArray<float> out({d.batch, d.heads, d.queries, d.depth});
     const ChannelKernels& k = channel_kernels();
-    const int64_t cq = d.query_channels, npe = 2 * d.octaves;
-    oneapi::tbb::parallel_for(Range(0, d.batch * d.queries), [&](const Range& r) {
-        Sample s{{},
-                 std::vector<float>(static_cast<size_t>(d.channels)),
-                 std::vector<float>(npe),
-                 std::vector<float>(npe)};
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
-            const int64_t b = row / d.queries, q = row % d.queries;
+    const int64_t cq = d.query_channels;
+    detail::for_each_query_row(
+        d, [&] { return Scratch(d); },
+        [&](int64_t b, int64_t q, Scratch& s) {
             for (int64_t dd = 0; dd < d.depth; ++dd) {
-                sample_at(d, nhwc.data(), samples.data.data(), depths.data.data(), b, q, dd, zero_row.data(),
-                          s);
-                const float pe_dot = k.dot(s.values.data() + cq, s.pe.data(), npe);  // same for every head
+                nhwc.sample(samples.data.data(), b, q, dd, s.values.data());
+                positional_encoding(depths.data[static_cast<size_t>(d.sample_index(b, q, dd))], d.octaves,
+                                    s.pe.data(), nullptr);
+                const float pe_dot = k.dot(s.values.data() + cq, s.pe.data(), d.encodings());  // every head
                 for (int64_t hd = 0; hd < d.heads; ++hd) {
                     out.data[static_cast<size_t>(d.head_row(b, hd, q, d.depth) + dd)] =
                         k.dot(s.values.data(), queries.data.data() + d.head_row(b, hd, q, cq), cq) + pe_dot;
                 }
             }
-        }
-    });
+        });
     return out;
 }
 
@@ -107,67 +113,38 @@ SampleDotGrads sample_dot_backward_cpu(const ArrayView<float>& images, const Arr
     constexpr std::string_view op = "sample_dot_backward";
     const SampleDotDims d = validate_sample_dot(op, images, samples, queries, depths, num_octaves);
     check_shape(op, "grad_output", grad_output, {d.batch, d.heads, d.queries, d.depth}, "[b, hd, q, d]");
-    const std::vector<float> nhwc = detail::to_channels_last(images, d);
-    const std::vector<float> zero_row(static_cast<size_t>(d.channels), 0.f);
+    const detail::ChannelsLastImages nhwc(images, d);
     SampleDotGrads g{HostArray<float>(images.shape), HostArray<float>(samples.shape),
                      HostArray<float>(queries.shape), HostArray<float>(depths.shape)};
     const ChannelKernels& k = channel_kernels();
-    const int64_t cq = d.query_channels, npe = 2 * d.octaves;
-    const float* qv = queries.data.data();
+    const int64_t cq = d.query_channels, npe = d.encodings();
     const float* go = grad_output.data.data();
-    // The encodings of every sample, kept from the first pass for the image-gradient scatter.
+    // Every sample's encoding, kept from the first pass for the image-gradient scatter.
     std::vector<float> pe_all(depths.data.size() * static_cast<size_t>(npe));
-    auto grad_out = [&](int64_t b, int64_t hd, int64_t q, int64_t dd) {
-        return go[d.head_row(b, hd, q, d.depth) + dd];
-    };
-    // gv[c] = d loss / d sampled value = Σ_hd grad_output[b, hd, q, dd] * cat(queries, pe)[c], for c in
-    // block.
-    auto value_gradient = [&](int64_t b, int64_t q, int64_t dd, ChannelBlock block, const float* pe,
-                              float* gv) {
-        const int64_t query_end = std::min(block.end, cq);
-        std::fill(gv, gv + (block.end - block.begin), 0.f);
-        float grad_sum = 0.f;
-        for (int64_t hd = 0; hd < d.heads; ++hd) {
-            const float go_hd = grad_out(b, hd, q, dd);
-            grad_sum += go_hd;
-            if (block.begin < query_end) {
-                k.axpy(go_hd, qv + d.head_row(b, hd, q, cq) + block.begin, query_end - block.begin, gv);
-            }
-        }
-        for (int64_t c = std::max(block.begin, cq); c < block.end; ++c)
-            gv[c - block.begin] = grad_sum * pe[c - cq];
-        return grad_sum;
-    };
-    oneapi::tbb::parallel_for(Range(0, d.batch * d.queries), [&](const Range& r) {
-        Sample s{{},
-                 std::vector<float>(static_cast<size_t>(d.channels)),
-                 std::vector<float>(npe),
-                 std::vector<float>(npe)};
-        std::vector<float> gv(static_cast<size_t>(d.channels));
-        for (int64_t row = r.begin(); row != r.end(); ++row) {
-            const int64_t b = row / d.queries, q = row % d.queries;
+    detail::for_each_query_row(
+        d, [&] { return Scratch(d); },
+        [&](int64_t b, int64_t q, Scratch& s) {
             for (int64_t dd = 0; dd < d.depth; ++dd) {
-                sample_at(d, nhwc.data(), samples.data.data(), depths.data.data(), b, q, dd, zero_row.data(),
-                          s);
-                std::copy(s.pe.begin(), s.pe.end(), pe_all.begin() + d.sample_offset(b, q, dd) / 2 * npe);
-                const float grad_sum = value_gradient(b, q, dd, {0, d.channels}, s.pe.data(), gv.data());
+                const int64_t i = d.sample_index(b, q, dd);
+                const PixelTaps t = nhwc.sample(samples.data.data(), b, q, dd, s.values.data());
+                positional_encoding(depths.data[static_cast<size_t>(i)], d.octaves, s.pe.data(),
+                                    s.dpe.data());
+                std::copy(s.pe.begin(), s.pe.end(), pe_all.begin() + i * npe);
+                const float grad_sum = value_gradient(d, queries.data.data(), go, b, q, dd, {0, d.channels},
+                                                      s.pe.data(), s.grad_values.data());
                 for (int64_t hd = 0; hd < d.heads; ++hd) {
-                    k.axpy(grad_out(b, hd, q, dd), s.values.data(), cq,
+                    k.axpy(go[d.head_row(b, hd, q, d.depth) + dd], s.values.data(), cq,
                            g.grad_queries.data.data() + d.head_row(b, hd, q, cq));
                 }
-                g.grad_depths.data[static_cast<size_t>(d.sample_offset(b, q, dd) / 2)] =
+                g.grad_depths.data[static_cast<size_t>(i)] =
                     grad_sum * k.dot(s.values.data() + cq, s.dpe.data(), npe);
-                float tap_grad[4];
-                detail::tap_gradients(s.taps, nhwc.data() + b * d.pixels() * d.channels, gv.data(), d,
-                                      tap_grad);
-                detail::grid_point_gradient(s.taps, tap_grad, d,
-                                            g.grad_samples.data.data() + d.sample_offset(b, q, dd));
+                nhwc.sample_gradient(t, b, s.grad_values.data(), g.grad_samples.data.data() + 2 * i);
             }
-        }
-    });
+        });
     g.grad_images.data = detail::scatter_image_gradients(
         d, samples.data.data(), [&](int64_t b, int64_t q, int64_t dd, ChannelBlock block, float* gv) {
-            value_gradient(b, q, dd, block, pe_all.data() + d.sample_offset(b, q, dd) / 2 * npe, gv);
+            value_gradient(d, queries.data.data(), go, b, q, dd, block,
+                           pe_all.data() + d.sample_index(b, q, dd) * npe, gv);
         });
     return g;
 }

@@ -17,27 +17,38 @@ namespace {
 using detail::kChannelBlock;
 namespace tbb = oneapi::tbb;
 
-// dots[p * T + t] = sum_c gout[c, p] * plane_c[pixel t of point p] for one output row of an NCHW image;
-// outside taps contribute nothing (they read zeros).
+// dots[t * stride] += g * plane[pixel t] over the inside taps of one point.
+template <int K>
+void accumulate_tap_dots(const GridStencil<K>& s, const float* plane, float g, float* dots, int64_t stride) {
+    for (int t = 0; t < K * K; ++t) {
+        if (s.pixel[t] >= 0) dots[t * stride] += g * plane[s.pixel[t]];
+    }
+}
+
+// dots[t * P + p] = sum_c gout[c, p] * plane_c[pixel t of point p] for one output row of an NCHW image
+// (outside taps read zeros). One channel plane at a time, vectorised over points with gathers; points with
+// an outside tap are redone exactly.
 template <int K>
 void tap_dots_nchw_row(const GridStencil<K>* st, int64_t points, const float* in_n, int64_t in_plane,
-                       int64_t channels, const float* gout_row, int64_t out_plane, float* dots) {
+                       int64_t channels, const float* gout_row, int64_t out_plane, float* dots,
+                       detail::RowGather* gather) {
     constexpr int T = K * K;
     std::fill(dots, dots + points * T, 0.f);
-    for (int64_t c0 = 0; c0 < channels; c0 += kChannelBlock) {
-        const int64_t count = std::min(kChannelBlock, channels - c0);
-        for (int64_t p = 0; p < points; ++p) {
-            const GridStencil<K>& s = st[p];
-            float acc[T];
-            std::copy(dots + p * T, dots + (p + 1) * T, acc);
-            const float* plane = in_n + c0 * in_plane;
-            const float* g = gout_row + c0 * out_plane + p;
-            for (int64_t c = 0; c < count; ++c, plane += in_plane, g += out_plane) {
-                for (int t = 0; t < T; ++t) {
-                    if (s.pixel[t] >= 0) acc[t] += *g * plane[s.pixel[t]];
-                }
-            }
-            std::copy(acc, acc + T, dots + p * T);
+    if (gather) gather->build(st, points);
+    for (int64_t c = 0; c < channels; ++c) {
+        const float* plane = in_n + c * in_plane;
+        const float* g = gout_row + c * out_plane;
+        if (gather) {
+            detail::gather_dots_row(plane, gather->index.data(), g, T, points, points, dots);
+        } else {
+            for (int64_t p = 0; p < points; ++p) accumulate_tap_dots(st[p], plane, g[p], dots + p, points);
+        }
+    }
+    if (!gather) return;
+    for (int64_t p : gather->fixups) {
+        for (int t = 0; t < T; ++t) dots[t * points + p] = 0.f;
+        for (int64_t c = 0; c < channels; ++c) {
+            accumulate_tap_dots(st[p], in_n + c * in_plane, gout_row[c * out_plane + p], dots + p, points);
         }
     }
 }
@@ -51,23 +62,30 @@ void grad_grid_pass(const float* gout, const float* input, const float* grid, fl
     detail::parallel_over_rows(s, [&](int64_t first, int64_t last) {
         std::vector<GridStencil<K>> st(s.out_w);
         std::vector<float> dots(s.out_w * T);
+        detail::RowGather gather;
         for (int64_t row = first; row < last; ++row) {
             const int64_t n = row / s.out_h, oh = row % s.out_h;
             detail::build_row_stencils<M, true>(grid + row * s.out_w * 2, s.out_w, s, options, st.data());
             const float* in_n = input + n * s.c * in_plane;
+            // dots[p * p_stride + t * t_stride]: point-major for NHWC, tap-major for NCHW
+            int64_t p_stride = T, t_stride = 1;
             if (layout == ChannelLayout::NHWC) {
                 detail::tap_dots_nhwc_row(st.data(), s.out_w, in_n, zeros.data(), s.c,
                                           gout + row * s.out_w * s.c, dots.data());
             } else {
                 tap_dots_nchw_row(st.data(), s.out_w, in_n, in_plane, s.c,
-                                  gout + n * s.c * out_plane + oh * s.out_w, out_plane, dots.data());
+                                  gout + n * s.c * out_plane + oh * s.out_w, out_plane, dots.data(),
+                                  detail::RowGather::usable(s) ? &gather : nullptr);
+                p_stride = 1;
+                t_stride = s.out_w;
             }
             float* gg = grad_grid + row * s.out_w * 2;
             for (int64_t p = 0; p < s.out_w; ++p) {
                 float gx = 0.f, gy = 0.f;
                 for (int t = 0; t < T; ++t) {
-                    gx += dots[p * T + t] * st[p].dweight_dx[t];
-                    gy += dots[p * T + t] * st[p].dweight_dy[t];
+                    const float dot = dots[p * p_stride + t * t_stride];
+                    gx += dot * st[p].dweight_dx[t];
+                    gy += dot * st[p].dweight_dy[t];
                 }
                 gg[2 * p] = gx;
                 gg[2 * p + 1] = gy;
@@ -76,18 +94,22 @@ void grad_grid_pass(const float* gout, const float* input, const float* grid, fl
     });
 }
 
-// Channels [c0, c0 + count) of one NCHW image.
+// Channels [c0, c0 + count) of one NCHW image. Points go in chunks whose stencils stay in L1 while each
+// channel plane takes them in turn; every element still receives its contributions in point order.
 template <int K>
 void scatter_nchw(const GridStencil<K>* st, int64_t points, float* gin_n, int64_t in_plane, int64_t c0,
                   int64_t count, const float* gout_n, int64_t out_plane) {
     constexpr int T = K * K;
-    for (int64_t p = 0; p < points; ++p) {
-        const GridStencil<K>& s = st[p];
-        float* plane = gin_n + c0 * in_plane;
-        const float* g = gout_n + c0 * out_plane + p;
-        for (int64_t c = 0; c < count; ++c, plane += in_plane, g += out_plane) {
-            for (int t = 0; t < T; ++t) {
-                if (s.pixel[t] >= 0) plane[s.pixel[t]] += s.weight[t] * *g;
+    constexpr int64_t kChunk = 128;
+    for (int64_t p0 = 0; p0 < points; p0 += kChunk) {
+        const int64_t p1 = std::min(points, p0 + kChunk);
+        for (int64_t c = c0; c < c0 + count; ++c) {
+            float* plane = gin_n + c * in_plane;
+            const float* g = gout_n + c * out_plane;
+            for (int64_t p = p0; p < p1; ++p) {
+                for (int t = 0; t < T; ++t) {
+                    if (st[p].pixel[t] >= 0) plane[st[p].pixel[t]] += st[p].weight[t] * g[p];
+                }
             }
         }
     }

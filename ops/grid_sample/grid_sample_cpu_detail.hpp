@@ -1,7 +1,9 @@
 #pragma once
 // Pieces shared by the grid_sample CPU forward and backward passes (not part of the public API).
 #include <cstdint>
+#include <limits>
 #include <type_traits>
+#include <vector>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
@@ -65,6 +67,38 @@ inline float sample_plane(const GridStencil<K>& s, const float* plane) {
     }
     return acc;
 }
+
+// The taps of a row of points as structure-of-arrays for the NCHW gather loops (grid_sample_simd.hpp):
+// index/weight[t * P + p]. A point with an outside tap reads pixel 0 with weight 0 there and is listed in
+// `fixups`, for the caller to recompute exactly (PyTorch's masked read) after the vector loop.
+struct RowGather {
+    std::vector<int32_t> index;
+    std::vector<float> weight;
+    std::vector<int64_t> fixups;
+
+    // int32 gather indices address planes of fewer than 2^31 pixels; larger planes take the scalar loops.
+    static bool usable(const GridSampleShape& s) { return s.h * s.w <= std::numeric_limits<int32_t>::max(); }
+
+    template <int K>
+    void build(const GridStencil<K>* st, int64_t points) {
+        constexpr int T = K * K;
+        index.resize(T * points);
+        weight.resize(T * points);
+        fixups.clear();
+        for (int64_t p = 0; p < points; ++p) {
+            if (!st[p].all_inside) fixups.push_back(p);
+            for (int t = 0; t < T; ++t) {
+                const bool inside = st[p].pixel[t] >= 0;
+                index[t * points + p] = inside ? static_cast<int32_t>(st[p].pixel[t]) : 0;
+                weight[t * points + p] = inside ? st[p].weight[t] : 0.f;
+            }
+        }
+    }
+};
+
+// Forward for NCHW inputs (grid_sample_forward_nchw.cpp); the shape has been checked.
+void forward_nchw_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
+                      const GridSampleOptions& options);
 
 // Throws InvalidArgument unless the sizes are a valid grid_sample problem.
 void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);

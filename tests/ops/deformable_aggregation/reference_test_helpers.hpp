@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include "common/compare.hpp"
@@ -61,6 +62,15 @@ template <class F>
 auto with_threads(int threads, F&& f) {
     oneapi::tbb::task_arena arena(threads);
     return arena.execute(std::forward<F>(f));
+}
+
+// 2, and 3 and 4 where the machine has the cores (asking TBB for more only prints a warning).
+inline std::vector<int> parallel_thread_counts() {
+    std::vector<int> counts = {2};
+    for (int t : {3, 4}) {
+        if (t <= oneapi::tbb::info::default_concurrency()) counts.push_back(t);
+    }
+    return counts;
 }
 
 // Passes when `f` throws tilesim::InvalidArgument whose message contains `expected`.

@@ -125,7 +125,7 @@ TEST(DeformableAggregationBackward, GradientsMatchFiniteDifferencesWhenCamerasSh
 TEST(DeformableAggregation, ResultsDoNotDependOnTheThreadCount) {
     const DeformableProblem p = random_problem({2, 3, {{12, 17}, {6, 9}}, 29, 4, 96, 4}, 31);
     const auto serial = with_threads(1, [&] { return std::make_pair(p.forward(), p.backward()); });
-    for (int threads : {2, 3}) {
+    for (int threads : parallel_thread_counts()) {
         const auto parallel =
             with_threads(threads, [&] { return std::make_pair(p.forward(), p.backward()); });
         EXPECT_TRUE(identical(parallel.first.data, serial.first.data)) << threads;

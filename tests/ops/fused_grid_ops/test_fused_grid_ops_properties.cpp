@@ -96,7 +96,7 @@ TEST(FusedGridOps, ResultsDoNotDependOnTheThreadCount) {
     const FusedGridProblem p = random_fused_problem({2, 70, 9, 11, 13, 5, 3, 2}, 11);  // three channel blocks
     auto run = [&] { return std::make_tuple(p.sum(), p.sum_backward(), p.dot(), p.dot_backward()); };
     const auto serial = with_threads(1, run);
-    for (int threads : {2, 3}) {
+    for (int threads : parallel_thread_counts()) {
         const auto parallel = with_threads(threads, run);
         EXPECT_TRUE(identical(std::get<0>(parallel).data, std::get<0>(serial).data));
         EXPECT_TRUE(identical(std::get<1>(parallel).grad_images.data, std::get<1>(serial).grad_images.data));

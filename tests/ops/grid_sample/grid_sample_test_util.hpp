@@ -3,12 +3,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_reference.hpp"
+
+namespace tilesim::ops {
+// gtest prints parameters with this (found by ADL).
+inline void PrintTo(ChannelLayout layout, std::ostream* os) { *os << to_string(layout); }
+}  // namespace tilesim::ops
 
 namespace tilesim::testing {
 

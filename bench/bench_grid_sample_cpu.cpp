@@ -1,0 +1,120 @@
+// Google Benchmark of the grid_sample CPU reference (forward; backward for bilinear) on realistic shapes.
+// The grid is a smooth warp (rotation, scale, shift and a sinusoidal displacement), the same one that
+// bench/compare_grid_sample_pytorch.py gives to torch's F.grid_sample, so the timings compare directly.
+//   build-*/bench/bench_grid_sample_cpu --benchmark_min_time=0.2
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "ops/grid_sample/grid_sample_reference.hpp"
+
+namespace {
+
+using tilesim::ops::ChannelLayout;
+using tilesim::ops::GridSampleMode;
+using tilesim::ops::GridSampleOptions;
+using tilesim::ops::GridSampleShape;
+
+struct BenchShape {
+    const char* name;
+    GridSampleShape shape;
+};
+
+const BenchShape kShapes[] = {
+    {"1x64x128x128->128x128", {1, 64, 128, 128, 128, 128}},
+    {"8x32x64x64->64x64", {8, 32, 64, 64, 64, 64}},
+    {"1x256x96x320->96x320", {1, 256, 96, 320, 96, 320}},
+};
+
+// grid[n, i, j] = rotate(0.17 + 0.05 n) * 0.9 * (u, v) + shift + small sinusoidal displacement, with (u, v)
+// the pixel centres in [-1, 1]. Mirrors warp_grid() in compare_grid_sample_pytorch.py.
+std::vector<float> warp_grid(const GridSampleShape& s) {
+    std::vector<float> grid(s.n * s.out_h * s.out_w * 2);
+    for (int64_t n = 0; n < s.n; ++n) {
+        const double a = 0.17 + 0.05 * static_cast<double>(n), scale = 0.9;
+        for (int64_t i = 0; i < s.out_h; ++i) {
+            for (int64_t j = 0; j < s.out_w; ++j) {
+                const double u = (2.0 * j + 1.0) / s.out_w - 1.0, v = (2.0 * i + 1.0) / s.out_h - 1.0;
+                const double x =
+                    scale * (std::cos(a) * u - std::sin(a) * v) + 0.05 + 0.03 * std::sin(3.1 * v + 0.7 * n);
+                const double y =
+                    scale * (std::sin(a) * u + std::cos(a) * v) - 0.03 + 0.03 * std::cos(2.3 * u);
+                float* g = &grid[((n * s.out_h + i) * s.out_w + j) * 2];
+                g[0] = static_cast<float>(x);
+                g[1] = static_cast<float>(y);
+            }
+        }
+    }
+    return grid;
+}
+
+std::vector<float> random_input(int64_t count) {
+    std::mt19937 gen(1);
+    std::uniform_real_distribution<float> dist(-1.f, 1.f);
+    std::vector<float> v(count);
+    for (float& x : v) x = dist(gen);
+    return v;
+}
+
+void set_counters(benchmark::State& state, const GridSampleShape& s, double tensors_bytes) {
+    const double outputs = static_cast<double>(s.n * s.c * s.out_h * s.out_w);
+    state.counters["bytes_per_second"] = benchmark::Counter(
+        tensors_bytes, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1024);
+    state.counters["outputs_per_second"] =
+        benchmark::Counter(outputs, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void forward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode) {
+    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w), grid = warp_grid(s);
+    std::vector<float> output(s.n * s.c * s.out_h * s.out_w);
+    const GridSampleOptions options{mode, tilesim::ops::PaddingMode::Zeros, false};
+    for (auto _ : state) {
+        tilesim::ops::grid_sample_forward_cpu(input.data(), grid.data(), output.data(), s, layout, options);
+        benchmark::DoNotOptimize(output.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, s, 4.0 * static_cast<double>(input.size() + grid.size() + output.size()));
+}
+
+void backward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode) {
+    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w), grid = warp_grid(s);
+    const std::vector<float> grad_output = random_input(s.n * s.c * s.out_h * s.out_w);
+    std::vector<float> grad_input(input.size()), grad_grid(grid.size());
+    const GridSampleOptions options{mode, tilesim::ops::PaddingMode::Zeros, false};
+    for (auto _ : state) {
+        tilesim::ops::grid_sample_backward_cpu(grad_output.data(), input.data(), grid.data(),
+                                               grad_input.data(), grad_grid.data(), s, layout, options);
+        benchmark::DoNotOptimize(grad_input.data());
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, s,
+                 4.0 * static_cast<double>(2 * input.size() + 2 * grid.size() + grad_output.size()));
+}
+
+const int kRegistered = [] {
+    for (const BenchShape& bs : kShapes) {
+        for (ChannelLayout layout : {ChannelLayout::NHWC, ChannelLayout::NCHW}) {
+            const std::string suffix = std::string(tilesim::ops::to_string(layout)) + "/" + bs.name;
+            for (GridSampleMode mode : {GridSampleMode::Bilinear, GridSampleMode::Nearest}) {
+                const std::string name =
+                    "grid_sample_forward/" + std::string(tilesim::ops::to_string(mode)) + "/" + suffix;
+                benchmark::RegisterBenchmark(name.c_str(), forward, bs.shape, layout, mode)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMillisecond);
+            }
+            benchmark::RegisterBenchmark(("grid_sample_backward/bilinear/" + suffix).c_str(), backward,
+                                         bs.shape, layout, GridSampleMode::Bilinear)
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+        }
+    }
+    return 0;
+}();
+
+}  // namespace
+
+BENCHMARK_MAIN();
