@@ -65,10 +65,10 @@ void BM_SampleDotBackward(benchmark::State& state) {
     }
 }
 
-BENCHMARK(BM_SampleSumForward)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SampleSumBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SampleDotForward)->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_SampleDotBackward)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_SampleSumForward)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_SampleSumBackward)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_SampleDotForward)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
+BENCHMARK(BM_SampleDotBackward)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 
 }  // namespace
 

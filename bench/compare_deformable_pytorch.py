@@ -5,7 +5,8 @@
 SparseDrive's size: 6 cameras, 4 scales (64x176, 32x88, 16x44, 8x22), 900 anchors, 13 points, 8 groups,
 C = 256, batch 1 and 2, every location inside (0, 1). The formulation is the one the golden fixtures use
 (tests/golden/gen_deformable.py): grid_sample per scale over all cameras, then the masked group-weighted
-sum. Prints the median time of the forward and of forward + backward (autograd) in milliseconds.
+sum. Prints the median wall and process CPU times of the forward and of forward + backward (autograd),
+in milliseconds.
 """
 import argparse
 import os
@@ -22,13 +23,16 @@ CAMS, ANCHORS, PTS, GROUPS, C = 6, 900, 13, 8, 256
 
 
 def median_ms(fn, repeats):
+    """Median wall time and median process CPU time (all threads) of fn, in ms. On a shared machine the
+    CPU time is the steadier of the two; bench_deformable_cpu reports the same pair."""
     fn()  # warm-up
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return sorted(times)[len(times) // 2]
+        wall.append((time.perf_counter() - start) * 1e3)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    return sorted(wall)[len(wall) // 2], sorted(cpu)[len(cpu) // 2]
 
 
 def main():
@@ -54,7 +58,8 @@ def main():
             torch.autograd.grad(out, leaves, grad)
 
         both = median_ms(forward_backward, args.repeats)
-        print(f"bs={bs}: pytorch forward {forward:.1f} ms, forward+backward {both:.1f} ms")
+        print(f"bs={bs}: pytorch forward {forward[0]:.1f} ms (cpu {forward[1]:.1f} ms), "
+              f"forward+backward {both[0]:.1f} ms (cpu {both[1]:.1f} ms)")
 
 
 if __name__ == "__main__":

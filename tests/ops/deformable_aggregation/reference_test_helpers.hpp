@@ -50,6 +50,17 @@ inline ::testing::AssertionResult matches(const std::vector<float>& actual,
     return close(actual, expected, rel * scale, 0.99999);
 }
 
+// `actual` has the shape of the fixture's tensor `name` and matches its values.
+inline ::testing::AssertionResult matches_golden(const HostArray<float>& actual, const GoldenCase& c,
+                                                 const std::string& name) {
+    const GoldenTensor e = c.tensor(name);
+    if (actual.shape != e.shape) {
+        return ::testing::AssertionFailure() << name << ": shape " << ops::shape_str(actual.shape)
+                                             << ", expected " << ops::shape_str(e.shape);
+    }
+    return matches(actual.data, e.data) << " (" << name << ")";
+}
+
 // Bitwise equality, for determinism checks.
 inline bool identical(const std::vector<float>& a, const std::vector<float>& b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
