@@ -44,15 +44,18 @@ CoreStats* RunReport::find_core(CoreCoord c) {
 }
 
 namespace {
-// What limits the slowest kernel: where did it spend its time?
-Bound classify(const RunReport& r, const KernelStats& slowest) {
-    if (r.dram_bound_cycles >= 0.9 * r.critical_path_cycles && r.dram_bound_cycles > 0) return Bound::DramBandwidth;
-    const double busy = slowest.busy_cycles;
-    if (slowest.noc_wait_cycles >= busy && slowest.noc_wait_cycles >= slowest.cb_wait_cycles) {
-        return slowest.dram_bytes_read + slowest.dram_bytes_written > 0 ? Bound::DramBandwidth : Bound::Noc;
+// What limits the run: on the slowest core, the kernel that waited least on CBs drives the pipeline
+// (the others wait for it); where did that kernel spend its time?
+Bound classify(const RunReport& r, const CoreStats& slowest_core) {
+    if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) return Bound::DramBandwidth;
+    const KernelStats* driver = nullptr;
+    for (const auto& k : slowest_core.kernels) {
+        if (!driver || k.cb_wait_cycles < driver->cb_wait_cycles) driver = &k;
     }
-    if (slowest.cb_wait_cycles > busy) return Bound::CircularBufferStall;
-    return slowest.kind == KernelKind::Compute ? Bound::Compute : Bound::Noc;
+    if (!driver) return Bound::None;
+    if (driver->cb_wait_cycles > driver->busy_cycles + driver->noc_wait_cycles) return Bound::CircularBufferStall;
+    if (driver->noc_wait_cycles >= driver->busy_cycles) return Bound::Noc;
+    return driver->kind == KernelKind::Compute ? Bound::Compute : Bound::Noc;
 }
 }  // namespace
 
@@ -76,7 +79,6 @@ RunReport build_run_report(detail::RunState& run) {
         }
         r.cores.push_back(std::move(s));
     }
-    const KernelStats* slowest = nullptr;
     for (auto& k : run.kernels) {
         KernelStats ks = k->stats;
         ks.wait_cycles = k->wait;
@@ -91,22 +93,19 @@ RunReport build_run_report(detail::RunState& run) {
     double sum = 0;
     for (auto& cs : r.cores) {
         std::sort(cs.kernels.begin(), cs.kernels.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
-        for (const auto& k : cs.kernels) {
-            if (!slowest || k.end_cycle > slowest->end_cycle) slowest = &k;
-        }
         r.critical_path_cycles = std::max(r.critical_path_cycles, cs.end_cycle());
         sum += cs.end_cycle();
     }
     std::sort(r.cores.begin(), r.cores.end(), [](const auto& a, const auto& b) { return a.core < b.core; });
-    slowest = nullptr;
-    for (const auto& cs : r.cores)
-        for (const auto& k : cs.kernels)
-            if (!slowest || k.end_cycle > slowest->end_cycle) slowest = &k;
+    const CoreStats* slowest_core = nullptr;
+    for (const auto& cs : r.cores) {
+        if (!slowest_core || cs.end_cycle() > slowest_core->end_cycle()) slowest_core = &cs;
+    }
     r.dram_bound_cycles = run.cost->dram_bound_cycles(r.dram_bytes_read + r.dram_bytes_written);
     r.predicted_cycles = std::max(r.critical_path_cycles, r.dram_bound_cycles);
     const double mean = r.cores.empty() ? 0 : sum / static_cast<double>(r.cores.size());
     r.load_imbalance = mean > 0 ? r.critical_path_cycles / mean : 1;
-    r.bound = slowest ? classify(r, *slowest) : Bound::None;
+    r.bound = slowest_core ? classify(r, *slowest_core) : Bound::None;
     return r;
 }
 
