@@ -1,6 +1,7 @@
 #include "ops/grid_sample/grid_sample.hpp"
 
 #include "ops/common/channel_layout.hpp"
+#include "ops/common/device_cache.hpp"
 #include "ops/grid_sample/grid_sample_cuda.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
@@ -10,9 +11,12 @@ namespace tilesim::ops {
 namespace {
 std::vector<int64_t> dims64(const Shape& s) { return {s.dims().begin(), s.dims().end()}; }
 
-Tensor as_float32(const Tensor& t, const char* what) {
+// The Float32 ROW_MAJOR view of an argument: the tensor itself when it already is one (no copy).
+const Tensor& as_float32(const Tensor& t, const char* what, Tensor& converted) {
     if (t.layout() != Layout::ROW_MAJOR) fail("grid_sample: {} must be ROW_MAJOR, got {}", what, to_string(t.layout()));
-    return t.dtype() == DataType::Float32 ? t : t.to_dtype(DataType::Float32);
+    if (t.dtype() == DataType::Float32) return t;
+    converted = t.to_dtype(DataType::Float32);
+    return converted;
 }
 }  // namespace
 
@@ -20,12 +24,13 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
     if (args.dtype != DataType::Float32 && args.dtype != DataType::BFloat16) {
         fail("grid_sample: dtype must be float32 or bfloat16, got {}", to_string(args.dtype));
     }
-    Tensor input = as_float32(input_arg, "input");
-    Tensor grid = as_float32(grid_arg, "grid");
-    const GridSampleShape shape = validate_grid_sample_shapes(dims64(input.shape()), dims64(grid.shape()), args.input_layout);
+    Tensor input_f32, grid_f32, input_bf16, grid_bf16;
+    const Tensor* input = &as_float32(input_arg, "input", input_f32);
+    const Tensor* grid = &as_float32(grid_arg, "grid", grid_f32);
+    const GridSampleShape shape = validate_grid_sample_shapes(dims64(input->shape()), dims64(grid->shape()), args.input_layout);
     GridSampleResult result;
     if (args.backend == Backend::Sim) {
-        Device device(load_device(args.device));
+        Device& device = cached_device(args.device);
         GridSampleDeviceOptions o;
         o.mode = args.mode;
         o.padding_mode = args.padding_mode;
@@ -38,8 +43,9 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         o.num_shard_cores = args.num_shard_cores;
         o.buffering_factor = args.buffering_factor;
         o.core_grid = args.core_grid;
-        const Tensor nhwc = args.input_layout == ChannelLayout::NCHW ? nchw_to_nhwc(input) : input;
-        GridSampleDeviceResult r = grid_sample_device(device, nhwc, grid, o, args.run);
+        Tensor transposed;
+        if (args.input_layout == ChannelLayout::NCHW) transposed = nchw_to_nhwc(*input);
+        GridSampleDeviceResult r = grid_sample_device(device, args.input_layout == ChannelLayout::NCHW ? transposed : *input, *grid, o, args.run);
         result.output = args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
         result.report = std::move(r.report);
         result.program = std::move(r.info);
@@ -51,15 +57,17 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         fail("grid_sample: grid batching, precomputed grid, split reader and height sharding apply to backend 'sim' only");
     }
     if (args.dtype == DataType::BFloat16) {
-        input = round_to_bf16(input);
-        grid = round_to_bf16(grid);
+        input_bf16 = round_to_bf16(*input);
+        grid_bf16 = round_to_bf16(*grid);
+        input = &input_bf16;
+        grid = &grid_bf16;
     }
     std::vector<uint32_t> out_dims;
     for (int64_t d : grid_sample_output_shape(shape, args.input_layout)) out_dims.push_back(static_cast<uint32_t>(d));
     result.output = Tensor(Shape(out_dims), DataType::Float32);
     const GridSampleOptions options{args.mode, args.padding_mode, args.align_corners};
-    const float* in = input.data<float>().data();
-    const float* g = grid.data<float>().data();
+    const float* in = input->data<float>().data();
+    const float* g = grid->data<float>().data();
     float* out = result.output.data<float>().data();
     if (args.backend == Backend::Cpu) {
         grid_sample_forward_cpu(in, g, out, shape, args.input_layout, options);
@@ -71,7 +79,8 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
 }
 
 Tensor affine_grid(const Tensor& theta_arg, const Shape& size, bool align_corners) {
-    const Tensor theta = as_float32(theta_arg, "theta");
+    Tensor converted;
+    const Tensor& theta = as_float32(theta_arg, "theta", converted);
     if (theta.shape().rank() != 3 || theta.shape()[1] != 2 || theta.shape()[2] != 3) {
         fail("affine_grid: theta must be [N, 2, 3], got {}", theta.shape().str());
     }

@@ -119,7 +119,7 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
     const Shape out_shape{g.batch, g.out_height, g.out_width, g.channels};
 
     GridSampleBuffers buffers;
-    DeviceTensor input_dev = to_device(input.to_dtype(opts.dtype), device);
+    DeviceTensor input_dev = input.dtype() == opts.dtype ? to_device(input, device) : to_device(input.to_dtype(opts.dtype), device);
     DeviceTensor grid_dev, output_dev;
     if (opts.memory == GridSampleMemory::Interleaved) {
         grid_dev = to_device(device_grid, device);
@@ -156,9 +156,8 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
             if (CoreStats* cs = result.report.find_core(core)) cs->units = args.at(2);
         }
     }
-    const Tensor out = from_device(output_dev);
-    const std::vector<float> values = out.to_floats();
-    result.output = Tensor::from_floats(out_shape, values);
+    result.output = from_device(output_dev);
+    if (opts.dtype != DataType::Float32) result.output = result.output.to_dtype(DataType::Float32);
     return result;
 }
 

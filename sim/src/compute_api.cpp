@@ -25,7 +25,14 @@ void compute_only(const KernelContext& k, const char* call) {
 
 float* dest_tile(KernelContext& k, uint32_t dst, const char* call) {
     if (dst >= kDestTiles) watcher(k, fmt::format("{}: DEST tile {} out of range [0, {})", call, dst, kDestTiles));
+    k.dest_dirty |= 1u << dst;
     return k.dest.data() + dst * kTileValues;
+}
+
+// Row buffer of `n` floats owned by the kernel (compute calls run one at a time per kernel).
+float* scratch(KernelContext& k, size_t n) {
+    if (k.scratch.size() < n) k.scratch.resize(n);
+    return k.scratch.data();
 }
 
 // Values of `count` elements at L1 address `addr` in data format `fmt`, as floats.
@@ -113,7 +120,11 @@ uint32_t pack_target(KernelContext& k, uint32_t ocb, uint32_t pages, const char*
 void tile_regs_acquire() {
     KernelContext& k = enter("tile_regs_acquire");
     compute_only(k, "tile_regs_acquire");
-    std::fill(k.dest.begin(), k.dest.end(), 0.f);
+    // Zero only the tiles written since the last acquire: DEST reads as zeros either way.
+    for (uint32_t t = 0; t < kDestTiles; ++t) {
+        if (k.dest_dirty & (1u << t)) std::fill_n(k.dest.data() + t * kTileValues, kTileValues, 0.f);
+    }
+    k.dest_dirty = 0;
 }
 void tile_regs_commit() { enter("tile_regs_commit"); }
 void tile_regs_wait() { enter("tile_regs_wait"); }
@@ -231,17 +242,33 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
         watcher(k, fmt::format("unpack_tilizeA_B_block: {} rows of stride {} B overrun the {} waited page(s) of c_{}", face_r_dim,
                                stride, in.waited, icb));
     }
-    k.src_a.assign(ntiles * kTileValues, 0.f);
-    std::vector<float> row(per_row);
+    // Only rows [0, face_r_dim) of source A are ever read (reduce_tile_math), so only they are written.
+    k.src_a.resize(ntiles * kTileValues);
+    float* row = scratch(k, per_row);
     const uint32_t base = get_read_ptr(icb);
     for (uint32_t r = 0; r < face_r_dim; ++r) {
-        load_values(k, in.format, base + r * stride, per_row, row.data());
-        for (uint32_t c = 0; c < per_row; ++c) k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = row[c];
+        load_values(k, in.format, base + r * stride, per_row, row);
+        for (uint32_t c = 0; c < ntiles * kTile; ++c) k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = c < per_row ? row[c] : 0.f;
     }
     k.src_a_tiles = ntiles;
     k.src_a_rows = face_r_dim;
-    k.src_b.assign(kTileValues, 0.f);
-    unpack_tile(k, icb_scalar, scalar_tile, k.src_b.data(), "unpack_tilizeA_B_block");
+    // The reduction reads only the first row of the scalar tile: B[0][r], r < face_r_dim.
+    CircularBufferState& scb = cb_of(k, icb_scalar, "unpack_tilizeA_B_block");
+    if (k.run->options.checks && scalar_tile >= scb.waited && !scb.globally_allocated) {
+        watcher(k, fmt::format("unpack_tilizeA_B_block: tile {} of c_{} was not waited for ({} page(s) waited)", scalar_tile,
+                               icb_scalar, scb.waited));
+    }
+    const uint32_t spage = static_cast<uint32_t>((scb.popped.load() + scalar_tile) % scb.num_pages);
+    k.src_b.resize(kTileValues);
+    const uint32_t tile_addr = scb.base + spage * scb.page_size;
+    if (scb.format == DataType::Bfp8_b) {
+        load_values(k, scb.format, tile_addr, kTileValues, k.src_b.data());
+        for (uint32_t r = 0; r < face_r_dim; ++r) k.src_b[r] = k.src_b[at(0, r)];
+    } else {  // row 0 of the tile: the first rows of faces 0 and 1
+        const uint32_t esize = element_size(scb.format);
+        load_values(k, scb.format, tile_addr, std::min(face_r_dim, kFace), k.src_b.data());
+        if (face_r_dim > kFace) load_values(k, scb.format, tile_addr + kFace * kFace * esize, face_r_dim - kFace, k.src_b.data() + kFace);
+    }
     k.clock += k.run->cost->tilize_cycles(ntiles);
 }
 
@@ -254,7 +281,7 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
         const float* a = k.src_a.data() + t * kTileValues;
         for (uint32_t c = 0; c < kTile; ++c) {
             float acc = 0.f;
-            for (uint32_t r = 0; r < k.src_a_rows; ++r) acc += k.src_b[at(0, r)] * a[at(r, c)];
+            for (uint32_t r = 0; r < k.src_a_rows; ++r) acc += k.src_b[r] * a[at(r, c)];
             d[at(0, c)] = k.spec->fp32_dest_acc_en ? acc : round_to_bf16(acc);
         }
         k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
@@ -277,11 +304,11 @@ void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
     CircularBufferState& out = cb_of(k, ocb, "pack_untilize_dest_row");
     const uint32_t values = num_face_cols * kFace;
     if (values > kDestTiles * kTile) watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
-    std::vector<float> row(values);
+    float* row = scratch(k, values);
     for (uint32_t c = 0; c < values; ++c) row[c] = k.dest[(c / kTile) * kTileValues + at(0, c % kTile)];
     const uint32_t bytes = values * element_size(out.format);
     const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
-    store_values(k, out.format, pack_target(k, ocb, pages, "pack_untilize_dest_row"), values, row.data());
+    store_values(k, out.format, pack_target(k, ocb, pages, "pack_untilize_dest_row"), values, row);
     k.clock += k.run->cost->pack_cycles((num_face_cols + 1) / 2);
 }
 

@@ -30,7 +30,11 @@ std::byte* Device::l1(CoreCoord core) {
     auto& slot = l1_[core.y * spec_.worker_grid.x + core.x];
     if (!slot) {
         std::lock_guard lock(l1_mutex_);
-        if (!slot) slot.reset(new std::byte[spec_.l1_size_bytes]());
+        // calloc: large blocks come from mmap as zero pages, so a core's L1 costs only the pages touched.
+        if (!slot) {
+            slot.reset(static_cast<std::byte*>(std::calloc(spec_.l1_size_bytes, 1)));
+            if (!slot) throw std::bad_alloc();
+        }
     }
     return slot.get();
 }

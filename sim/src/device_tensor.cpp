@@ -46,7 +46,11 @@ DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig&
     const uint64_t num_pages = tensor.bytes().size() / natural;
     DeviceTensor t = allocate(tensor.shape(), tensor.dtype(), tensor.layout(), device, config, page_size, num_pages, natural);
     const auto bytes = tensor.bytes();
-    std::vector<std::byte> page(t.buffer->page_size());
+    if (t.buffer->page_size() == natural) {  // pages are the tensor's sticks/tiles as they are
+        for (uint64_t p = 0; p < num_pages; ++p) t.buffer->write_page(static_cast<uint32_t>(p), bytes.subspan(p * natural, natural));
+        return t;
+    }
+    std::vector<std::byte> page(t.buffer->page_size());  // padded pages: zeros after the data
     for (uint64_t p = 0; p < num_pages; ++p) {
         std::memcpy(page.data(), bytes.data() + p * natural, natural);
         t.buffer->write_page(static_cast<uint32_t>(p), page);
@@ -58,10 +62,9 @@ Tensor from_device(const DeviceTensor& t) {
     Tensor out(t.shape, t.dtype, t.layout);
     auto bytes = out.bytes();
     const uint64_t num_pages = bytes.size() / t.stick_bytes;
-    std::vector<std::byte> page(t.buffer->page_size());
+    // read_page reads a page's leading bytes: only the data, none of the padding.
     for (uint64_t p = 0; p < num_pages; ++p) {
-        t.buffer->read_page(static_cast<uint32_t>(p), page);
-        std::memcpy(bytes.data() + p * t.stick_bytes, page.data(), t.stick_bytes);
+        t.buffer->read_page(static_cast<uint32_t>(p), bytes.subspan(p * t.stick_bytes, t.stick_bytes));
     }
     return out;
 }

@@ -68,7 +68,7 @@ std::string describe_block(const KernelContext& k) {
                                k.block_sem_min ? "noc_semaphore_wait_min" : "noc_semaphore_wait",
                                k.block_sem_addr, k.block_sem_value, value);
         }
-        default: return fmt::format("{} (not blocked; last call {})", k.label(), k.last_call);
+        default: return fmt::format("{} (not blocked; last call {})", k.label(), k.last_call.load());
     }
 }
 }  // namespace
@@ -221,7 +221,7 @@ private:
                 std::string msg = fmt::format("watchdog: no kernel made progress for {:.1f} s; where each kernel was:",
                                               run_.options.watchdog_seconds);
                 for (const auto& k : run_.kernels) {
-                    if (k->block != detail::BlockKind::Finished) msg += fmt::format("\n  {}: last call {}", k->label(), k->last_call);
+                    if (k->block != detail::BlockKind::Finished) msg += fmt::format("\n  {}: last call {}", k->label(), k->last_call.load());
                 }
                 run_.record_error(std::make_exception_ptr(WatchdogTimeout(msg)));
             }

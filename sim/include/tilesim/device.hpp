@@ -3,6 +3,7 @@
 // (lazily backed) and their allocators. Buffers are created through it.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -48,7 +49,10 @@ private:
     DeviceSpec spec_;
     Allocator l1_allocator_;
     Allocator dram_allocator_;
-    std::vector<std::unique_ptr<std::byte[]>> l1_;
+    struct FreeDeleter {
+        void operator()(std::byte* p) const { std::free(p); }
+    };
+    std::vector<std::unique_ptr<std::byte[], FreeDeleter>> l1_;
     std::vector<std::unique_ptr<DramBankStorage>> dram_;
     std::mutex l1_mutex_;
 };

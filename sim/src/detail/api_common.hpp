@@ -15,7 +15,7 @@ namespace tilesim::detail {
 inline KernelContext& enter(const char* call) {
     KernelContext& k = current();
     if (k.run->aborted.load(std::memory_order_relaxed)) throw KernelAborted{};
-    k.last_call = call;
+    k.last_call.store(call, std::memory_order_relaxed);
     return k;
 }
 
@@ -29,7 +29,7 @@ inline void advance_to(KernelContext& k, double t, double& bucket) {
     if (t > k.clock) {
         bucket += t - k.clock;
         k.wait += t - k.clock;
-        if (k.run->options.trace) k.stats.trace.push_back({k.last_call, "wait", k.clock, t - k.clock});
+        if (k.run->options.trace) k.stats.trace.push_back({k.last_call.load(std::memory_order_relaxed), "wait", k.clock, t - k.clock});
         k.clock = t;
     }
 }

@@ -84,7 +84,7 @@ struct KernelContext {
     uint32_t block_sem_value = 0;
     bool block_sem_min = false;
     std::atomic<uint64_t> progress{0};  // API calls made (watchdog)
-    std::string last_call = "start";
+    std::atomic<const char*> last_call{"start"};  // string literal of the last API call (watchdog reads it)
     // cost model
     double clock = 0;
     double wait = 0, cb_wait = 0, noc_wait = 0;
@@ -95,6 +95,8 @@ struct KernelContext {
     std::vector<float> dest;             // 16 tiles of 1024 values
     std::vector<float> src_a;            // unpacked source A tiles (pool path)
     std::vector<float> src_b;            // unpacked scalar tile
+    std::vector<float> scratch;          // row buffers of the compute calls (no per-call allocation)
+    uint32_t dest_dirty = 0;             // bit t: DEST tile t written since the last acquire
     uint32_t src_a_tiles = 0, src_a_rows = 0;
     uint32_t pack_tile_cursor[kNumCircularBuffers] = {};  // pages packed into the reserved region
     std::unique_ptr<std::ostringstream> dprint_line;
