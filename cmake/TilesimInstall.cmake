@@ -5,7 +5,9 @@ install(TARGETS tilesim_sim tilesim_ops EXPORT tilesimTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY sim/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(DIRECTORY ops/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Op headers keep their in-tree paths ("ops/grid_sample/grid_sample.hpp") under include/tilesim/.
+install(DIRECTORY ops/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/ops FILES_MATCHING PATTERN "*.hpp")
+install(DIRECTORY kernels/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/kernels FILES_MATCHING PATTERN "*.hpp")
 install(DIRECTORY configs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/configs)
 install(EXPORT tilesimTargets NAMESPACE tilesim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tilesim)
 configure_package_config_file(cmake/tilesimConfig.cmake.in
