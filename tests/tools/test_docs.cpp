@@ -73,3 +73,4 @@ void run_doc(const std::string& doc) {
 }  // namespace
 
 TEST(Docs, TutorialNearestRunsAsWritten) { run_doc("tutorial-nearest.md"); }
+TEST(Docs, CliGuideRunsAsWritten) { run_doc("cli.md"); }
