@@ -14,6 +14,8 @@ cd "$here"
 # (golden fixtures and side-by-side benchmarks only; never a runtime dependency).
 packages=(build-essential cmake ninja-build pkg-config libtbb-dev libfmt-dev nlohmann-json3-dev
           libcli11-dev libhwy-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+# Only for `test --sanitize` (clang's sanitizers and libFuzzer) and `test --tsan`.
+sanitizer_packages=(clang libclang-rt-dev)
 
 install_missing() {
   local missing=()
@@ -55,12 +57,23 @@ case "$cmd" in
     configure_and_build build
     ;;
   test)
+    case "${1:-}" in --sanitize|--tsan) packages+=("${sanitizer_packages[@]}") ;; esac
     install_missing
     case "${1:-}" in
       --sanitize)
-        configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTILESIM_SANITIZE="address;undefined" \
-          -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF
-        cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs" ;;
+        # One clang build with AddressSanitizer + UndefinedBehaviorSanitizer and libFuzzer coverage: the
+        # whole suite runs under the sanitizers, then each fuzz target runs on its seed corpus.
+        CC=clang CXX=clang++ configure_and_build build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DTILESIM_SANITIZE="address;undefined" -DTILESIM_FUZZ=ON -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF
+        (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$jobs")
+        for target in npy device_config run_config; do
+          corpus="$(mktemp -d)"
+          cp tests/fuzz/corpus/"$target"/* "$corpus"/
+          echo "fuzz_$target: ${TILESIM_FUZZ_SECONDS:-30} s"
+          ./build-asan/tests/fuzz/fuzz_"$target" -max_total_time="${TILESIM_FUZZ_SECONDS:-30}" -rss_limit_mb=3072 \
+            -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 3
+          rm -rf "$corpus"
+        done ;;
       --tsan)
         configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTILESIM_SANITIZE=thread \
           -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF

@@ -33,13 +33,15 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
     std::vector<uint32_t> dims;
     uint64_t volume = 1;
     for (const auto& d : spec["shape"]) {
-        if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 30)) {
+        if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 28)) {
             config_error(c, key + ".shape", fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
         }
         dims.push_back(d.get<uint32_t>());
         volume *= dims.back();
+        if (volume > (uint64_t(1) << 28)) break;
     }
-    if (volume > (uint64_t(1) << 31)) config_error(c, key + ".shape", fmt::format("{} elements is more than 2^31", volume));
+    // 2^28 float32 values = 1 GiB: the largest random input a config may ask for.
+    if (volume > (uint64_t(1) << 28)) config_error(c, key + ".shape", fmt::format("{} elements is more than 2^28", volume));
     for (const auto& [k, v] : spec.items()) {
         static const std::set<std::string> known{"shape", "seed", "low", "high", "integers"};
         if (!known.contains(k)) config_error(c, key + "." + k, "unknown key (expected shape, seed, low, high, integers)");
@@ -60,7 +62,21 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
 }
 }  // namespace
 
+namespace {
+RunConfig load_run_config_unchecked(const std::filesystem::path& file);
+}  // namespace
+
 RunConfig load_run_config(const std::filesystem::path& file) {
+    try {
+        return load_run_config_unchecked(file);
+    } catch (const nlohmann::json::exception& e) {
+        // A value of the wrong JSON type somewhere nlohmann noticed first.
+        throw ConfigError(fmt::format("{}: {}", file.string(), e.what()));
+    }
+}
+
+namespace {
+RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
     RunConfig c;
     c.file = file;
     std::ifstream in(file);
@@ -135,5 +151,6 @@ RunConfig load_run_config(const std::filesystem::path& file) {
     }
     return c;
 }
+}  // namespace
 
 }  // namespace tilesim::cli
