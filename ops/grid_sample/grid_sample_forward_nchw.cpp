@@ -85,10 +85,11 @@ bool plan_windows(int32_t* idx, const GridStencil<K>* st, int64_t lanes, int64_t
         if (first < 0) first = i;
         last = i;
     }
-    if (plane_size < lanes) return false;
+    constexpr int64_t kMaxLanes = 64;
+    if (plane_size < lanes || lanes > kMaxLanes) return false;
     std::fill(win, win + kMaxWindows, -1);
     const bool backwards = first >= 0 && idx[last] < idx[first];
-    int32_t lane[64];
+    int32_t lane[kMaxLanes];
     int used = 0;
     for (int64_t i = 0; i < lanes; ++i) {
         if (!st[i].all_inside) {
