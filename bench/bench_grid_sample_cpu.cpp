@@ -1,14 +1,20 @@
 // Google Benchmark of the grid_sample CPU reference (forward; backward for bilinear) on realistic shapes.
 // The grid is a smooth warp (rotation, scale, shift and a sinusoidal displacement), the same one that
 // bench/compare_grid_sample_pytorch.py gives to torch's F.grid_sample, so the timings compare directly.
-//   build-*/bench/bench_grid_sample_cpu --benchmark_min_time=0.2
+//   build-*/bench/bench_grid_sample_cpu [--threads=N] --benchmark_min_time=0.2
+// --threads caps oneTBB's worker count (default: all cores), e.g. 1 for per-core comparisons with
+// compare_grid_sample_pytorch.py --threads 1.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <oneapi/tbb/global_control.h>
 
 #include "ops/grid_sample/grid_sample_reference.hpp"
 
@@ -117,4 +123,21 @@ const int kRegistered = [] {
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    std::unique_ptr<oneapi::tbb::global_control> threads;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg.rfind("--threads=", 0) != 0) continue;
+        threads = std::make_unique<oneapi::tbb::global_control>(
+            oneapi::tbb::global_control::max_allowed_parallelism,
+            std::strtoul(arg.c_str() + 10, nullptr, 10));
+        for (int j = i; j + 1 < argc; ++j) argv[j] = argv[j + 1];
+        --argc;
+        break;
+    }
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

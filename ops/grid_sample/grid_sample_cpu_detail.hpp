@@ -13,8 +13,8 @@
 
 namespace tilesim::ops::detail {
 
-// Channels handled together by the NCHW loops (stencil loads amortised over the block) and owned by one
-// grad_input task. Fixed, so that results never depend on the thread count.
+// Channels owned by one grad_input task of the backward pass. Fixed, so that results never depend on the
+// thread count.
 inline constexpr int64_t kChannelBlock = 16;
 
 // Calls f(std::integral_constant<GridSampleMode, M>{}) with the mode as a compile-time constant.
@@ -68,12 +68,11 @@ inline float sample_plane(const GridStencil<K>& s, const float* plane) {
     return acc;
 }
 
-// The taps of a row of points as structure-of-arrays for the NCHW gather loops (grid_sample_simd.hpp):
-// index/weight[t * P + p]. A point with an outside tap reads pixel 0 with weight 0 there and is listed in
+// The taps of a row of points as structure-of-arrays for the backward pass's NCHW gather loop
+// (gather_dots_row): index[t * P + p]. A point with an outside tap reads pixel 0 there and is listed in
 // `fixups`, for the caller to recompute exactly (PyTorch's masked read) after the vector loop.
 struct RowGather {
     std::vector<int32_t> index;
-    std::vector<float> weight;
     std::vector<int64_t> fixups;
 
     // int32 gather indices address planes of fewer than 2^31 pixels; larger planes take the scalar loops.
@@ -83,14 +82,11 @@ struct RowGather {
     void build(const GridStencil<K>* st, int64_t points) {
         constexpr int T = K * K;
         index.resize(T * points);
-        weight.resize(T * points);
         fixups.clear();
         for (int64_t p = 0; p < points; ++p) {
             if (!st[p].all_inside) fixups.push_back(p);
             for (int t = 0; t < T; ++t) {
-                const bool inside = st[p].pixel[t] >= 0;
-                index[t * points + p] = inside ? static_cast<int32_t>(st[p].pixel[t]) : 0;
-                weight[t * points + p] = inside ? st[p].weight[t] : 0.f;
+                index[t * points + p] = st[p].pixel[t] >= 0 ? static_cast<int32_t>(st[p].pixel[t]) : 0;
             }
         }
     }

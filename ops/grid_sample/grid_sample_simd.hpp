@@ -27,20 +27,23 @@ TILESIM_GRID_SAMPLE_SIMD_DECLARE(2)
 TILESIM_GRID_SAMPLE_SIMD_DECLARE(4)
 #undef TILESIM_GRID_SAMPLE_SIMD_DECLARE
 
-// NCHW loops over one channel plane and a row of P points, taps given structure-of-arrays: tap t of point p
-// reads plane[index[t * S + p]] with weight[t * S + p], S = tap_stride >= P (the caller points outside taps
-// at a valid pixel with weight 0 and fixes those points up afterwards). Vectorised over points with gathers.
-// out[p] = sum_t weight[t * S + p] * plane[index[t * S + p]]
-void gather_weighted_row(const float* plane, const int32_t* index, const float* weight, int taps,
-                         int64_t tap_stride, int64_t points, float* out);
-// out[p] = plane[index[p]] (nearest: one tap of weight 1, copied as PyTorch copies it)
-void gather_row(const float* plane, const int32_t* index, int64_t points, float* out);
-// Bilinear taps that are all inside (pixel o, o + 1, o + W, o + W + 1), read as two adjacent pairs:
-// out[p] = (w_top[2p] * plane[o] + w_bottom[2p] * plane[o + W]) + (w_top[2p+1] * plane[o + 1] +
-// w_bottom[2p+1] * plane[o + W + 1]) with o = byte_offset[p] / 4 and W = row_bytes / 4. Half the gathered
-// elements of the generic loop.
-void bilinear_pairs_row(const float* plane, const int64_t* byte_offset, int64_t row_bytes, const float* w_top,
-                        const float* w_bottom, int64_t points, float* out);
+// NCHW loops: one channel plane and a row of P points, vectorised over groups of L = simd_float_lanes()
+// consecutive points; taps structure-of-arrays, tap t of point p at [t * S + p] (S = tap_stride >= P).
+
+// Lanes of a float vector in the instruction set the kernels below run with.
+int64_t simd_float_lanes();
+
+// Windows per tap and group in window_gather_row.
+inline constexpr int kMaxWindows = 8;
+
+// out[p] = sum_t weight[t * S + p] * value of tap t (weight == nullptr: one tap of weight 1, copied). For
+// each full group g (points g * L ..) and tap t, windows[t * window_stride + kMaxWindows * g + r] is the
+// first pixel of the r-th L-wide window of the plane (-1: unused) and index holds r * L + lane; the group
+// reads each window with one load and a lane permute. When the first window is -1 the group gathers and
+// index holds plane indices, as it does for the last, partial group. The caller points outside taps at a
+// valid pixel with weight 0 and fixes those points up afterwards.
+void window_gather_row(const float* plane, const int32_t* index, const float* weight, const int32_t* windows,
+                       int taps, int64_t tap_stride, int64_t window_stride, int64_t points, float* out);
 // dots[t * S + p] += gout[p] * plane[index[t * S + p]]
 void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps,
                      int64_t tap_stride, int64_t points, float* dots);

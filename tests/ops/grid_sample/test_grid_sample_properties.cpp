@@ -45,10 +45,31 @@ TEST(GridSampleLayouts, NchwAndNhwcAgreeOnOddShapesForEveryOption) {
     expect_layouts_agree(random_problem({2, 37, 13, 17, 11, 9}, 1.3f, 100));
 }
 
+// A smooth warp (affine_grid of theta plus a little noise), as spatial transformers and flow warps produce:
+// NCHW then reads each vector group's sources from a few short stretches of the planes (window permutes),
+// not with gathers.
+Problem smooth_problem(const GridSampleShape& s, const std::vector<float>& theta, uint32_t seed) {
+    Problem pr = random_problem(s, 1.f, seed);
+    std::vector<float> thetas;
+    for (int64_t n = 0; n < s.n; ++n) thetas.insert(thetas.end(), theta.begin(), theta.end());
+    ops::affine_grid_cpu(thetas.data(), pr.grid.data(), s.n, s.out_h, s.out_w, false);
+    const std::vector<float> noise = random_vector(pr.grid.size(), -0.004f, 0.004f, seed + 7);
+    for (size_t i = 0; i < pr.grid.size(); ++i) pr.grid[i] += noise[i];
+    return pr;
+}
+
+TEST(GridSampleLayouts, NchwAndNhwcAgreeOnSmoothWarps) {
+    const GridSampleShape s{2, 6, 37, 45, 33, 70};
+    expect_layouts_agree(smooth_problem(s, {0.97f, -0.17f, 0.05f, 0.17f, 0.97f, -0.03f}, 400));  // rotation
+    expect_layouts_agree(smooth_problem(s, {-1.1f, 0.f, 0.02f, 0.f, 1.1f, 0.1f}, 401));  // flipped, edges out
+    expect_layouts_agree(smooth_problem(s, {0.4f, 0.f, 0.55f, 0.f, 0.4f, 0.6f}, 402));   // zoom into a corner
+}
+
 TEST(GridSampleLayouts, NchwAndNhwcAgreeWhenTheOutputSpansSeveralPartialTiles) {
-    // NCHW works in tiles of up to 64 columns and about 512 points: 150 columns and 21 rows give full and
-    // partial tiles both ways, and border points in several of them.
-    expect_layouts_agree(random_problem({2, 5, 13, 17, 21, 150}, 1.2f, 300));
+    // NCHW works in tiles of up to 512 columns and about 2048 points (4 rows at that width): 530 columns
+    // and 9 rows give full and partial tiles both ways, partial vector groups, and border points in each.
+    expect_layouts_agree(random_problem({2, 3, 13, 17, 9, 530}, 1.2f, 300));
+    expect_layouts_agree(random_problem({1, 4, 31, 29, 21, 150}, 1.05f, 301));
 }
 
 // loss = sum(grad_output * output) in double, as a function of the grid.

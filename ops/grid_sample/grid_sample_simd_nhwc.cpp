@@ -3,7 +3,7 @@
 // Only the channel loops live here: the coordinate math stays in baseline code (grid_sample_math.hpp), so
 // taps and weights never depend on the instruction set.
 #undef HWY_TARGET_INCLUDE
-#define HWY_TARGET_INCLUDE "ops/grid_sample/grid_sample_simd.cpp"
+#define HWY_TARGET_INCLUDE "ops/grid_sample/grid_sample_simd_nhwc.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
@@ -89,88 +89,6 @@ void ScatterRow(const GridStencil<K>* st, int64_t points, float* gin, float* scr
     }
 }
 
-void GatherWeightedRow(const float* plane, const int32_t* index, const float* weight, int taps,
-                       int64_t stride, int64_t points, float* out) {
-    const hn::ScalableTag<float> d;
-    const hn::RebindToSigned<decltype(d)> di;
-    const int64_t lanes = static_cast<int64_t>(hn::Lanes(d));
-    int64_t p = 0;
-    for (; p + lanes <= points; p += lanes) {
-        auto acc = hn::Mul(hn::LoadU(d, weight + p), hn::GatherIndex(d, plane, hn::LoadU(di, index + p)));
-        for (int t = 1; t < taps; ++t) {
-            const int64_t o = t * stride + p;
-            acc = hn::MulAdd(hn::LoadU(d, weight + o), hn::GatherIndex(d, plane, hn::LoadU(di, index + o)),
-                             acc);
-        }
-        hn::StoreU(acc, d, out + p);
-    }
-    for (; p < points; ++p) {
-        float acc = weight[p] * plane[index[p]];
-        for (int t = 1; t < taps; ++t) acc += weight[t * stride + p] * plane[index[t * stride + p]];
-        out[p] = acc;
-    }
-}
-
-void GatherRow(const float* plane, const int32_t* index, int64_t points, float* out) {
-    const hn::ScalableTag<float> d;
-    const hn::RebindToSigned<decltype(d)> di;
-    const int64_t lanes = static_cast<int64_t>(hn::Lanes(d));
-    int64_t p = 0;
-    for (; p + lanes <= points; p += lanes)
-        hn::StoreU(hn::GatherIndex(d, plane, hn::LoadU(di, index + p)), d, out + p);
-    for (; p < points; ++p) out[p] = plane[index[p]];
-}
-
-void BilinearPairsRow(const float* plane, const int64_t* byte_offset, int64_t row_bytes, const float* w_top,
-                      const float* w_bottom, int64_t points, float* out) {
-    int64_t p = 0;
-#if HWY_TARGET != HWY_SCALAR
-    const hn::ScalableTag<float> df;
-    const hn::Repartition<double, decltype(df)> dd;
-    const hn::RebindToSigned<decltype(dd)> di;
-    const int64_t lanes = static_cast<int64_t>(hn::Lanes(df));  // points per iteration, two pair gathers each
-    const double* base = reinterpret_cast<const double*>(plane);
-    const auto row = hn::Set(di, row_bytes);
-    // Sums the top and bottom pairs of lanes_d points: lanes (2k, 2k+1) hold point k's left and right column.
-    auto pairs = [&](int64_t q) {
-        const auto o = hn::LoadU(di, byte_offset + q);
-        const auto top = hn::BitCast(df, hn::GatherOffset(dd, base, o));
-        const auto bottom = hn::BitCast(df, hn::GatherOffset(dd, base, hn::Add(o, row)));
-        return hn::MulAdd(hn::LoadU(df, w_bottom + 2 * q), bottom,
-                          hn::Mul(hn::LoadU(df, w_top + 2 * q), top));
-    };
-    for (; p + lanes <= points; p += lanes) {
-        const auto lo = pairs(p), hi = pairs(p + lanes / 2);
-        hn::StoreU(hn::Add(hn::ConcatEven(df, hi, lo), hn::ConcatOdd(df, hi, lo)), df, out + p);
-    }
-#endif
-    const int64_t w = row_bytes / 4;
-    for (; p < points; ++p) {
-        const float* q = plane + byte_offset[p] / 4;
-        out[p] = (w_top[2 * p] * q[0] + w_bottom[2 * p] * q[w]) +
-                 (w_top[2 * p + 1] * q[1] + w_bottom[2 * p + 1] * q[w + 1]);
-    }
-}
-
-void GatherDotsRow(const float* plane, const int32_t* index, const float* gout, int taps, int64_t stride,
-                   int64_t points, float* dots) {
-    const hn::ScalableTag<float> d;
-    const hn::RebindToSigned<decltype(d)> di;
-    const int64_t lanes = static_cast<int64_t>(hn::Lanes(d));
-    int64_t p = 0;
-    for (; p + lanes <= points; p += lanes) {
-        const auto g = hn::LoadU(d, gout + p);
-        for (int t = 0; t < taps; ++t) {
-            const int64_t o = t * stride + p;
-            const auto v = hn::GatherIndex(d, plane, hn::LoadU(di, index + o));
-            hn::StoreU(hn::MulAdd(g, v, hn::LoadU(d, dots + o)), d, dots + o);
-        }
-    }
-    for (; p < points; ++p) {
-        for (int t = 0; t < taps; ++t) dots[t * stride + p] += gout[p] * plane[index[t * stride + p]];
-    }
-}
-
 #define TILESIM_GRID_SAMPLE_SIMD_INSTANTIATE(K)                                                       \
     void ForwardRow##K(const GridStencil<K>* st, int64_t points, const float* in, const float* zeros, \
                        int64_t channels, float* out) {                                                \
@@ -195,30 +113,6 @@ HWY_AFTER_NAMESPACE();
 
 #if HWY_ONCE
 namespace tilesim::ops::detail {
-
-HWY_EXPORT(GatherWeightedRow);
-HWY_EXPORT(GatherDotsRow);
-HWY_EXPORT(BilinearPairsRow);
-HWY_EXPORT(GatherRow);
-
-void gather_row(const float* plane, const int32_t* index, int64_t points, float* out) {
-    HWY_DYNAMIC_DISPATCH(GatherRow)(plane, index, points, out);
-}
-
-void bilinear_pairs_row(const float* plane, const int64_t* byte_offset, int64_t row_bytes, const float* w_top,
-                        const float* w_bottom, int64_t points, float* out) {
-    HWY_DYNAMIC_DISPATCH(BilinearPairsRow)(plane, byte_offset, row_bytes, w_top, w_bottom, points, out);
-}
-
-void gather_weighted_row(const float* plane, const int32_t* index, const float* weight, int taps,
-                         int64_t tap_stride, int64_t points, float* out) {
-    HWY_DYNAMIC_DISPATCH(GatherWeightedRow)(plane, index, weight, taps, tap_stride, points, out);
-}
-
-void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps,
-                     int64_t tap_stride, int64_t points, float* dots) {
-    HWY_DYNAMIC_DISPATCH(GatherDotsRow)(plane, index, gout, taps, tap_stride, points, dots);
-}
 
 #define TILESIM_GRID_SAMPLE_SIMD_EXPORT(K)                                                                \
     HWY_EXPORT(ForwardRow##K);                                                                            \
