@@ -31,7 +31,8 @@ CoreState* RunState::core_state(CoreCoord c) {
 void RunState::wake(KernelContext* k) {
     k->suspended = false;
     ++running;
-    oneapi::tbb::task::resume(k->tag);
+    if (options.executor == Executor::Threads) k->wakeup.notify_one();
+    else oneapi::tbb::task::resume(k->tag);
 }
 
 void RunState::abort_all_locked() {
@@ -254,7 +255,13 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
     const uint32_t hw = std::max(1u, std::thread::hardware_concurrency());
     const uint32_t threads = options.host_threads ? options.host_threads : hw;
     run.running = static_cast<int64_t>(run.kernels.size());
-    if (!run.kernels.empty()) {
+    if (!run.kernels.empty() && options.executor == Executor::Threads) {
+        Watchdog watchdog(run);
+        std::vector<std::thread> threads_of_kernels;
+        threads_of_kernels.reserve(run.kernels.size());
+        for (auto& k : run.kernels) threads_of_kernels.emplace_back([&run, kp = k.get()] { run_kernel_task(run, kp); });
+        for (auto& t : threads_of_kernels) t.join();
+    } else if (!run.kernels.empty()) {
         oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
                                                 std::max(threads, hw));
         oneapi::tbb::task_arena arena(static_cast<int>(threads));

@@ -106,6 +106,20 @@ TEST(Deadlock, CbOnePageTooSmallIsDiagnosedNotHung) {
     EXPECT_NE(msg.find("cb_wait_front(c_0, 2): 0 pages available"), std::string::npos) << msg;
 }
 
+TEST(Deadlock, DiagnosedWithTheThreadsExecutorToo) {
+    Device device = make_device();
+    Program p;
+    add_cb(p, CoreCoord{0, 0}, 1);
+    auto prod = CreateKernel(p, "tests/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    auto cons = CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
+    SetRuntimeArgs(p, prod, CoreCoord{0, 0}, {2, 3});
+    SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
+    RunOptions o;
+    o.executor = Executor::Threads;
+    const std::string msg = run_expecting<DeadlockError>(device, p, o);
+    EXPECT_NE(msg.find("blocked in cb_reserve_back(c_0, 2): 1 pages free, capacity 1"), std::string::npos) << msg;
+}
+
 TEST(Deadlock, MissingPushLeavesConsumerBlocked) {
     Device device = make_device();
     Program p;

@@ -68,6 +68,23 @@ TEST(RuntimeExamples, ManyCoresTensOfThousandsOfHandoffsComplete) {
     EXPECT_EQ(r.report.cb_pages_handed_off, 40000u);
 }
 
+TEST(Determinism, ThreadsExecutorGivesTheSameResultsAsTbbTasks) {
+    const auto data = random_bytes(2001 * 96, 9);
+    const auto a = random_floats(1024 * 66, 10), b = random_floats(1024 * 66, 11);
+    RunOptions tasks, threads;
+    tasks.executor = Executor::TbbTasks;
+    threads.executor = Executor::Threads;
+    Device d1(load_device("wormhole_b0")), d2(load_device("wormhole_b0"));
+    const auto c1 = ops::examples::multicore_copy(d1, data, 96, 2, tasks);
+    const auto c2 = ops::examples::multicore_copy(d2, data, 96, 2, threads);
+    EXPECT_EQ(c1.output, c2.output);
+    EXPECT_EQ(c1.report.predicted_cycles, c2.report.predicted_cycles);
+    const auto e1 = ops::examples::eltwise_add_bf16(d1, a, b, tasks);
+    const auto e2 = ops::examples::eltwise_add_bf16(d2, a, b, threads);
+    EXPECT_EQ(0, std::memcmp(e1.output.data(), e2.output.data(), e1.output.size() * 4));
+    EXPECT_EQ(e1.report.predicted_cycles, e2.report.predicted_cycles);
+}
+
 TEST(Determinism, OutputsAndPredictedTimesAreIdenticalAcrossHostThreadCounts) {
     const auto data = random_bytes(3001 * 80, 6);
     const auto a = random_floats(1024 * 70, 7), b = random_floats(1024 * 70, 8);

@@ -12,7 +12,25 @@
 
 namespace tilesim {
 
+// How kernels run on the host. TbbTasks (the default): every kernel a oneTBB task that suspends when it
+// must wait, on `host_threads` threads. Threads: every kernel its own OS thread that sleeps when it must
+// wait; slower, but visible to ThreadSanitizer, which cannot follow oneTBB's coroutine switches (the
+// default in TSan builds). Both run the same CB protocol and give identical results.
+enum class Executor { TbbTasks, Threads };
+#if defined(__SANITIZE_THREAD__)
+inline constexpr Executor kDefaultExecutor = Executor::Threads;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+inline constexpr Executor kDefaultExecutor = Executor::Threads;
+#else
+inline constexpr Executor kDefaultExecutor = Executor::TbbTasks;
+#endif
+#else
+inline constexpr Executor kDefaultExecutor = Executor::TbbTasks;
+#endif
+
 struct RunOptions {
+    Executor executor = kDefaultExecutor;
     uint32_t host_threads = 0;    // 0: all hardware threads
     bool checks = true;           // watcher-style checks (bounds, CB misuse, alignment, unset args)
     bool trace = false;           // record timeline slices per kernel (for the Chrome trace)

@@ -2,6 +2,7 @@
 // Internal state of one program run: per-core CBs and semaphores, per-kernel contexts, the scheduler
 // bookkeeping for suspend/resume and deadlock detection. Not part of the public API.
 #include <array>
+#include <condition_variable>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -76,6 +77,7 @@ struct KernelContext {
     const std::vector<uint32_t>* args = nullptr;
     // scheduling
     oneapi::tbb::task::suspend_point tag{};
+    std::condition_variable wakeup;      // Executor::Threads: a blocked kernel sleeps here
     bool suspended = false;
     BlockKind block = BlockKind::None;
     uint32_t block_cb = 0;
@@ -145,12 +147,19 @@ void RunState::block(KernelContext& k, Ready ready, Publish publish, Unpublish u
         k.block = BlockKind::None;
         return;
     }
-    oneapi::tbb::task::suspend([&](oneapi::tbb::task::suspend_point tag) {
-        k.tag = tag;
+    if (options.executor == Executor::Threads) {
         k.suspended = true;
         if (--running == 0) on_all_blocked_locked();
+        k.wakeup.wait(lock, [&] { return !k.suspended; });
         lock.unlock();
-    });
+    } else {
+        oneapi::tbb::task::suspend([&](oneapi::tbb::task::suspend_point tag) {
+            k.tag = tag;
+            k.suspended = true;
+            if (--running == 0) on_all_blocked_locked();
+            lock.unlock();
+        });
+    }
     set_current(&k);  // a oneTBB task may resume on another thread
     k.block = BlockKind::None;
     if (aborted.load()) throw KernelAborted{};
