@@ -1,6 +1,6 @@
 // CPU references of the correlation family at network sizes. Compare with the PyTorch formulations:
-//   build/bench/bench_correlation_cpu --benchmark_format=json > corr.json
-//   /usr/bin/python3 bench/compare_correlation_pytorch.py --cpp-json corr.json
+//   build/bench/bench_correlation_cpu --benchmark_format=json --benchmark_repetitions=3 > corr.json
+//   /usr/bin/python3 bench/compare_correlation_pytorch.py --cpp-json corr.json [--stat min]
 // Benchmark names are <shape>/<op>; compare_correlation_pytorch.py uses the same names.
 #include <random>
 #include <vector>

@@ -8,8 +8,8 @@ AlternateCorrBlock has no CPU implementation in RAFT (alt_cuda_corr is CUDA only
 lookup is compared with CorrBlock, the CPU formulation that computes the same values.
 
 Usage (Debian's python, which has torch 1.13):
-  build/bench/bench_correlation_cpu --benchmark_format=json > corr.json
-  /usr/bin/python3 bench/compare_correlation_pytorch.py --cpp-json corr.json
+  build/bench/bench_correlation_cpu --benchmark_format=json --benchmark_repetitions=3 > corr.json
+  /usr/bin/python3 bench/compare_correlation_pytorch.py --cpp-json corr.json [--stat min]
 """
 import argparse
 import json
@@ -44,7 +44,10 @@ def raft_coords():
     return torch.stack([xs, ys], 0)[None] + uniform(B, 2, H, W, lo=-4, hi=4)
 
 
-def time_forward(fn, *inputs, repeats):
+STATS = {"median": statistics.median, "min": min}
+
+
+def time_forward(fn, *inputs, repeats, stat):
     with torch.no_grad():
         fn(*inputs)  # warm-up
         times = []
@@ -52,10 +55,10 @@ def time_forward(fn, *inputs, repeats):
             t0 = time.perf_counter()
             fn(*inputs)
             times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
+    return STATS[stat](times) * 1e3
 
 
-def time_backward(fn, *inputs, repeats):
+def time_backward(fn, *inputs, repeats, stat):
     times = []
     for _ in range(repeats + 1):
         leaves = [t.clone().requires_grad_(True) for t in inputs]
@@ -64,10 +67,10 @@ def time_backward(fn, *inputs, repeats):
         t0 = time.perf_counter()
         torch.autograd.grad(out, leaves, grad)
         times.append(time.perf_counter() - t0)
-    return statistics.median(times[1:]) * 1e3
+    return STATS[stat](times[1:]) * 1e3
 
 
-def pytorch_timings(repeats):
+def pytorch_timings(repeats, stat):
     torch.manual_seed(0)
     a, b = uniform(*FLOWNETC_SHAPE), uniform(*FLOWNETC_SHAPE)
     p1, p2 = uniform(*PWCNET_SHAPE), uniform(*PWCNET_SHAPE)
@@ -84,29 +87,30 @@ def pytorch_timings(repeats):
         return raft_corr_lookup(raft_corr_pyramid(x, y, RAFT_LEVELS), coords, RAFT_RADIUS)
 
     return {
-        "flownetc/flownet_forward": time_forward(flownet, a, b, repeats=repeats),
-        "flownetc/flownet_backward": time_backward(flownet, a, b, repeats=repeats),
+        "flownetc/flownet_forward": time_forward(flownet, a, b, repeats=repeats, stat=stat),
+        "flownetc/flownet_backward": time_backward(flownet, a, b, repeats=repeats, stat=stat),
         "flownetc/spatial_preset_forward": time_forward(lambda x, y: spatial_correlation(x, y, **FLOWNETC_SPATIAL),
-                                                        a, b, repeats=repeats),
-        "pwcnet/spatial_forward": time_forward(pwc, p1, p2, repeats=repeats),
-        "pwcnet/spatial_backward": time_backward(pwc, p1, p2, repeats=repeats),
-        "raft/pyramid_lookup": time_forward(raft, f1, f2, repeats=repeats),
+                                                        a, b, repeats=repeats, stat=stat),
+        "pwcnet/spatial_forward": time_forward(pwc, p1, p2, repeats=repeats, stat=stat),
+        "pwcnet/spatial_backward": time_backward(pwc, p1, p2, repeats=repeats, stat=stat),
+        "raft/pyramid_lookup": time_forward(raft, f1, f2, repeats=repeats, stat=stat),
         "raft/alternate_lookup": None,  # same PyTorch formulation as raft/pyramid_lookup (see docstring)
-        "raft/lookup_backward": time_backward(raft, f1, f2, repeats=repeats),
+        "raft/lookup_backward": time_backward(raft, f1, f2, repeats=repeats, stat=stat),
     }
 
 
-def cpp_timings(path):
+def cpp_timings(path, stat):
+    """Real time per benchmark from Google Benchmark's JSON (every repetition, reduced with `stat`)."""
     with open(path) as f:
         data = json.load(f)
-    out = {}
+    runs = {}
     for b in data["benchmarks"]:
         if b.get("run_type", "iteration") != "iteration":
             continue
         name = b["name"].split("/min_time")[0].split("/real_time")[0]
         scale = {"ms": 1.0, "us": 1e-3, "ns": 1e-6, "s": 1e3}[b["time_unit"]]
-        out[name] = b["real_time"] * scale
-    return out
+        runs.setdefault(name, []).append(b["real_time"] * scale)
+    return {name: STATS[stat](times) for name, times in runs.items()}
 
 
 def main():
@@ -114,12 +118,14 @@ def main():
     parser.add_argument("--cpp-json", help="output of bench_correlation_cpu --benchmark_format=json")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--stat", choices=sorted(STATS), default="median",
+                        help="reduce repeated timings (and the C++ repetitions) with this statistic")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch_ms = pytorch_timings(args.repeats)
+    torch_ms = pytorch_timings(args.repeats, args.stat)
     torch_ms["raft/alternate_lookup"] = torch_ms["raft/pyramid_lookup"]
-    cpp_ms = cpp_timings(args.cpp_json) if args.cpp_json else {}
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; times in ms (median)")
+    cpp_ms = cpp_timings(args.cpp_json, args.stat) if args.cpp_json else {}
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; times in ms ({args.stat})")
     print(f"{'benchmark':34s} {'PyTorch':>10s} {'tilesim':>10s} {'speed-up':>9s}")
     for name, t in torch_ms.items():
         c = cpp_ms.get(name)

@@ -165,6 +165,14 @@ TEST(SpatialCorrelation, EvenPatchAndPairArgumentsFollowTheCpuFormula) {
         21);
 }
 
+// Patches wider than the image and windows mostly in the padding: every out-of-image term is skipped.
+TEST(SpatialCorrelation, TinyImagesAndOversizedPatchesFollowTheFormula) {
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(1, 7), {1, 3, 2, 3}, 51);
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(3, 5, 1, 2), {2, 2, 1, 1}, 52);
+    expect_matches_direct_formula(
+        ops::make_spatial_correlation_params({1, 3}, {3, 1}, {2, 1}, {3, 0}, {4, 1}), {1, 17, 2, 4}, 53);
+}
+
 TEST(SpatialCorrelation, GradientsMatchFiniteDifferences) {
     const NchwShape shape{1, 2, 4, 5};
     const auto p = ops::make_spatial_correlation_params(3, {3, 2}, 1, 1, 1, {1, 2});
