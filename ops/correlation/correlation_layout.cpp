@@ -15,7 +15,8 @@ constexpr int64_t kTile = 16;
 }  // namespace
 
 std::vector<float> to_nhwc_padded(const NchwView& input, int64_t pad) {
-    const auto [n, c, h, w] = input.shape;
+    const auto& dims_n = input.shape;  // no structured binding: captured by lambdas (clang < 16)
+    const auto n = dims_n.n, c = dims_n.c, h = dims_n.h, w = dims_n.w;
     const int64_t hp = h + 2 * pad, wp = w + 2 * pad;
     std::vector<float> out(static_cast<size_t>(n * hp * wp * c), 0.f);
     const float* src = input.data.data();
@@ -38,7 +39,8 @@ std::vector<float> to_nhwc_padded(const NchwView& input, int64_t pad) {
 }
 
 std::vector<float> nhwc_to_nchw(const std::vector<float>& nhwc, const NchwShape& shape) {
-    const auto [n, c, h, w] = shape;
+    const auto& dims_n = shape;  // no structured binding: captured by lambdas (clang < 16)
+    const auto n = dims_n.n, c = dims_n.c, h = dims_n.h, w = dims_n.w;
     std::vector<float> out(static_cast<size_t>(shape.volume()));
     const float* src = nhwc.data();
     float* dst = out.data();

@@ -66,8 +66,10 @@ std::pair<int64_t, int64_t> valid_columns(const TapWindow& win, int64_t G, int64
 std::vector<std::vector<float>> pooled_levels(const NchwView& fmap2, const Lookup& g) {
     std::vector<std::vector<float>> levels{detail::to_nhwc_padded(fmap2)};
     for (int l = 1; l < g.L; ++l) {
-        const auto [h, w] = g.sizes[l - 1];
-        const auto [ph, pw] = g.sizes[l];
+        const auto& pair_h = g.sizes[l - 1];  // no structured binding: captured by lambdas (clang < 16)
+        const auto h = pair_h.first, w = pair_h.second;
+        const auto& pair_ph = g.sizes[l];  // no structured binding: captured by lambdas (clang < 16)
+        const auto ph = pair_ph.first, pw = pair_ph.second;
         const std::vector<float>& src = levels.back();
         std::vector<float> dst(static_cast<size_t>(g.B * ph * pw * g.C));
         oneapi::tbb::parallel_for(Range(0, g.B * ph), [&](const Range& range) {
@@ -92,8 +94,10 @@ std::vector<std::vector<float>> pooled_levels(const NchwView& fmap2, const Looku
 // gives a quarter of its gradient to each of its 2x2 sources; rows and columns dropped by the floor get
 // nothing. One task per fine row.
 void add_unpooled(std::vector<float>& fine, const std::vector<float>& pooled, const Lookup& g, int level) {
-    const auto [h, w] = g.sizes[level - 1];
-    const auto [ph, pw] = g.sizes[level];
+    const auto& pair_h = g.sizes[level - 1];  // no structured binding: captured by lambdas (clang < 16)
+    const auto h = pair_h.first, w = pair_h.second;
+    const auto& pair_ph = g.sizes[level];  // no structured binding: captured by lambdas (clang < 16)
+    const auto ph = pair_ph.first, pw = pair_ph.second;
     oneapi::tbb::parallel_for(Range(0, g.B * 2 * ph), [&](const Range& range) {
         for (int64_t row = range.begin(); row < range.end(); ++row) {
             const int64_t b = row / (2 * ph), y = row % (2 * ph);
@@ -116,7 +120,8 @@ std::vector<float> scatter_level_grads(const Lookup& g, const std::vector<float>
     std::vector<std::vector<float>> grads(g.L);
     const int64_t cells_per_window = g.G * g.G;
     for (int l = 0; l < g.L; ++l) {
-        const auto [lh, lw] = g.sizes[l];
+        const auto& pair_lh = g.sizes[l];  // no structured binding: captured by lambdas (clang < 16)
+        const auto lh = pair_lh.first, lw = pair_lh.second;
         grads[l].assign(static_cast<size_t>(g.B * lh * lw * g.C), 0.f);
         // Counting sort of usable windows by (batch, first row + G - 1); first rows in [1 - G, lh) touch the
         // level.
@@ -147,7 +152,8 @@ std::vector<float> scatter_level_grads(const Lookup& g, const std::vector<float>
                     for (int64_t i = start[b * keys + key]; i < start[b * keys + key + 1]; ++i) {
                         const int64_t q = order[i];
                         const TapWindow& win = windows[l][q];
-                        const auto [lo, hi] = valid_columns(win, g.G, lw);
+                        const auto range_lo = valid_columns(win, g.G, lw);
+                        const auto lo = range_lo.first, hi = range_lo.second;
                         for (int64_t v = lo; v < hi; ++v) {
                             weights[v - lo] = cell_grad[l][q * cells_per_window + u * g.G + v];
                             outs[v - lo] = grads[l].data() + ((b * lh + y) * lw + win.x + v) * g.C;
@@ -185,10 +191,13 @@ HostArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2
             for (int64_t p1 = task % g.H * g.W; p1 < (task % g.H + 1) * g.W; ++p1) {
                 const float* a = f1.data() + (b * g.HW + p1) * g.C;
                 for (int l = 0; l < g.L; ++l) {
-                    const auto [lh, lw] = g.sizes[l];
+                    const auto& pair_lh =
+                        g.sizes[l];  // no structured binding: captured by lambdas (clang < 16)
+                    const auto lh = pair_lh.first, lw = pair_lh.second;
                     const TapWindow win = tap_window(g, coords.data.data(), b, p1, l);
                     std::fill(cells.begin(), cells.end(), 0.f);  // out-of-level cells read zero
-                    const auto [lo, hi] = valid_columns(win, g.G, lw);
+                    const auto range_lo = valid_columns(win, g.G, lw);
+                    const auto lo = range_lo.first, hi = range_lo.second;
                     for (int64_t u = 0; win.usable && u < g.G && lo < hi; ++u) {
                         const int64_t y = win.y + u;
                         if (y < 0 || y >= lh) continue;
@@ -264,8 +273,10 @@ CorrelationGrads corr_lookup_backward_cpu(std::span<const float> grad_output, co
             const int64_t b = q / g.HW;
             for (int l = 0; l < g.L; ++l) {
                 const TapWindow& win = windows[l][q];
-                const auto [lh, lw] = g.sizes[l];
-                const auto [lo, hi] = valid_columns(win, g.G, lw);
+                const auto& pair_lh = g.sizes[l];  // no structured binding: captured by lambdas (clang < 16)
+                const auto lh = pair_lh.first, lw = pair_lh.second;
+                const auto range_lo = valid_columns(win, g.G, lw);
+                const auto lo = range_lo.first, hi = range_lo.second;
                 for (int64_t u = 0; win.usable && u < g.G; ++u) {
                     const int64_t y = win.y + u;
                     if (y < 0 || y >= lh) continue;

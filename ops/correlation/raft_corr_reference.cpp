@@ -61,7 +61,8 @@ std::vector<std::pair<int64_t, int64_t>> raft_level_sizes(int64_t height, int64_
     if (num_levels < 1) fail("{}: num_levels must be >= 1, got {}", kOp, num_levels);
     std::vector<std::pair<int64_t, int64_t>> sizes{{height, width}};
     for (int l = 1; l < num_levels; ++l) {
-        const auto [h, w] = sizes.back();
+        const auto& pair_h = sizes.back();  // no structured binding: captured by lambdas (clang < 16)
+        const auto h = pair_h.first, w = pair_h.second;
         if (h / 2 < 1 || w / 2 < 1) {
             fail(
                 "{}: level {} of the pyramid would be {}x{} (feature maps {}x{} halved {} times); use fewer "
@@ -97,7 +98,8 @@ CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int n
     detail::check_view(kOp, "fmap1", fmap1);
     detail::check_view(kOp, "fmap2", fmap2);
     detail::check_same_shape(kOp, "fmap1", fmap1.shape, "fmap2", fmap2.shape);
-    const auto [B, C, H, W] = fmap1.shape;
+    const auto& dims_B = fmap1.shape;  // no structured binding: captured by lambdas (clang < 16)
+    const auto B = dims_B.n, C = dims_B.c, H = dims_B.h, W = dims_B.w;
     const auto sizes = raft_level_sizes(H, W, num_levels);
     const int64_t HW = H * W;
     CorrPyramid pyr{B, C, H, W, {}, {}, {}};
@@ -118,7 +120,8 @@ CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int n
     });
     pyr.levels.push_back(std::move(level0));
     for (int l = 1; l < num_levels; ++l) {
-        const auto [h, w] = sizes[l - 1];
+        const auto& pair_h = sizes[l - 1];  // no structured binding: captured by lambdas (clang < 16)
+        const auto h = pair_h.first, w = pair_h.second;
         pyr.levels.push_back(pool_images(pyr.levels.back(), B * HW, h, w));
     }
     for (const auto& [h, w] : sizes) {
