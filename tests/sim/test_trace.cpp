@@ -121,9 +121,11 @@ TEST(Trace, IsValidTraceEventJsonWithNamedCoresAndKernels) {
     EXPECT_TRUE(threads.contains("reader trace_reader"));
     EXPECT_TRUE(threads.contains("writer trace_consumer"));
     // pid = y * grid.x + x
-    for (const auto& e : j["traceEvents"])
-        if (e["name"] == "process_name" && e["args"]["name"] == "core (x=2,y=1)")
+    for (const auto& e : j["traceEvents"]) {
+        if (e["name"] == "process_name" && e["args"]["name"] == "core (x=2,y=1)") {
             EXPECT_EQ(e["pid"], 1 * 8 + 2);
+        }
+    }
 }
 
 TEST(Trace, SlicesTileEachKernelAndWaitsNameTheCallAndCb) {
