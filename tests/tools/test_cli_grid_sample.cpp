@@ -44,7 +44,7 @@ TEST(CliGridSample, SimBackendWritesOutputReportTraceAndHeatmap) {
                            f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("program: interleaved factory, 42 grid sticks on 42 cores"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("predicted:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("predicted "), std::string::npos) << r.out;
     const auto expected = ops::grid_sample(f.input, f.grid, {}).output;
     EXPECT_CLOSE(read_npy(f.dir / "y.npy").to_floats(), expected.to_floats(), 0.05, 0.999);
     const auto report = nlohmann::json::parse(read_file(f.dir / "r.json"));
