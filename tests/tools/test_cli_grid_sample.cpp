@@ -51,7 +51,7 @@ TEST(CliGridSample, SimBackendWritesOutputReportTraceAndHeatmap) {
     EXPECT_EQ(report["op"], "grid_sample");
     EXPECT_EQ(report["details"]["program"]["grid_sticks"], 42);
     EXPECT_EQ(report["run"]["cores"].size(), 42u);
-    EXPECT_GT(report["run"]["predicted_cycles"].get<double>(), 0);
+    EXPECT_GT(report["run"]["predicted"]["cycles"].get<double>(), 0);
     const auto trace = nlohmann::json::parse(read_file(f.dir / "t.json"));
     EXPECT_GT(trace["traceEvents"].size(), 42u * 3);
     EXPECT_NE(read_file(f.dir / "h.svg").find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
