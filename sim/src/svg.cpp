@@ -117,7 +117,7 @@ std::string metric_label(const RunReport& r, HeatmapMetric m, double v) {
         case HeatmapMetric::PredictedTime:
             return fmt::format("{:.2f} µs", r.cycles_to_us(v));
         case HeatmapMetric::Units:
-            return fmt::format("{:.0f}", v);
+            return fmt::format("{:g}", std::round(v * 100) / 100);  // legend ticks: 2.25
         case HeatmapMetric::BytesMoved:
         case HeatmapMetric::L1Used:
             return format_bytes(static_cast<uint64_t>(v));
