@@ -58,9 +58,11 @@ CoreStats* RunReport::find_core(CoreCoord c) {
     return const_cast<CoreStats*>(static_cast<const RunReport*>(this)->find_core(c));
 }
 const CoreStats* RunReport::find_core(CoreCoord c) const {
-    auto it = std::lower_bound(cores.begin(), cores.end(), c,
-                               [](const CoreStats& s, CoreCoord v) { return s.core < v; });
-    return it != cores.end() && it->core == c ? &*it : nullptr;
+    // Linear: a report built by hand need not be sorted, and grids have at most a few hundred cores.
+    for (const auto& cs : cores) {
+        if (cs.core == c) return &cs;
+    }
+    return nullptr;
 }
 uint64_t RunReport::total_units() const {
     uint64_t s = 0;
