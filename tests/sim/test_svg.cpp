@@ -223,3 +223,18 @@ TEST(XmlEscape, EscapesTheFiveSpecialCharacters) {
     EXPECT_EQ(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
     EXPECT_EQ(xml_escape("plain (x=1,y=2)"), "plain (x=1,y=2)");
 }
+
+TEST(Timeline, IsWellFormedSvgWithALaneOfBusyAndWaitSlicesPerKernel) {
+    Device device(load_device("wormhole_b0"));
+    std::vector<std::byte> data(size_t(300) * 128, std::byte{5});
+    RunOptions o;
+    o.trace = true;
+    const RunReport r = ops::examples::multicore_copy(device, data, 128, 2, o).report;
+    const XmlDocument d = parse_xml(timeline_svg(r, 3));
+    expect_svg_root(d);
+    EXPECT_GT(d.count("rect", "busy"), 6u);  // 3 cores x (reader + writer), each with busy time
+    EXPECT_GT(d.count("rect", "wait"), 0u);  // the writer waits for the reader
+    EXPECT_NE(d.text.find("reader_unary_pages"), std::string::npos);
+    EXPECT_NE(d.text.find("writer_unary_pages"), std::string::npos);
+    EXPECT_NE(d.text.find("µs"), std::string::npos);  // the time axis
+}

@@ -26,6 +26,11 @@ std::string core_heatmap_svg(const RunReport& report, HeatmapMetric metric = Hea
 // line; when every core uses less than half of L1 the axis stops below the limit and says so).
 std::string l1_usage_svg(const RunReport& report);
 
+// A timeline of the run (needs RunOptions::trace): one lane per kernel of the `max_cores` slowest cores,
+// busy slices coloured by kernel kind, waits (CB, NoC barrier, semaphore) hatched grey, a time axis in µs.
+// `until_cycles` > 0 zooms on the start of the run, to see the pipeline of individual CB handoffs.
+std::string timeline_svg(const RunReport& report, uint32_t max_cores = 6, double until_cycles = 0);
+
 // Escapes & < > " ' for XML text and attribute values.
 std::string xml_escape(std::string_view text);
 
