@@ -51,6 +51,18 @@ class CudaBuffer {
     size_t bytes_ = 0;
 };
 
+// A device copy of a contiguous host range (std::vector, std::span, ...).
+template <class Range>
+CudaBuffer to_cuda(const Range& host) {
+    return CudaBuffer(host.data(), host.size() * sizeof(*host.data()));
+}
+
+// Copies a device buffer into a contiguous host range of as many bytes (waits for queued work).
+template <class Range>
+void copy_to_host(const CudaBuffer& device, Range& host) {
+    device.copy_to_host(host.data(), host.size() * sizeof(*host.data()));
+}
+
 // GPU time between start() and stop_ms() on the default stream, measured with two CUDA events (so only
 // the work enqueued in between counts, not host overhead or copies done before).
 class CudaEventTimer {
