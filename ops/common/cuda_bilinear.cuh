@@ -68,4 +68,32 @@ __device__ __forceinline__ float unnormalize_align_corners_false(float g, int64_
     return ((g + 1.f) * static_cast<float>(size) - 1.f) / 2.f;
 }
 
+// grid_sample's taps (bilinear, zeros padding, align_corners=False) of the grid point xy = (x, y) in
+// [-1, 1] on an H x W image (the CPU references' detail::grid_taps).
+__device__ __forceinline__ PixelTaps grid_taps(const float* xy, int64_t height, int64_t width) {
+    return pixel_taps(unnormalize_align_corners_false(xy[1], height),
+                      unnormalize_align_corners_false(xy[0], width), height, width);
+}
+
+// d loss / d grid point from d loss / d value of each tap, with d x / d gx = W / 2 (align_corners=False);
+// the CPU references' detail::grid_point_gradient.
+__device__ __forceinline__ void grid_point_gradient(const PixelTaps& t, const float tap_grad[4],
+                                                    int64_t height, int64_t width, float* grad_xy) {
+    float gx = 0.f, gy = 0.f;
+    for (int i = 0; i < 4; ++i) {
+        gx += t.dweight_dx[i] * tap_grad[i];
+        gy += t.dweight_dy[i] * tap_grad[i];
+    }
+    grad_xy[0] = gx * static_cast<float>(width) * 0.5f;
+    grad_xy[1] = gy * static_cast<float>(height) * 0.5f;
+}
+
+// Adds weight[i] * v to each inside tap of an image plane (atomicAdd: the order of concurrent additions,
+// and so the rounding, may vary from run to run).
+__device__ __forceinline__ void scatter_taps(const PixelTaps& t, float v, float* plane) {
+    for (int i = 0; i < 4; ++i) {
+        if (t.pixel[i] >= 0) atomicAdd(plane + t.pixel[i], t.weight[i] * v);
+    }
+}
+
 }  // namespace tilesim::ops::cuda
