@@ -128,6 +128,13 @@ SpatialCorrelationParams spatial_correlation_preset(std::string_view name) {
     fail("spatial_correlation: preset must be one of flownetc, tracker9x9, pwcnet; got '{}'", name);
 }
 
+FlowNetCorrelationParams flownet_correlation_preset(std::string_view name) {
+    if (name == "flownetc")
+        return {/*pad_size=*/20, /*kernel_size=*/1, /*max_displacement=*/20,
+                /*stride1=*/1,   /*stride2=*/2,     true};
+    fail("flownet_correlation: preset must be flownetc; got '{}'", name);
+}
+
 CorrLookupPreset raft_corr_lookup_preset() {
     return {};
 }

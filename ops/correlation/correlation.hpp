@@ -58,6 +58,9 @@ CorrelationResult corr_lookup(const Tensor& fmap1, const Tensor& fmap2, const Te
 // "tracker9x9" (patch 9: [B, 81, H, W] flattened), "pwcnet" (max displacement 4: patch 9). Throws
 // InvalidArgument listing the names for anything else.
 SpatialCorrelationParams spatial_correlation_preset(std::string_view name);
+// Named presets of FlowNet's correlation: "flownetc" (flownet2-pytorch FlowNetC: pad_size 20, kernel_size 1,
+// max_displacement 20, stride1 1, stride2 2 -> [N, 441, H, W]).
+FlowNetCorrelationParams flownet_correlation_preset(std::string_view name);
 // RAFT's lookup: 4 levels, radius 4.
 struct CorrLookupPreset {
     int num_levels = 4;
