@@ -77,10 +77,9 @@ case "$cmd" in
       --tsan)
         # ThreadSanitizer over the runtime tests. TSan cannot follow oneTBB's coroutine switches, so a TSan
         # build runs kernels with Executor::Threads (each kernel an OS thread; same CB protocol, same code).
-        CC=clang CXX=clang++ TILESIM_TARGET=test_sim configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        CC=clang CXX=clang++ TILESIM_TARGET=test_runtime_tsan configure_and_build build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
           -DTILESIM_SANITIZE=thread -DTILESIM_WERROR=OFF -DTILESIM_BUILD_BENCH=OFF -DTILESIM_CUDA=OFF
-        cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
-          ./tests/test_sim --gtest_filter='Runtime*:Deadlock*:Watcher*:Watchdog*:Determinism*:Program*' ;;
+        cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" ./tests/test_runtime_tsan ;;
       "")
         configure_and_build build
         cd build && ctest --output-on-failure -j "$jobs" ;;

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     cli::add_deformable_aggregation_command(*op);
     cli::add_sample_sum_command(*op);
     cli::add_sample_dot_command(*op);
+    cli::add_correlation_commands(*op);
     cli::add_run_command(app);
     cli::add_demo_command(app);
     cli::add_random_command(app);

@@ -108,7 +108,7 @@ void cb_reserve_back(uint32_t cb_id, uint32_t n) {
         k.run->block(k, ready, [&] { cb.waiting_producer.store(&k); }, [&] { cb.waiting_producer.store(nullptr); });
     }
     const uint64_t last = cb.pushed.load() + n - 1;  // last page index the reservation covers
-    if (last >= cb.num_pages) advance_to(k, cb.pop_time[last % cb.num_pages], k.cb_wait, static_cast<int>(cb_id));
+    if (last >= cb.num_pages) advance_to(k, cb.pop_time[last % cb.num_pages], k.stats.cb_reserve_wait_cycles, static_cast<int>(cb_id));
     cb.reserved = std::max<uint64_t>(cb.reserved, n);
     k.pack_tile_cursor[cb_id] = 0;
 }

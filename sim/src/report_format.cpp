@@ -131,6 +131,7 @@ Json kernel_json(const KernelStats& k) {
             {"busy_cycles", k.busy_cycles},
             {"wait_cycles", k.wait_cycles},
             {"cb_wait_cycles", k.cb_wait_cycles},
+            {"cb_reserve_wait_cycles", k.cb_reserve_wait_cycles},
             {"noc_wait_cycles", k.noc_wait_cycles},
             {"sem_wait_cycles", k.sem_wait_cycles},
             {"noc_reads", k.noc_reads},

@@ -58,9 +58,11 @@ CoreStats* RunReport::find_core(CoreCoord c) {
     return const_cast<CoreStats*>(static_cast<const RunReport*>(this)->find_core(c));
 }
 const CoreStats* RunReport::find_core(CoreCoord c) const {
-    auto it = std::lower_bound(cores.begin(), cores.end(), c,
-                               [](const CoreStats& s, CoreCoord v) { return s.core < v; });
-    return it != cores.end() && it->core == c ? &*it : nullptr;
+    // Linear: a report built by hand need not be sorted, and grids have at most a few hundred cores.
+    for (const auto& cs : cores) {
+        if (cs.core == c) return &cs;
+    }
+    return nullptr;
 }
 uint64_t RunReport::total_units() const {
     uint64_t s = 0;
@@ -99,6 +101,13 @@ double percent(double part, double whole) {
     return whole > 0 ? 100.0 * part / whole : 0.0;
 }
 
+// Time the kernels of a core spent waiting for room in a full CB.
+double full_cb_cycles(const CoreStats& cs) {
+    double t = 0;
+    for (const auto& k : cs.kernels) t += k.cb_reserve_wait_cycles;
+    return t;
+}
+
 // What limits the predicted duration. The chip-wide DRAM floor first; otherwise the slowest core's
 // bottleneck: the kernel with the most time of its own (busy or waiting on its NoC transfers, not waiting
 // on a CB for a neighbour), and where that time went.
@@ -124,7 +133,9 @@ void classify(RunReport& r) {
         r.bound_detail = fmt::format("{} DRAM bytes need {:.0f} cycles at the chip's {:.1f} B/cycle; {}",
                                      r.dram_bytes_read + r.dram_bytes_written, r.dram_bound_cycles,
                                      r.dram_bytes_per_cycle, r.bound_detail);
-    } else if (own(*k) < 0.75 * end) {  // a quarter of the time every kernel waits on a neighbour: serialised
+    } else if (own(*k) < 0.75 * end && full_cb_cycles(*slowest) >= 0.25 * end) {
+        // No kernel works three quarters of the time, and producers waited a quarter of it for a full CB:
+        // the stages take turns instead of overlapping.
         r.bound = Bound::CircularBufferStall;
     } else if (k->noc_wait_cycles >= k->busy_cycles) {
         // Bandwidth-bound when moving its DRAM bytes at its share takes at least half the NoC wait.
@@ -182,7 +193,7 @@ RunReport build_run_report(detail::RunState& run) {
     for (auto& k : run.kernels) {
         KernelStats ks = k->stats;
         ks.wait_cycles = k->wait;
-        ks.cb_wait_cycles = k->cb_wait;
+        ks.cb_wait_cycles = k->cb_wait + ks.cb_reserve_wait_cycles;  // k->cb_wait: cb_wait_front only
         ks.noc_wait_cycles = k->noc_wait;
         ks.busy_cycles = ks.end_cycle - ks.wait_cycles;
         r.dram_bytes_read += ks.dram_bytes_read;

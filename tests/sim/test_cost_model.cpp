@@ -211,7 +211,9 @@ TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
         add_cb(p, core, 0, 2, 2048);
         add_cb(p, core, 16, 2, 2048);
         auto prod = CreateKernel(p, "tests/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
-        auto comp = CreateKernel(p, "tests/sim/cost_copy_tiles.cpp", core, ComputeConfig{.math_fidelity = f});
+        ComputeConfig config;
+        config.math_fidelity = f;
+        auto comp = CreateKernel(p, "tests/sim/cost_copy_tiles.cpp", core, config);
         auto drain = CreateKernel(p, "tests/sim/cost_drain.cpp", core, WriterDataMovementConfig{});
         SetRuntimeArgs(p, prod, core, {n, 0});
         SetRuntimeArgs(p, comp, core, {n});

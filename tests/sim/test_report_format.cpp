@@ -181,3 +181,26 @@ TEST(FormatBytes, UsesBinaryUnitsWithThreeSignificantDigits) {
     EXPECT_EQ(format_bytes(1499136), "1.43 MiB");
     EXPECT_EQ(format_bytes(uint64_t(200) << 20), "200 MiB");
 }
+
+TEST(ReportJson, IsIdenticalWhateverTheHostThreadCount) {
+    // Everything but the host-side fields: times, bytes, CB high-water marks (simulated time), the bound.
+    auto strip = [](json j) {
+        j.erase("host_threads");
+        j.erase("wall_seconds");
+        return j;
+    };
+    const auto a = random_floats(1024 * 150, 3), b = random_floats(1024 * 150, 4);
+    json first;
+    for (uint32_t threads : {1u, 2u, 5u}) {
+        Device device(load_device("wormhole_b0"));
+        RunOptions o;
+        o.host_threads = threads;
+        const json j =
+            strip(json::parse(report_to_json(ops::examples::eltwise_add_bf16(device, a, b, o).report)));
+        if (first.is_null()) {
+            first = j;
+            continue;
+        }
+        EXPECT_EQ(j, first) << threads << " threads";
+    }
+}

@@ -26,10 +26,11 @@ struct KernelStats {
     std::string name;
     std::string path;
     KernelKind kind = KernelKind::Reader;
-    double end_cycle = 0;    // the kernel's clock when it returned
-    double busy_cycles = 0;  // end_cycle - wait_cycles
-    double wait_cycles = 0;  // time spent blocked on CBs, semaphores and NoC barriers (sum of the three)
-    double cb_wait_cycles = 0;
+    double end_cycle = 0;       // the kernel's clock when it returned
+    double busy_cycles = 0;     // end_cycle - wait_cycles
+    double wait_cycles = 0;     // time spent blocked on CBs, semaphores and NoC barriers (sum of the three)
+    double cb_wait_cycles = 0;  // in cb_wait_front and cb_reserve_back
+    double cb_reserve_wait_cycles = 0;  // the part in cb_reserve_back: the CB was full
     double noc_wait_cycles = 0;
     double sem_wait_cycles = 0;  // blocked in noc_semaphore_wait / _min
     uint64_t noc_reads = 0, noc_writes = 0;
