@@ -6,6 +6,7 @@
 
 #include "cli_test_util.hpp"
 #include "common/compare.hpp"
+#include "ops/common/cuda_device.hpp"
 #include "ops/fused_grid_ops/fused_grid_problem.hpp"
 
 using namespace tilesim;
@@ -63,6 +64,20 @@ TEST(CliSampleDot, SimBFloat16IsWithinBf16Accuracy) {
     EXPECT_CLOSE(read_npy(f.dir / "y.npy").to_floats(), f.p.dot().data, 0.08, 0.999);
 }
 
+TEST(CliSampleDot, CudaBackendMatchesTheReferenceOrSaysItIsUnavailable) {
+    SampleDotFiles f;
+    const auto r = run_cli(kInputs + " --backend cuda", f.dir);
+    if (ops::cuda_device_available()) {
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_TRUE(matches(read_npy(f.dir / "y.npy").to_floats(), f.p.dot().data, 1e-5));
+    } else {
+        EXPECT_EQ(r.exit_code, 2) << r.out;
+        EXPECT_TRUE(one_line(r.err)) << r.err;
+        EXPECT_NE(r.err.find("sample_dot: backend 'cuda' is unavailable"), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(f.dir / "y.npy"));
+    }
+}
+
 struct BadCase {
     const char* name;
     std::string args;
@@ -98,6 +113,5 @@ INSTANTIATE_TEST_SUITE_P(
                 "--num-octaves 3 --out "
                 "y.npy --backend sim",
                 "sample_dot (sim): depths must be [b, q, d] (from samples) = [2, 5, 35], got [2, 5, 34]"},
-        BadCase{"MissingNumOctaves", kNoOctaves, "--num-octaves"},
-        BadCase{"CudaWithoutGpu", kInputs + " --backend cuda", "cuda"}),
+        BadCase{"MissingNumOctaves", kNoOctaves, "--num-octaves"}),
     [](const auto& info) { return std::string(info.param.name); });

@@ -79,6 +79,17 @@ TEST(DeformableAggregationDevice, BFloat16WithFp32DestIsCloserThanWithBf16Dest) 
     EXPECT_GT(fp32_dest.pcc, 0.9999);
 }
 
+TEST(DeformableAggregationDevice, CpuBackendInBFloat16RoundsTheFeaturesAndTheOutput) {
+    DeformableProblem p = random_problem({1, 2, {{5, 7}, {3, 3}}, 6, 4, 16, 4}, 10);
+    const DeviceProblem d(p);
+    DeformableAggregationArgs a;
+    a.dtype = DataType::BFloat16;
+    for (float& v : p.formatted.mc_ms_feat.data) v = round_to_bf16(v);
+    std::vector<float> expected = p.forward().data;
+    for (float& v : expected) v = round_to_bf16(v);
+    EXPECT_TRUE(identical(d.run(a).output.to_floats(), expected));
+}
+
 TEST(DeformableAggregationDevice, WideAndUnalignedChannelCountsMatch) {
     // C = 256 (8 channel tiles) and C = 40 (rows padded to 64 values; 5 groups of 8 channels).
     for (const DeformableShape& s : {DeformableShape{1, 3, {{11, 9}, {5, 6}}, 9, 5, 256, 8},
