@@ -202,9 +202,11 @@ void add_sample_dot_cbs(Program& program, const CoreRangeSet& cores, const Sampl
         add_cb(program, cores, info, kEncodingStickCb, "pe of (b, q)",
                round_up(d.depth * d.encodings * g.element_bytes, align), 1, g.dtype);
     }
-    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes, n,
-           g.dtype);
-    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, n, g.dtype);
+    // The reader fills whole batches of samples (one page each), so these CBs hold a multiple of the batch.
+    const uint32_t sample_pages = n * kSamplesPerDotBatch;
+    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes,
+           sample_pages, g.dtype);
+    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, sample_pages, g.dtype);
     add_cb(program, cores, info, kVectorRowsCb, "32 rows cat(queries, pe)", kTileRows * g.row_bytes, 2,
            g.dtype);
     add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);

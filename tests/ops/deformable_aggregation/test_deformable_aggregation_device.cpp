@@ -91,8 +91,9 @@ TEST(DeformableAggregationDevice, CpuBackendInBFloat16RoundsTheFeaturesAndTheOut
 }
 
 TEST(DeformableAggregationDevice, WideAndUnalignedChannelCountsMatch) {
-    // C = 256 (8 channel tiles) and C = 40 (rows padded to 64 values; 5 groups of 8 channels).
-    for (const DeformableShape& s : {DeformableShape{1, 3, {{11, 9}, {5, 6}}, 9, 5, 256, 8},
+    // C = 512 (16 channel tiles: all of DEST), C = 256 and C = 40 (rows padded to 64 values; 5 groups of 8).
+    for (const DeformableShape& s : {DeformableShape{1, 2, {{5, 7}}, 3, 2, 512, 8},
+                                     DeformableShape{1, 3, {{11, 9}, {5, 6}}, 9, 5, 256, 8},
                                      DeformableShape{2, 2, {{7, 13}, {4, 3}, {2, 2}}, 11, 7, 40, 5}}) {
         const DeviceProblem d(random_problem(s, 3));
         EXPECT_TRUE(matches(d.run(sim_args()).output.to_floats(), d.p.forward().data, 2e-6))

@@ -91,7 +91,7 @@ TEST(FusedGridOpsDevice, CpuBackendInBFloat16RoundsImagesQueriesAndTheOutput) {
 }
 
 TEST(FusedGridOpsDevice, EdgeChannelSplitsMatch) {
-    // No query channels (c = 2 * octaves), no encoding (octaves = 0), a single channel tile, 8 tiles.
+    // No query channels (c = 2 * octaves), no encoding (octaves = 0), 8 channel tiles, 16 (all of DEST).
     for (const FusedGridShape& s :
          {FusedGridShape{1, 8, 5, 6, 3, 5, 2, 4}, FusedGridShape{1, 19, 6, 5, 4, 9, 1, 0},
           FusedGridShape{1, 256, 4, 7, 3, 33, 2, 3}}) {
