@@ -3,6 +3,8 @@
 // the front end, determinism across host threads, the factory's decisions, and what it refuses.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
 #include "ops/correlation/spatial_correlation_device.hpp"
@@ -18,6 +20,10 @@ struct Case {
     Shape shape;  // [B, C, H, W]
     SpatialCorrelationParams params;
 };
+// gtest prints the parameter in test listings: its name is enough.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.name;
+}
 
 std::vector<Case> cases() {
     return {
