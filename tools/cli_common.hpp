@@ -26,6 +26,8 @@ struct CommonOpOptions {
     std::string report;
     std::string trace;
     std::string heatmap;
+    std::string timeline;
+    double timeline_us = 0;  // zoom the timeline on the first microseconds (0: the whole run)
     int repeat = 0;
     unsigned threads = 0;
     bool no_checks = false;

@@ -89,14 +89,4 @@ Tensor affine_grid(const Tensor& theta_arg, const Shape& size, bool align_corner
     return grid;
 }
 
-#ifndef TILESIM_HAVE_CUDA
-void grid_sample_forward_cuda(const float*, const float*, float*, const GridSampleShape&, ChannelLayout, const GridSampleOptions&) {
-    throw BackendUnavailable("grid_sample: backend 'cuda' is unavailable: tilesim was built without the CUDA toolkit");
-}
-void grid_sample_backward_cuda(const float*, const float*, const float*, float*, float*, const GridSampleShape&, ChannelLayout,
-                               const GridSampleOptions&) {
-    throw BackendUnavailable("grid_sample: backend 'cuda' is unavailable: tilesim was built without the CUDA toolkit");
-}
-#endif
-
 }  // namespace tilesim::ops
