@@ -4,9 +4,11 @@
 // raft_corr_cuda.hpp and defined in every build (their launchers throw BackendUnavailable without the CUDA
 // toolkit or a GPU). Until those headers are in the tree, this header declares the three forward entry
 // points with the same signatures and correlation.cpp defines stubs that throw BackendUnavailable.
-#if __has_include("ops/correlation/spatial_correlation_cuda.hpp") &&               \
-                  __has_include("ops/correlation/flownet_correlation_cuda.hpp") && \
-                                __has_include("ops/correlation/raft_corr_cuda.hpp")
+// clang-format off
+#if __has_include("ops/correlation/spatial_correlation_cuda.hpp") && \
+    __has_include("ops/correlation/flownet_correlation_cuda.hpp") && \
+    __has_include("ops/correlation/raft_corr_cuda.hpp")
+// clang-format on
 #include "ops/correlation/flownet_correlation_cuda.hpp"
 #include "ops/correlation/raft_corr_cuda.hpp"
 #include "ops/correlation/spatial_correlation_cuda.hpp"
