@@ -75,7 +75,7 @@ TEST(CliCorrelation, SpatialCorrelationPresetOnSimFlattensAndReportsTheProgram) 
     EXPECT_EQ(report["op"], "spatial_correlation");
     EXPECT_EQ(report["details"]["args"]["preset"], "tracker9x9");
     EXPECT_EQ(report["details"]["program"]["units"], 99);
-    EXPECT_GT(report["run"]["predicted_cycles"].get<double>(), 0);
+    EXPECT_GT(report["run"]["predicted"]["cycles"].get<double>(), 0);
 }
 
 TEST(CliCorrelation, FlowNetSubtractionOnSimMatchesTheLibrary) {
