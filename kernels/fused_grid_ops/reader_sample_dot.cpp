@@ -54,8 +54,8 @@ void push_vector_rows(uint32_t queries_addr, const std::byte* encodings, uint32_
 }  // namespace
 
 TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
-    // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address, 4 number of
-    // units, 5 first unit.
+    // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address,
+    //               4 number of units, 5 first unit.
     // Compile-time args: see FusedReaderArg.
     const uint32_t images_addr = get_arg_val<uint32_t>(0);
     const uint32_t samples_addr = get_arg_val<uint32_t>(1);
