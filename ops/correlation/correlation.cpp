@@ -139,8 +139,8 @@ CorrLookupPreset raft_corr_lookup_preset() {
     return {};
 }
 
-#ifndef TILESIM_HAVE_CUDA
-// Stubs until the CUDA references land (they live in .cu files built only with the CUDA toolkit).
+#ifdef TILESIM_CORRELATION_CUDA_STUBS
+// Stubs until the CUDA references (branch `cuda`) are in the tree; see correlation_cuda.hpp.
 namespace {
 [[noreturn]] void no_cuda(const char* op) {
     throw BackendUnavailable(

@@ -1,7 +1,19 @@
 #pragma once
-// CUDA references of the correlation family (built when CMake finds the CUDA toolkit and .cu sources).
-// Same contracts as the CPU references (same arguments, same validation, same outputs); host data in and
-// out. Throw BackendUnavailable when built without CUDA or when no CUDA device is present.
+// The CUDA references of the correlation family, as the front ends call them. They are written on the
+// `cuda` branch, declared in spatial_correlation_cuda.hpp, flownet_correlation_cuda.hpp and
+// raft_corr_cuda.hpp and defined in every build (their launchers throw BackendUnavailable without the CUDA
+// toolkit or a GPU). Until those headers are in the tree, this header declares the three forward entry
+// points with the same signatures and correlation.cpp defines stubs that throw BackendUnavailable.
+// clang-format off
+#if __has_include("ops/correlation/spatial_correlation_cuda.hpp") && \
+    __has_include("ops/correlation/flownet_correlation_cuda.hpp") && \
+    __has_include("ops/correlation/raft_corr_cuda.hpp")
+// clang-format on
+#include "ops/correlation/flownet_correlation_cuda.hpp"
+#include "ops/correlation/raft_corr_cuda.hpp"
+#include "ops/correlation/spatial_correlation_cuda.hpp"
+#else
+#define TILESIM_CORRELATION_CUDA_STUBS 1
 #include "ops/correlation/flownet_correlation_reference.hpp"
 #include "ops/correlation/raft_corr_reference.hpp"
 #include "ops/correlation/spatial_correlation_reference.hpp"
@@ -13,6 +25,7 @@ HostArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwVie
 HostArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
                                            const FlowNetCorrelationParams& p);
 HostArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                     int num_levels = 4, int radius = 4);
+                                     int num_levels, int radius);
 
 }  // namespace tilesim::ops
+#endif
