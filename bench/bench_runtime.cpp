@@ -30,7 +30,9 @@ TILESIM_KERNEL_MAIN("bench/handoff_consumer.cpp") {
 }
 
 namespace {
-uint32_t host_threads(int64_t arg) { return arg ? uint32_t(arg) : std::max(1u, std::thread::hardware_concurrency()); }
+uint32_t host_threads(int64_t arg) {
+    return arg ? uint32_t(arg) : std::max(1u, std::thread::hardware_concurrency());
+}
 
 // 64 cores, each a producer/consumer pair over a CB of `depth` pages, `pages` handoffs per core.
 void BM_cb_handoff(benchmark::State& state) {
@@ -38,7 +40,9 @@ void BM_cb_handoff(benchmark::State& state) {
     const uint32_t pages = 2000, depth = static_cast<uint32_t>(state.range(1));
     const CoreRange cores({0, 0}, {7, 7});
     Program program;
-    CreateCircularBuffer(program, cores, CircularBufferConfig(depth * 32, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 32));
+    CreateCircularBuffer(
+        program, cores,
+        CircularBufferConfig(depth * 32, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 32));
     const auto p = CreateKernel(program, "bench/handoff_producer.cpp", cores, ReaderDataMovementConfig{});
     const auto c = CreateKernel(program, "bench/handoff_consumer.cpp", cores, WriterDataMovementConfig{});
     SetRuntimeArgs(program, p, cores, {pages});
@@ -49,7 +53,8 @@ void BM_cb_handoff(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(EnqueueProgram(device, program, o));
     const double handoffs = double(pages) * cores.size() * double(state.iterations());
     // kIsRate divides by the elapsed seconds, kInvert flips it: seconds / (pages / 1e9) = ns per page.
-    state.counters["ns_per_page"] = benchmark::Counter(handoffs / 1e9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns_per_page"] =
+        benchmark::Counter(handoffs / 1e9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.SetItemsProcessed(int64_t(handoffs));
 }
 
@@ -65,9 +70,20 @@ void BM_multicore_copy(benchmark::State& state) {
 }  // namespace
 
 // Args: host threads (0 = all), CB depth, checks.
-BENCHMARK(BM_cb_handoff)->ArgNames({"threads", "depth", "checks"})->Args({1, 2, 1})->Args({0, 2, 1})->Args({0, 2, 0})->Args({0, 8, 1})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_cb_handoff)
+    ->ArgNames({"threads", "depth", "checks"})
+    ->Args({1, 2, 1})
+    ->Args({0, 2, 1})
+    ->Args({0, 2, 0})
+    ->Args({0, 8, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 // Args: host threads (0 = all), checks.
-BENCHMARK(BM_multicore_copy)->ArgNames({"threads", "checks"})->Args({1, 1})->Args({0, 1})->Args({0, 0})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_multicore_copy)
+    ->ArgNames({"threads", "checks"})
+    ->Args({1, 1})
+    ->Args({0, 1})
+    ->Args({0, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK_MAIN();

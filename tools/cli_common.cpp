@@ -19,19 +19,25 @@ void add_common_op_options(CLI::App* cmd, CommonOpOptions& o, bool required_out)
     cmd->add_option("--device", o.device, "simulated device: a name in configs/devices or a .json path");
     auto* out = cmd->add_option("--out", o.out, "output .npy file");
     if (required_out) out->required();
-    cmd->add_option("--repeat", o.repeat, "time N runs after one warm-up; prints time_ms: <median>")->check(CLI::Range(0, 100000));
+    cmd->add_option("--repeat", o.repeat, "time N runs after one warm-up; prints time_ms: <median>")
+        ->check(CLI::Range(0, 100000));
     cmd->add_option("--report", o.report, "write a JSON report (shapes, timing, simulated run report)");
-    cmd->add_option("--trace", o.trace, "sim: write a Chrome trace-event timeline (Perfetto, chrome://tracing)");
+    cmd->add_option("--trace", o.trace,
+                    "sim: write a Chrome trace-event timeline (Perfetto, chrome://tracing)");
     cmd->add_option("--heatmap", o.heatmap, "sim: write an SVG heatmap of predicted time per core");
     cmd->add_option("--timeline", o.timeline, "sim: write an SVG timeline of the slowest cores' kernels");
-    cmd->add_option("--timeline-us", o.timeline_us, "sim: show only the first microseconds in the timeline")->check(CLI::NonNegativeNumber);
+    cmd->add_option("--timeline-us", o.timeline_us, "sim: show only the first microseconds in the timeline")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--threads", o.threads, "host threads for the simulator (0: all)");
     cmd->add_flag("--no-checks", o.no_checks, "sim: turn the watcher checks off (faster)");
-    cmd->add_option("--watchdog", o.watchdog_seconds, "sim: stop a run with no kernel progress for this many seconds")
+    cmd->add_option("--watchdog", o.watchdog_seconds,
+                    "sim: stop a run with no kernel progress for this many seconds")
         ->check(CLI::PositiveNumber);
 }
 
-ops::Backend backend_of(const CommonOpOptions& o) { return ops::parse_backend(o.backend); }
+ops::Backend backend_of(const CommonOpOptions& o) {
+    return ops::parse_backend(o.backend);
+}
 
 RunOptions run_options_of(const CommonOpOptions& o) {
     RunOptions r;
@@ -48,9 +54,13 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-Tensor read_input(const std::string& path, const char* what) { return read_npy(path, what); }
+Tensor read_input(const std::string& path, const char* what) {
+    return read_npy(path, what);
+}
 
-nlohmann::json shape_json(const Shape& s) { return s.dims(); }
+nlohmann::json shape_json(const Shape& s) {
+    return s.dims();
+}
 
 void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOutcome& outcome) {
     const bool sim = outcome.report.has_value();
@@ -77,7 +87,8 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
         }
     }
     if (!o.report.empty()) write_text_file(o.report, j.dump(2) + "\n");
-    for (const auto& [name, t] : outcome.outputs) std::printf("%s: %s\n", name.c_str(), t.shape().str().c_str());
+    for (const auto& [name, t] : outcome.outputs)
+        std::printf("%s: %s\n", name.c_str(), t.shape().str().c_str());
     if (!o.out.empty()) std::printf("wrote %s\n", o.out.c_str());
 }
 
@@ -88,7 +99,9 @@ std::map<std::string, OpSpec>& registry() {
 }
 }  // namespace
 
-void register_op(OpSpec spec) { registry()[spec.name] = std::move(spec); }
+void register_op(OpSpec spec) {
+    registry()[spec.name] = std::move(spec);
+}
 
 std::vector<std::string> op_names() {
     std::vector<std::string> names;
@@ -102,8 +115,8 @@ const OpSpec& find_op(const std::string& name) {
     return it->second;
 }
 
-void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths, const nlohmann::json& args,
-                    const CommonOpOptions& common) {
+void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths,
+                    const nlohmann::json& args, const CommonOpOptions& common) {
     const OpSpec& spec = find_op(name);
     TensorMap inputs;
     for (const auto& input : spec.inputs) {
@@ -129,7 +142,8 @@ bool arg_bool(const nlohmann::json& args, const char* key, bool fallback) {
 
 int64_t arg_int(const nlohmann::json& args, const char* key, int64_t fallback) {
     if (!args.contains(key)) return fallback;
-    if (!args[key].is_number_integer()) fail("argument '{}' must be an integer, got {}", key, args[key].dump());
+    if (!args[key].is_number_integer())
+        fail("argument '{}' must be an integer, got {}", key, args[key].dump());
     return args[key].get<int64_t>();
 }
 

@@ -69,14 +69,16 @@ using TensorMap = std::map<std::string, Tensor>;
 struct OpSpec {
     std::string name;
     std::vector<std::string> inputs;
-    std::function<OpOutcome(const TensorMap& inputs, const nlohmann::json& args, const CommonOpOptions& common)> run;
+    std::function<OpOutcome(const TensorMap& inputs, const nlohmann::json& args,
+                            const CommonOpOptions& common)>
+        run;
 };
 void register_op(OpSpec spec);
 const OpSpec& find_op(const std::string& name);  // throws InvalidArgument listing the known ops
 std::vector<std::string> op_names();
 // Reads the op's input files, runs it (with --repeat timing) and finishes (outputs, report, summary).
-void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths, const nlohmann::json& args,
-                    const CommonOpOptions& common);
+void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths,
+                    const nlohmann::json& args, const CommonOpOptions& common);
 // Typed accessors for JSON op arguments, with errors naming the argument.
 std::string arg_string(const nlohmann::json& args, const char* key, const std::string& fallback);
 bool arg_bool(const nlohmann::json& args, const char* key, bool fallback);
@@ -119,7 +121,8 @@ R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {
         for (int i = 0; i < o.repeat; ++i) {
             const auto t0 = std::chrono::steady_clock::now();
             result = op();
-            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
         std::printf("time_ms: %.4f\n", median(ms));
     }

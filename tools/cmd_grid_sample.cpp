@@ -8,21 +8,33 @@ namespace {
 nlohmann::json program_json(const ops::GridSampleProgramInfo& p) {
     nlohmann::json cbs = nlohmann::json::array();
     for (const auto& cb : p.cbs) {
-        cbs.push_back({{"index", cb.index}, {"holds", cb.holds}, {"page_size", cb.page_size}, {"num_pages", cb.num_pages},
-                       {"total_size", cb.page_size * cb.num_pages}, {"globally_allocated", cb.globally_allocated}});
+        cbs.push_back({{"index", cb.index},
+                       {"holds", cb.holds},
+                       {"page_size", cb.page_size},
+                       {"num_pages", cb.num_pages},
+                       {"total_size", cb.page_size * cb.num_pages},
+                       {"globally_allocated", cb.globally_allocated}});
     }
-    return {{"factory", p.factory}, {"grid_sticks", p.grid_sticks}, {"num_cores", p.num_cores},
-            {"units_per_core_group_1", p.units_per_core_group_1}, {"cores_group_1", p.cores_group_1},
-            {"units_per_core_group_2", p.units_per_core_group_2}, {"cores_group_2", p.cores_group_2},
-            {"shard_height", p.shard_height}, {"circular_buffers", cbs}, {"kernels", p.kernels}};
+    return {{"factory", p.factory},
+            {"grid_sticks", p.grid_sticks},
+            {"num_cores", p.num_cores},
+            {"units_per_core_group_1", p.units_per_core_group_1},
+            {"cores_group_1", p.cores_group_1},
+            {"units_per_core_group_2", p.units_per_core_group_2},
+            {"cores_group_2", p.cores_group_2},
+            {"shard_height", p.shard_height},
+            {"circular_buffers", cbs},
+            {"kernels", p.kernels}};
 }
 
 void print_program(const ops::GridSampleProgramInfo& p) {
-    std::printf("program: %s factory, %u grid sticks on %u cores (%u x %u + %u x %u)\n", p.factory.c_str(), p.grid_sticks,
-                p.num_cores, p.cores_group_1, p.units_per_core_group_1, p.cores_group_2, p.units_per_core_group_2);
+    std::printf("program: %s factory, %u grid sticks on %u cores (%u x %u + %u x %u)\n", p.factory.c_str(),
+                p.grid_sticks, p.num_cores, p.cores_group_1, p.units_per_core_group_1, p.cores_group_2,
+                p.units_per_core_group_2);
     for (const auto& cb : p.cbs) {
-        std::printf("  CB c_%-2u %-32s %6u B x %4u pages = %8u B%s\n", cb.index, cb.holds.c_str(), cb.page_size, cb.num_pages,
-                    cb.page_size * cb.num_pages, cb.globally_allocated ? " (backed by the shard)" : "");
+        std::printf("  CB c_%-2u %-32s %6u B x %4u pages = %8u B%s\n", cb.index, cb.holds.c_str(),
+                    cb.page_size, cb.num_pages, cb.page_size * cb.num_pages,
+                    cb.globally_allocated ? " (backed by the shard)" : "");
     }
 }
 
@@ -43,11 +55,13 @@ OpOutcome run_grid_sample(const TensorMap& in, const nlohmann::json& args, const
     if (shard_cores < 0) fail("grid_sample: shard_cores must be >= 0, got {}", shard_cores);
     a.num_shard_cores = static_cast<uint32_t>(shard_cores);
     const int64_t buffering = arg_int(args, "buffering_factor", 2);
-    if (buffering < 1 || buffering > 64) fail("grid_sample: buffering_factor must be in [1, 64], got {}", buffering);
+    if (buffering < 1 || buffering > 64)
+        fail("grid_sample: buffering_factor must be in [1, 64], got {}", buffering);
     a.buffering_factor = static_cast<uint32_t>(buffering);
     const auto core_grid = arg_int_or_pair(args, "core_grid", 0);
     if (core_grid[0] < 0 || core_grid[1] < 0 || core_grid[0] > 64 || core_grid[1] > 64) {
-        fail("grid_sample: core_grid must be [x, y] with 1..64 cores per axis, got [{}, {}]", core_grid[0], core_grid[1]);
+        fail("grid_sample: core_grid must be [x, y] with 1..64 cores per axis, got [{}, {}]", core_grid[0],
+             core_grid[1]);
     }
     a.core_grid = {static_cast<uint32_t>(core_grid[0]), static_cast<uint32_t>(core_grid[1])};
     a.backend = backend_of(common);
@@ -73,35 +87,53 @@ void add_grid_sample_command(CLI::App& op) {
     struct Options {
         CommonOpOptions common;
         std::map<std::string, std::string> inputs;
-        std::string mode = "bilinear", padding_mode = "zeros", input_layout = "nchw", memory = "interleaved", dtype = "float32";
+        std::string mode = "bilinear", padding_mode = "zeros", input_layout = "nchw", memory = "interleaved",
+                    dtype = "float32";
         bool align_corners = false, precomputed_grid = false, split_reader = false;
         int64_t grid_batching = 1, shard_cores = 0, buffering_factor = 2;
         std::vector<int64_t> core_grid{0, 0};
     };
     auto c = std::make_shared<Options>();
     CLI::App* cmd = op.add_subcommand("grid_sample", "torch.nn.functional.grid_sample on .npy inputs");
-    cmd->add_option("--input", c->inputs["input"], "input .npy, [N, C, H, W] (or [N, H, W, C] with --input-layout nhwc)")->required();
-    cmd->add_option("--grid", c->inputs["grid"], "grid .npy, [N, H_out, W_out, 2] holding (x, y) in [-1, 1]")->required();
-    cmd->add_option("--mode", c->mode, "bilinear | nearest | bicubic")->check(CLI::IsMember({"bilinear", "nearest", "bicubic"}));
+    cmd->add_option("--input", c->inputs["input"],
+                    "input .npy, [N, C, H, W] (or [N, H, W, C] with --input-layout nhwc)")
+        ->required();
+    cmd->add_option("--grid", c->inputs["grid"], "grid .npy, [N, H_out, W_out, 2] holding (x, y) in [-1, 1]")
+        ->required();
+    cmd->add_option("--mode", c->mode, "bilinear | nearest | bicubic")
+        ->check(CLI::IsMember({"bilinear", "nearest", "bicubic"}));
     cmd->add_option("--padding-mode", c->padding_mode, "zeros | border | reflection")
         ->check(CLI::IsMember({"zeros", "border", "reflection"}));
     cmd->add_flag("--align-corners", c->align_corners, "PyTorch's align_corners=True");
-    cmd->add_option("--input-layout", c->input_layout, "nchw (PyTorch) | nhwc (tt-metal)")->check(CLI::IsMember({"nchw", "nhwc"}));
-    cmd->add_option("--memory", c->memory, "sim: interleaved | height_sharded")->check(CLI::IsMember({"interleaved", "height_sharded"}));
+    cmd->add_option("--input-layout", c->input_layout, "nchw (PyTorch) | nhwc (tt-metal)")
+        ->check(CLI::IsMember({"nchw", "nhwc"}));
+    cmd->add_option("--memory", c->memory, "sim: interleaved | height_sharded")
+        ->check(CLI::IsMember({"interleaved", "height_sharded"}));
     cmd->add_option("--dtype", c->dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
-    cmd->add_option("--grid-batching", c->grid_batching, "sim: K output points per grid stick (must divide W_out)");
-    cmd->add_flag("--precomputed-grid", c->precomputed_grid, "sim: prepare the grid on the host (prepare_grid_sample_grid)");
+    cmd->add_option("--grid-batching", c->grid_batching,
+                    "sim: K output points per grid stick (must divide W_out)");
+    cmd->add_flag("--precomputed-grid", c->precomputed_grid,
+                  "sim: prepare the grid on the host (prepare_grid_sample_grid)");
     cmd->add_flag("--split-reader", c->split_reader, "sim: two reader kernels (height-sharded bilinear)");
     cmd->add_option("--shard-cores", c->shard_cores, "sim: cores to height-shard over (0: all useful)");
-    cmd->add_option("--buffering-factor", c->buffering_factor, "sim: CB pages per item in flight (default 2)");
-    cmd->add_option("--core-grid", c->core_grid, "sim: worker grid to use, X Y (default: the whole device)")->expected(2);
+    cmd->add_option("--buffering-factor", c->buffering_factor,
+                    "sim: CB pages per item in flight (default 2)");
+    cmd->add_option("--core-grid", c->core_grid, "sim: worker grid to use, X Y (default: the whole device)")
+        ->expected(2);
     add_common_op_options(cmd, c->common);
     cmd->callback([c] {
-        const nlohmann::json args = {{"mode", c->mode}, {"padding_mode", c->padding_mode}, {"align_corners", c->align_corners},
-                                     {"input_layout", c->input_layout}, {"memory", c->memory}, {"dtype", c->dtype},
-                                     {"grid_batching", c->grid_batching}, {"precomputed_grid", c->precomputed_grid},
-                                     {"split_reader", c->split_reader}, {"shard_cores", c->shard_cores},
-                                     {"buffering_factor", c->buffering_factor}, {"core_grid", c->core_grid}};
+        const nlohmann::json args = {{"mode", c->mode},
+                                     {"padding_mode", c->padding_mode},
+                                     {"align_corners", c->align_corners},
+                                     {"input_layout", c->input_layout},
+                                     {"memory", c->memory},
+                                     {"dtype", c->dtype},
+                                     {"grid_batching", c->grid_batching},
+                                     {"precomputed_grid", c->precomputed_grid},
+                                     {"split_reader", c->split_reader},
+                                     {"shard_cores", c->shard_cores},
+                                     {"buffering_factor", c->buffering_factor},
+                                     {"core_grid", c->core_grid}};
         run_op_command("grid_sample", c->inputs, args, c->common);
     });
 }

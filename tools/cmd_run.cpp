@@ -22,7 +22,7 @@ namespace tilesim::cli {
 namespace {
 // A progress line on stderr for work that takes longer than a second, only when stderr is a terminal.
 class Progress {
-public:
+  public:
     explicit Progress(size_t steps) : steps_(steps), enabled_(isatty(STDERR_FILENO) != 0) {
         if (enabled_) thread_ = std::thread([this] { loop(); });
     }
@@ -41,7 +41,7 @@ public:
         what_ = std::move(what);
     }
 
-private:
+  private:
     void loop() {
         const auto start = std::chrono::steady_clock::now();
         std::unique_lock lock(mutex_);
@@ -85,14 +85,17 @@ struct BackendOutcome {
     double wall_ms = 0;
 };
 
-std::vector<BackendOutcome> run_backends(const RunConfig& c, const nlohmann::json& args, const RunFlags& f, bool trace, Progress& progress) {
+std::vector<BackendOutcome> run_backends(const RunConfig& c, const nlohmann::json& args, const RunFlags& f,
+                                         bool trace, Progress& progress) {
     const OpSpec& spec = find_op(c.op);
     std::vector<BackendOutcome> runs;
     for (const auto& backend : c.backends) {
         progress.step(c.op + " on " + backend);
         const auto t0 = std::chrono::steady_clock::now();
         OpOutcome o = spec.run(c.inputs, args, options_for(c, backend, f, trace));
-        runs.push_back({backend, std::move(o), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count()});
+        runs.push_back(
+            {backend, std::move(o),
+             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count()});
     }
     return runs;
 }
@@ -109,10 +112,16 @@ int run_config(const RunFlags& f) {
     for (const auto& [k, v] : f.outputs) {
         if (!v.empty()) c.outputs[k] = v;
     }
-    std::printf("run: %s (%s on %s, backends %s)\n", c.name.c_str(), c.op.c_str(), c.device.c_str(), fmt::format("{}", fmt::join(c.backends, ", ")).c_str());
+    std::printf("run: %s (%s on %s, backends %s)\n", c.name.c_str(), c.op.c_str(), c.device.c_str(),
+                fmt::format("{}", fmt::join(c.backends, ", ")).c_str());
     Progress progress(c.backends.size());
-    const auto runs = run_backends(c, c.args, f, c.outputs.contains("trace") || c.outputs.contains("timeline"), progress);
-    nlohmann::json report = {{"name", c.name}, {"op", c.op}, {"device", c.device}, {"args", c.args}, {"backends", nlohmann::json::array()}};
+    const auto runs =
+        run_backends(c, c.args, f, c.outputs.contains("trace") || c.outputs.contains("timeline"), progress);
+    nlohmann::json report = {{"name", c.name},
+                             {"op", c.op},
+                             {"device", c.device},
+                             {"args", c.args},
+                             {"backends", nlohmann::json::array()}};
     const BackendOutcome* reference = find_backend(runs, c.reference);
     bool all_pass = true;
     for (const auto& r : runs) {
@@ -124,25 +133,35 @@ int run_config(const RunFlags& f) {
             b["run"] = nlohmann::json::parse(report_to_json(*r.outcome.report));
         }
         if (reference && &r != reference) {
-            const auto a = r.outcome.outputs.front().second.to_floats(), e = reference->outcome.outputs.front().second.to_floats();
+            const auto a = r.outcome.outputs.front().second.to_floats(),
+                       e = reference->outcome.outputs.front().second.to_floats();
             const Comparison cmp = compare(a, e);
             const bool pass = cmp.within(c.max_abs, c.min_pcc);
             all_pass = all_pass && pass;
-            std::printf("compare %s vs %s: max abs error %.3g (limit %.3g), PCC %.6f (min %.4f): %s\n", r.backend.c_str(),
-                        c.reference.c_str(), cmp.max_abs_error, c.max_abs, cmp.pcc, c.min_pcc, pass ? "PASS" : "FAIL");
-            b["compare"] = {{"reference", c.reference}, {"max_abs_error", cmp.max_abs_error}, {"pcc", cmp.pcc}, {"pass", pass}};
+            std::printf("compare %s vs %s: max abs error %.3g (limit %.3g), PCC %.6f (min %.4f): %s\n",
+                        r.backend.c_str(), c.reference.c_str(), cmp.max_abs_error, c.max_abs, cmp.pcc,
+                        c.min_pcc, pass ? "PASS" : "FAIL");
+            b["compare"] = {{"reference", c.reference},
+                            {"max_abs_error", cmp.max_abs_error},
+                            {"pcc", cmp.pcc},
+                            {"pass", pass}};
         }
         report["backends"].push_back(std::move(b));
     }
     const BackendOutcome* sim = find_backend(runs, "sim");
     if (sim && sim->outcome.report) {
-        if (c.outputs.contains("trace")) write_text_file(c.outputs["trace"], trace_to_json(*sim->outcome.report));
-        if (c.outputs.contains("heatmap")) write_text_file(c.outputs["heatmap"], core_heatmap_svg(*sim->outcome.report));
-        if (c.outputs.contains("l1_chart")) write_text_file(c.outputs["l1_chart"], l1_usage_svg(*sim->outcome.report));
-        if (c.outputs.contains("timeline")) write_text_file(c.outputs["timeline"], timeline_svg(*sim->outcome.report));
-    } else if (c.outputs.contains("trace") || c.outputs.contains("heatmap") || c.outputs.contains("l1_chart") ||
-               c.outputs.contains("timeline")) {
-        fail("{}: outputs trace / heatmap / l1_chart / timeline need the 'sim' backend in backends", c.file.string());
+        if (c.outputs.contains("trace"))
+            write_text_file(c.outputs["trace"], trace_to_json(*sim->outcome.report));
+        if (c.outputs.contains("heatmap"))
+            write_text_file(c.outputs["heatmap"], core_heatmap_svg(*sim->outcome.report));
+        if (c.outputs.contains("l1_chart"))
+            write_text_file(c.outputs["l1_chart"], l1_usage_svg(*sim->outcome.report));
+        if (c.outputs.contains("timeline"))
+            write_text_file(c.outputs["timeline"], timeline_svg(*sim->outcome.report));
+    } else if (c.outputs.contains("trace") || c.outputs.contains("heatmap") ||
+               c.outputs.contains("l1_chart") || c.outputs.contains("timeline")) {
+        fail("{}: outputs trace / heatmap / l1_chart / timeline need the 'sim' backend in backends",
+             c.file.string());
     }
     if (c.outputs.contains("out")) write_npy(c.outputs["out"], runs.front().outcome.outputs.front().second);
     report["pass"] = all_pass;
@@ -170,7 +189,8 @@ std::vector<nlohmann::json> sweep_points(const nlohmann::json& sweep) {
 
 int run_sweep(const RunFlags& f) {
     RunConfig c = load_run_config(f.config);
-    if (c.sweep.empty()) fail("{}: a sweep config needs \"sweep\": {{\"argument\": [values, ...]}}", c.file.string());
+    if (c.sweep.empty())
+        fail("{}: a sweep config needs \"sweep\": {{\"argument\": [values, ...]}}", c.file.string());
     const auto points = sweep_points(c.sweep);
     Progress progress(points.size() + 1);
     // The reference once; each point runs on the simulated device.
@@ -180,7 +200,8 @@ int run_sweep(const RunFlags& f) {
     std::string csv = "point";
     for (const auto& [k, v] : c.sweep.items()) csv += "," + k;
     csv += ",status,predicted_us,predicted_cycles,bound,cores,max_l1_bytes,l1_limit,max_abs_error,pcc,pass\n";
-    std::printf("%-4s %-40s %12s %10s %-16s %12s %10s %8s\n", "#", "point", "predicted_us", "cores", "bound", "max_l1_B", "max_abs", "pass");
+    std::printf("%-4s %-40s %12s %10s %-16s %12s %10s %8s\n", "#", "point", "predicted_us", "cores", "bound",
+                "max_l1_B", "max_abs", "pass");
     int failures = 0;
     for (size_t i = 0; i < points.size(); ++i) {
         nlohmann::json args = c.args;
@@ -196,24 +217,30 @@ int run_sweep(const RunFlags& f) {
             const auto run = run_backends(point, args, f, false, progress).front();
             const RunReport& r = *run.outcome.report;
             uint64_t max_l1 = 0;
-            for (const auto& core : r.cores) max_l1 = std::max(max_l1, core.l1_cb_bytes + core.l1_buffer_bytes);
-            const Comparison cmp = compare(run.outcome.outputs.front().second.to_floats(), reference.front().outcome.outputs.front().second.to_floats());
+            for (const auto& core : r.cores)
+                max_l1 = std::max(max_l1, core.l1_cb_bytes + core.l1_buffer_bytes);
+            const Comparison cmp = compare(run.outcome.outputs.front().second.to_floats(),
+                                           reference.front().outcome.outputs.front().second.to_floats());
             const bool pass = cmp.within(c.max_abs, c.min_pcc);
             failures += !pass;
-            std::printf("%-4zu %-40s %12.2f %10zu %-16s %12llu %10.3g %8s\n", i, label.c_str(), r.predicted_us(), r.cores.size(),
-                        std::string(to_string(r.bound)).c_str(), static_cast<unsigned long long>(max_l1), cmp.max_abs_error, pass ? "yes" : "NO");
-            csv += fmt::format("{},ok,{:.3f},{:.0f},{},{},{},{},{:.6g},{:.6f},{}\n", row, r.predicted_us(), r.predicted_cycles,
-                               to_string(r.bound), r.cores.size(), max_l1, r.cores.empty() ? 0 : r.cores.front().l1_limit,
-                               cmp.max_abs_error, cmp.pcc, pass);
+            std::printf("%-4zu %-40s %12.2f %10zu %-16s %12llu %10.3g %8s\n", i, label.c_str(),
+                        r.predicted_us(), r.cores.size(), std::string(to_string(r.bound)).c_str(),
+                        static_cast<unsigned long long>(max_l1), cmp.max_abs_error, pass ? "yes" : "NO");
+            csv +=
+                fmt::format("{},ok,{:.3f},{:.0f},{},{},{},{},{:.6g},{:.6f},{}\n", row, r.predicted_us(),
+                            r.predicted_cycles, to_string(r.bound), r.cores.size(), max_l1,
+                            r.cores.empty() ? 0 : r.cores.front().l1_limit, cmp.max_abs_error, cmp.pcc, pass);
         } catch (const InvalidArgument& e) {
-            // A point the factory refuses (e.g. CBs that do not fit L1) is a result of the sweep, not an error.
+            // A point the factory refuses (e.g. CBs that do not fit L1) is a result of the sweep, not an
+            // error.
             std::printf("%-4zu %-40s refused: %s\n", i, label.c_str(), e.what());
             csv += fmt::format("{},refused,,,,,,,,,\"{}\"\n", row, e.what());
         }
     }
-    const std::string csv_path = f.outputs.contains("csv") && !f.outputs.at("csv").empty() ? f.outputs.at("csv")
-                                 : c.outputs.contains("csv")                                ? c.outputs.at("csv")
-                                                                                            : "";
+    const std::string csv_path = f.outputs.contains("csv") && !f.outputs.at("csv").empty()
+                                     ? f.outputs.at("csv")
+                                 : c.outputs.contains("csv") ? c.outputs.at("csv")
+                                                             : "";
     if (!csv_path.empty()) {
         write_text_file(csv_path, csv);
         std::printf("wrote csv: %s\n", csv_path.c_str());
@@ -225,20 +252,25 @@ int run_sweep(const RunFlags& f) {
 void add_run_command(CLI::App& app) {
     auto f = std::make_shared<RunFlags>();
     auto exit_code = std::make_shared<int>(0);
-    CLI::App* run = app.add_subcommand("run", "run a JSON run config (configs/runs/*.json): op, inputs, backends, outputs");
+    CLI::App* run = app.add_subcommand(
+        "run", "run a JSON run config (configs/runs/*.json): op, inputs, backends, outputs");
     run->add_option("config", f->config, "run config .json")->required();
     run->add_option("--threads", f->threads, "host threads for the simulator (0: all)");
     run->add_flag("--no-checks", f->no_checks, "turn the watcher checks off");
     run->add_option("--report", f->outputs["report"], "write the JSON report here (overrides the config)");
     run->add_option("--trace", f->outputs["trace"], "write the Chrome trace here (overrides the config)");
-    run->add_option("--heatmap", f->outputs["heatmap"], "write the core heatmap SVG here (overrides the config)");
-    run->add_option("--l1-chart", f->outputs["l1_chart"], "write the L1-use bar chart SVG here (overrides the config)");
-    run->add_option("--timeline", f->outputs["timeline"], "write the timeline SVG here (overrides the config)");
+    run->add_option("--heatmap", f->outputs["heatmap"],
+                    "write the core heatmap SVG here (overrides the config)");
+    run->add_option("--l1-chart", f->outputs["l1_chart"],
+                    "write the L1-use bar chart SVG here (overrides the config)");
+    run->add_option("--timeline", f->outputs["timeline"],
+                    "write the timeline SVG here (overrides the config)");
     run->callback([f] {
         const int rc = run_config(*f);
         if (rc) throw CLI::RuntimeError(rc);
     });
-    CLI::App* sweep = app.add_subcommand("sweep", "run a config once per point of its \"sweep\" grid; table and CSV");
+    CLI::App* sweep =
+        app.add_subcommand("sweep", "run a config once per point of its \"sweep\" grid; table and CSV");
     auto fs = std::make_shared<RunFlags>();
     sweep->add_option("config", fs->config, "sweep config .json")->required();
     sweep->add_option("--threads", fs->threads, "host threads for the simulator (0: all)");
@@ -252,7 +284,8 @@ void add_run_command(CLI::App& app) {
 }
 
 void add_demo_command(CLI::App& app) {
-    CLI::App* demo = app.add_subcommand("demo", "grid_sample bilinear on a simulated Wormhole, checked against the CPU reference");
+    CLI::App* demo = app.add_subcommand(
+        "demo", "grid_sample bilinear on a simulated Wormhole, checked against the CPU reference");
     auto out_dir = std::make_shared<std::string>("tilesim-demo");
     demo->add_option("--out-dir", *out_dir, "folder for the demo's report, trace and heatmap (created)");
     demo->callback([out_dir] {
@@ -260,8 +293,11 @@ void add_demo_command(CLI::App& app) {
         f.config = (default_config_dir() / "runs" / "demo.json").string();
         std::filesystem::create_directories(*out_dir);
         for (const char* k : {"report", "trace", "heatmap", "timeline", "l1_chart"}) {
-            const bool svg = std::string(k) == "heatmap" || std::string(k) == "timeline" || std::string(k) == "l1_chart";
-            f.outputs[k] = (std::filesystem::path(*out_dir) / (std::string("demo_") + k + (svg ? ".svg" : ".json"))).string();
+            const bool svg =
+                std::string(k) == "heatmap" || std::string(k) == "timeline" || std::string(k) == "l1_chart";
+            f.outputs[k] =
+                (std::filesystem::path(*out_dir) / (std::string("demo_") + k + (svg ? ".svg" : ".json")))
+                    .string();
         }
         const int rc = run_config(f);
         if (rc) throw CLI::RuntimeError(rc);

@@ -31,15 +31,18 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
         if (!spec["values"].is_array()) config_error(c, key + ".values", "must be an array of numbers");
         std::vector<float> values;
         for (const auto& v : spec["values"]) {
-            if (!v.is_number()) config_error(c, key + ".values", fmt::format("must hold numbers, got {}", v.dump()));
+            if (!v.is_number())
+                config_error(c, key + ".values", fmt::format("must hold numbers, got {}", v.dump()));
             values.push_back(v.get<float>());
         }
         std::vector<uint32_t> dims;
         if (spec.contains("shape")) {
-            if (!spec["shape"].is_array()) config_error(c, key + ".shape", "must be an array of positive integers");
+            if (!spec["shape"].is_array())
+                config_error(c, key + ".shape", "must be an array of positive integers");
             for (const auto& d : spec["shape"]) {
                 if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 28)) {
-                    config_error(c, key + ".shape", fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
+                    config_error(c, key + ".shape",
+                                 fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
                 }
                 dims.push_back(d.get<uint32_t>());
             }
@@ -48,7 +51,9 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
         }
         const Shape shape(dims);
         if (shape.volume() != values.size()) {
-            config_error(c, key + ".values", fmt::format("{} values for shape {} ({} elements)", values.size(), shape.str(), shape.volume()));
+            config_error(c, key + ".values",
+                         fmt::format("{} values for shape {} ({} elements)", values.size(), shape.str(),
+                                     shape.volume()));
         }
         return Tensor::from_floats(shape, values);
     }
@@ -59,17 +64,21 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
     uint64_t volume = 1;
     for (const auto& d : spec["shape"]) {
         if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 28)) {
-            config_error(c, key + ".shape", fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
+            config_error(c, key + ".shape",
+                         fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
         }
         dims.push_back(d.get<uint32_t>());
         volume *= dims.back();
         if (volume > (uint64_t(1) << 28)) break;
     }
     // 2^28 float32 values = 1 GiB: the largest random input a config may ask for.
-    if (volume > (uint64_t(1) << 28)) config_error(c, key + ".shape", fmt::format("{} elements is more than 2^28", volume));
+    if (volume > (uint64_t(1) << 28))
+        config_error(c, key + ".shape", fmt::format("{} elements is more than 2^28", volume));
     for (const auto& [k, v] : spec.items()) {
         static const std::set<std::string> known{"shape", "seed", "low", "high", "integers"};
-        if (!known.contains(k)) config_error(c, key + "." + k, "unknown key (expected shape, seed, low, high, integers, or npy, or values)");
+        if (!known.contains(k))
+            config_error(c, key + "." + k,
+                         "unknown key (expected shape, seed, low, high, integers, or npy, or values)");
     }
     const auto seed = spec.value("seed", 0u);
     const double low = spec.value("low", -1.0), high = spec.value("high", 1.0);
@@ -113,12 +122,17 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
         throw ConfigError(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
     }
     if (!j.is_object()) config_error(c, "(top level)", "must be a JSON object");
-    static const std::set<std::string> known{"name", "description", "device", "op", "args", "inputs", "backends",
-                                             "reference", "compare", "outputs", "sweep"};
+    static const std::set<std::string> known{"name",    "description", "device",   "op",
+                                             "args",    "inputs",      "backends", "reference",
+                                             "compare", "outputs",     "sweep"};
     for (const auto& [k, v] : j.items()) {
-        if (!known.contains(k)) config_error(c, k, "unknown key (expected one of name, description, device, op, args, inputs, backends, reference, compare, outputs, sweep)");
+        if (!known.contains(k))
+            config_error(c, k,
+                         "unknown key (expected one of name, description, device, op, args, inputs, "
+                         "backends, reference, compare, outputs, sweep)");
     }
-    if (!j.contains("op") || !j["op"].is_string()) config_error(c, "op", "missing: the op to run, e.g. \"grid_sample\"");
+    if (!j.contains("op") || !j["op"].is_string())
+        config_error(c, "op", "missing: the op to run, e.g. \"grid_sample\"");
     c.op = j["op"].get<std::string>();
     const OpSpec& spec = find_op(c.op);
     c.name = j.value("name", c.file.stem().string());
@@ -133,21 +147,27 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
         if (!j["args"].is_object()) config_error(c, "args", "must be an object of op arguments");
         c.args = j["args"];
     }
-    if (!j.contains("inputs") || !j["inputs"].is_object()) config_error(c, "inputs", fmt::format("missing: {} needs inputs {}", c.op, fmt::join(spec.inputs, ", ")));
+    if (!j.contains("inputs") || !j["inputs"].is_object())
+        config_error(c, "inputs",
+                     fmt::format("missing: {} needs inputs {}", c.op, fmt::join(spec.inputs, ", ")));
     for (const auto& name : spec.inputs) {
         if (!j["inputs"].contains(name)) config_error(c, "inputs." + name, "missing");
         c.inputs.emplace(name, make_input(c, name, j["inputs"][name]));
     }
     for (const auto& [k, v] : j["inputs"].items()) {
         if (std::find(spec.inputs.begin(), spec.inputs.end(), k) == spec.inputs.end()) {
-            config_error(c, "inputs." + k, fmt::format("{} takes no input '{}' (inputs: {})", c.op, k, fmt::join(spec.inputs, ", ")));
+            config_error(
+                c, "inputs." + k,
+                fmt::format("{} takes no input '{}' (inputs: {})", c.op, k, fmt::join(spec.inputs, ", ")));
         }
     }
     if (j.contains("backends")) {
         c.backends.clear();
-        if (!j["backends"].is_array() || j["backends"].empty()) config_error(c, "backends", "must be a non-empty array of cpu, sim, cuda");
+        if (!j["backends"].is_array() || j["backends"].empty())
+            config_error(c, "backends", "must be a non-empty array of cpu, sim, cuda");
         for (const auto& b : j["backends"]) {
-            if (!b.is_string() || (b != "cpu" && b != "sim" && b != "cuda")) config_error(c, "backends", fmt::format("unknown backend {}", b.dump()));
+            if (!b.is_string() || (b != "cpu" && b != "sim" && b != "cuda"))
+                config_error(c, "backends", fmt::format("unknown backend {}", b.dump()));
             c.backends.push_back(b.get<std::string>());
         }
     }
@@ -161,16 +181,22 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
     if (j.contains("outputs")) {
         if (!j["outputs"].is_object()) config_error(c, "outputs", "must be an object of paths");
         for (const auto& [k, v] : j["outputs"].items()) {
-            static const std::set<std::string> known_out{"report", "trace", "heatmap", "l1_chart", "timeline", "out", "csv"};
-            if (!known_out.contains(k)) config_error(c, "outputs." + k, "unknown output (expected report, trace, heatmap, l1_chart, timeline, out, csv)");
+            static const std::set<std::string> known_out{"report",   "trace", "heatmap", "l1_chart",
+                                                         "timeline", "out",   "csv"};
+            if (!known_out.contains(k))
+                config_error(
+                    c, "outputs." + k,
+                    "unknown output (expected report, trace, heatmap, l1_chart, timeline, out, csv)");
             if (!v.is_string()) config_error(c, "outputs." + k, "must be a path string");
             c.outputs[k] = v.get<std::string>();
         }
     }
     if (j.contains("sweep")) {
-        if (!j["sweep"].is_object() || j["sweep"].empty()) config_error(c, "sweep", "must be an object of argument -> list of values");
+        if (!j["sweep"].is_object() || j["sweep"].empty())
+            config_error(c, "sweep", "must be an object of argument -> list of values");
         for (const auto& [k, v] : j["sweep"].items()) {
-            if (!v.is_array() || v.empty()) config_error(c, "sweep." + k, "must be a non-empty list of values");
+            if (!v.is_array() || v.empty())
+                config_error(c, "sweep." + k, "must be a non-empty list of values");
         }
         c.sweep = j["sweep"];
     }

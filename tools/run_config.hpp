@@ -37,5 +37,4 @@ struct BackendRun {
     double wall_ms = 0;
 };
 
-
 }  // namespace tilesim::cli

@@ -13,21 +13,21 @@ namespace grid_sample_kernels {
 
 // Compile-time args of every grid_sample reader, by index.
 enum ReaderArg : uint32_t {
-    kInputCb = 0,          // CB receiving corner sticks (bilinear) or output sticks (nearest)
-    kScalarCb,             // CB receiving the 4 weights (bilinear only)
-    kInputStickBytes,      // C * element size
-    kInputSlotBytes,       // stride between the corner sticks in an input CB page
+    kInputCb = 0,      // CB receiving corner sticks (bilinear) or output sticks (nearest)
+    kScalarCb,         // CB receiving the 4 weights (bilinear only)
+    kInputStickBytes,  // C * element size
+    kInputSlotBytes,   // stride between the corner sticks in an input CB page
     kInputHeight,
     kInputWidth,
-    kGridBatching,         // K points per grid stick
-    kPrecomputedGrid,      // 1: grid sticks hold precomputed (h0, w0, weights) / (h, w) words
+    kGridBatching,     // K points per grid stick
+    kPrecomputedGrid,  // 1: grid sticks hold precomputed (h0, w0, weights) / (h, w) words
     kAlignCorners,
-    kDataFormat,           // 0 float32, 1 bfloat16 (input, grid and weights)
-    kGridSticksPerImage,   // H_out * W_out / K: grid sticks of one batch image
-    kGridStickBytes,       // stride between grid sticks (aligned)
-    kPointStride,          // split reader: a reader handles every kPointStride-th point ...
-    kPointOffset,          // ... starting at this one
-    kGridCb,               // interleaved readers: CB the grid sticks are read into
+    kDataFormat,          // 0 float32, 1 bfloat16 (input, grid and weights)
+    kGridSticksPerImage,  // H_out * W_out / K: grid sticks of one batch image
+    kGridStickBytes,      // stride between grid sticks (aligned)
+    kPointStride,         // split reader: a reader handles every kPointStride-th point ...
+    kPointOffset,         // ... starting at this one
+    kGridCb,              // interleaved readers: CB the grid sticks are read into
     kNumReaderArgs
 };
 
@@ -100,8 +100,8 @@ struct BilinearPoint {
 
 // Point k of a grid stick. Raw grids hold (x, y) pairs; precomputed grids hold 6 16-bit words per point:
 // h0, w0 (int16) and the four weights (bf16), as tt-metal's prepare_grid_sample_grid writes them.
-inline BilinearPoint bilinear_point(const std::byte* stick, uint32_t k, bool precomputed, uint32_t format, int64_t height,
-                                    int64_t width, bool align_corners) {
+inline BilinearPoint bilinear_point(const std::byte* stick, uint32_t k, bool precomputed, uint32_t format,
+                                    int64_t height, int64_t width, bool align_corners) {
     BilinearPoint p;
     if (precomputed) {
         p.h0 = load_int16(stick, 6 * k);
@@ -127,8 +127,8 @@ inline BilinearPoint bilinear_point(const std::byte* stick, uint32_t k, bool pre
 // outside gets weight 0 and a zeroed slot: zero padding), writes the weights, pushes both pages.
 template <class InputGen>
 void read_bilinear_corners(const BilinearPoint& p, uint32_t image, const InputGen& input, uint32_t input_cb,
-                           uint32_t scalar_cb, uint32_t stick_bytes, uint32_t slot_bytes, int64_t height, int64_t width,
-                           uint32_t format) {
+                           uint32_t scalar_cb, uint32_t stick_bytes, uint32_t slot_bytes, int64_t height,
+                           int64_t width, uint32_t format) {
     cb_reserve_back(input_cb, 1);
     cb_reserve_back(scalar_cb, 1);
     const uint32_t slots = get_write_ptr(input_cb);
@@ -156,17 +156,19 @@ void read_bilinear_corners(const BilinearPoint& p, uint32_t image, const InputGe
 // Point k of a grid stick as a bilinear point, then its corner reads (the two steps every bilinear reader
 // takes per point).
 template <class InputGen>
-void process_bilinear_point(const ReaderConfig& c, const std::byte* stick, uint32_t k, uint32_t image, const InputGen& input,
-                            uint32_t input_cb, uint32_t scalar_cb) {
-    const BilinearPoint p = bilinear_point(stick, k, c.precomputed, c.format, c.height, c.width, c.align_corners);
-    read_bilinear_corners(p, image, input, input_cb, scalar_cb, c.stick_bytes, c.slot_bytes, c.height, c.width, c.format);
+void process_bilinear_point(const ReaderConfig& c, const std::byte* stick, uint32_t k, uint32_t image,
+                            const InputGen& input, uint32_t input_cb, uint32_t scalar_cb) {
+    const BilinearPoint p =
+        bilinear_point(stick, k, c.precomputed, c.format, c.height, c.width, c.align_corners);
+    read_bilinear_corners(p, image, input, input_cb, scalar_cb, c.stick_bytes, c.slot_bytes, c.height,
+                          c.width, c.format);
 }
 
 // Nearest point k of a grid stick: (h, w), or (-1, -1) when it falls outside. tt-metal rounds
 // floor(v + 0.5) (align_corners=false) / round(v) (true); PyTorch's nearbyint rounds half to even: they
 // differ only on exact .5 coordinates (docs/ops/grid_sample.md).
-inline void nearest_point(const std::byte* stick, uint32_t k, bool precomputed, uint32_t format, int64_t height, int64_t width,
-                          bool align_corners, int64_t& h, int64_t& w) {
+inline void nearest_point(const std::byte* stick, uint32_t k, bool precomputed, uint32_t format,
+                          int64_t height, int64_t width, bool align_corners, int64_t& h, int64_t& w) {
     if (precomputed) {
         h = load_int16(stick, 2 * k);
         w = load_int16(stick, 2 * k + 1);

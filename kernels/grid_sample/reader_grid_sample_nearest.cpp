@@ -15,7 +15,8 @@ TILESIM_KERNEL_MAIN("kernels/grid_sample/reader_grid_sample_nearest.cpp") {
     const uint32_t num_sticks = get_arg_val<uint32_t>(2);
     const uint32_t start = get_arg_val<uint32_t>(3);
 
-    const ReaderConfig c = load_reader_config();  // compile-time args: see ReaderArg (kInputCb: the output CB)
+    const ReaderConfig c =
+        load_reader_config();  // compile-time args: see ReaderArg (kInputCb: the output CB)
     const bool grid_sharded = get_compile_time_arg_val(kNumReaderArgs);
 
     const InterleavedAddrGen<true> input{input_addr, c.stick_bytes};
@@ -39,7 +40,9 @@ TILESIM_KERNEL_MAIN("kernels/grid_sample/reader_grid_sample_nearest.cpp") {
             cb_reserve_back(c.input_cb, 1);
             const uint32_t slot = get_write_ptr(c.input_cb);
             if (h >= 0) {
-                noc_async_read(get_noc_addr(static_cast<uint32_t>((int64_t(image) * c.height + h) * c.width + w), input), slot, c.stick_bytes);
+                noc_async_read(
+                    get_noc_addr(static_cast<uint32_t>((int64_t(image) * c.height + h) * c.width + w), input),
+                    slot, c.stick_bytes);
             } else {
                 std::memset(l1_ptr<std::byte>(slot, c.stick_bytes), 0, c.stick_bytes);
             }

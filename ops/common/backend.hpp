@@ -9,7 +9,9 @@ namespace tilesim::ops {
 
 enum class Backend { Cpu, Sim, Cuda };
 
-inline std::string_view to_string(Backend b) { return b == Backend::Cpu ? "cpu" : b == Backend::Sim ? "sim" : "cuda"; }
+inline std::string_view to_string(Backend b) {
+    return b == Backend::Cpu ? "cpu" : b == Backend::Sim ? "sim" : "cuda";
+}
 
 inline Backend parse_backend(std::string_view s) {
     if (s == "cpu") return Backend::Cpu;

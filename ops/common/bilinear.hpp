@@ -12,7 +12,7 @@ namespace tilesim::ops {
 // The four corners around a source coordinate (y, x) in pixels and their weights.
 // Corner order: nw (y0, x0), ne (y0, x1), sw (y1, x0), se (y1, x1).
 struct BilinearTaps {
-    int64_t y0, x0;      // top-left corner; the others are y0+1 / x0+1
+    int64_t y0, x0;  // top-left corner; the others are y0+1 / x0+1
     float w_nw, w_ne, w_sw, w_se;
 };
 
@@ -37,6 +37,8 @@ TILESIM_HD bool in_bounds(int64_t y, int64_t x, int64_t height, int64_t width) {
 
 // A coordinate that cannot index anything (NaN, inf, or far outside any map): callers treat it as out of
 // range before converting to integers, so no undefined float->int conversion happens.
-TILESIM_HD bool coordinate_is_usable(float v) { return v > -1e9f && v < 1e9f; }
+TILESIM_HD bool coordinate_is_usable(float v) {
+    return v > -1e9f && v < 1e9f;
+}
 
 }  // namespace tilesim::ops

@@ -21,7 +21,8 @@ struct FloatsResult {
 };
 
 // "loopback": one core copies `data` (a whole number of pages) DRAM -> L1 scratch -> DRAM.
-BytesResult loopback(Device& device, std::span<const std::byte> data, uint32_t page_size, const RunOptions& options = {});
+BytesResult loopback(Device& device, std::span<const std::byte> data, uint32_t page_size,
+                     const RunOptions& options = {});
 
 // "eltwise_binary": a + b over bf16 tiles (1024 values each), reader / compute / writer on `num_cores`
 // cores (split_work_to_cores over tiles). Inputs are rounded to bf16; the sum is packed as bf16.
@@ -30,7 +31,7 @@ FloatsResult eltwise_add_bf16(Device& device, std::span<const float> a, std::spa
 
 // Multi-core interleaved copy of row-major sticks: split_work_to_cores over sticks, each core's reader
 // fills c_0 (cb_pages pages of one stick) and its writer drains it.
-BytesResult multicore_copy(Device& device, std::span<const std::byte> sticks, uint32_t stick_bytes, uint32_t cb_pages = 2,
-                           const RunOptions& options = {});
+BytesResult multicore_copy(Device& device, std::span<const std::byte> sticks, uint32_t stick_bytes,
+                           uint32_t cb_pages = 2, const RunOptions& options = {});
 
 }  // namespace tilesim::ops::examples

@@ -9,11 +9,14 @@
 namespace tilesim::ops {
 
 namespace {
-std::vector<int64_t> dims64(const Shape& s) { return {s.dims().begin(), s.dims().end()}; }
+std::vector<int64_t> dims64(const Shape& s) {
+    return {s.dims().begin(), s.dims().end()};
+}
 
 // The Float32 ROW_MAJOR view of an argument: the tensor itself when it already is one (no copy).
 const Tensor& as_float32(const Tensor& t, const char* what, Tensor& converted) {
-    if (t.layout() != Layout::ROW_MAJOR) fail("grid_sample: {} must be ROW_MAJOR, got {}", what, to_string(t.layout()));
+    if (t.layout() != Layout::ROW_MAJOR)
+        fail("grid_sample: {} must be ROW_MAJOR, got {}", what, to_string(t.layout()));
     if (t.dtype() == DataType::Float32) return t;
     converted = t.to_dtype(DataType::Float32);
     return converted;
@@ -27,7 +30,8 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
     Tensor input_f32, grid_f32, input_bf16, grid_bf16;
     const Tensor* input = &as_float32(input_arg, "input", input_f32);
     const Tensor* grid = &as_float32(grid_arg, "grid", grid_f32);
-    const GridSampleShape shape = validate_grid_sample_shapes(dims64(input->shape()), dims64(grid->shape()), args.input_layout);
+    const GridSampleShape shape =
+        validate_grid_sample_shapes(dims64(input->shape()), dims64(grid->shape()), args.input_layout);
     GridSampleResult result;
     if (args.backend == Backend::Sim) {
         Device& device = cached_device(args.device);
@@ -45,8 +49,10 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         o.core_grid = args.core_grid;
         Tensor transposed;
         if (args.input_layout == ChannelLayout::NCHW) transposed = nchw_to_nhwc(*input);
-        GridSampleDeviceResult r = grid_sample_device(device, args.input_layout == ChannelLayout::NCHW ? transposed : *input, *grid, o, args.run);
-        result.output = args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
+        GridSampleDeviceResult r = grid_sample_device(
+            device, args.input_layout == ChannelLayout::NCHW ? transposed : *input, *grid, o, args.run);
+        result.output =
+            args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
         result.report = std::move(r.report);
         result.program = std::move(r.info);
         return result;
@@ -60,7 +66,8 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         grid = &grid_bf16;
     }
     std::vector<uint32_t> out_dims;
-    for (int64_t d : grid_sample_output_shape(shape, args.input_layout)) out_dims.push_back(static_cast<uint32_t>(d));
+    for (int64_t d : grid_sample_output_shape(shape, args.input_layout))
+        out_dims.push_back(static_cast<uint32_t>(d));
     result.output = Tensor(Shape(out_dims), DataType::Float32);
     const GridSampleOptions options{args.mode, args.padding_mode, args.align_corners};
     const float* in = input->data<float>().data();
@@ -82,10 +89,12 @@ Tensor affine_grid(const Tensor& theta_arg, const Shape& size, bool align_corner
         fail("affine_grid: theta must be [N, 2, 3], got {}", theta.shape().str());
     }
     if (size.rank() != 4 || size[0] != theta.shape()[0] || size.volume() == 0) {
-        fail("affine_grid: size must be [N, C, H, W] with N = {} and no zero dims, got {}", theta.shape()[0], size.str());
+        fail("affine_grid: size must be [N, C, H, W] with N = {} and no zero dims, got {}", theta.shape()[0],
+             size.str());
     }
     Tensor grid(Shape{size[0], size[2], size[3], 2}, DataType::Float32);
-    affine_grid_cpu(theta.data<float>().data(), grid.data<float>().data(), size[0], size[2], size[3], align_corners);
+    affine_grid_cpu(theta.data<float>().data(), grid.data<float>().data(), size[0], size[2], size[3],
+                    align_corners);
     return grid;
 }
 

@@ -28,15 +28,15 @@ struct GridSampleArgs {
     bool precomputed_grid = false;
     bool split_reader = false;
     uint32_t num_shard_cores = 0;
-    uint32_t buffering_factor = 2;   // CB pages per item in flight
-    CoreCoord core_grid{0, 0};       // worker grid to use (0x0: the whole device)
+    uint32_t buffering_factor = 2;  // CB pages per item in flight
+    CoreCoord core_grid{0, 0};      // worker grid to use (0x0: the whole device)
     RunOptions run;
 };
 
 struct GridSampleResult {
-    Tensor output;                                // Float32, in the input's layout
-    std::optional<RunReport> report;              // sim only
-    std::optional<GridSampleProgramInfo> program; // sim only: work split, CBs, kernels
+    Tensor output;                                 // Float32, in the input's layout
+    std::optional<RunReport> report;               // sim only
+    std::optional<GridSampleProgramInfo> program;  // sim only: work split, CBs, kernels
 };
 
 // input [N, C, H, W] (or [N, H, W, C] with input_layout NHWC), grid [N, H_out, W_out, 2]; Float32 tensors.

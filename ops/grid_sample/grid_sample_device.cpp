@@ -14,7 +14,9 @@ namespace tilesim::ops {
 using grid_sample_detail::GridSampleBuffers;
 using grid_sample_detail::GridSampleGeometry;
 
-std::string_view to_string(GridSampleMemory m) { return m == GridSampleMemory::Interleaved ? "interleaved" : "height_sharded"; }
+std::string_view to_string(GridSampleMemory m) {
+    return m == GridSampleMemory::Interleaved ? "interleaved" : "height_sharded";
+}
 
 GridSampleMemory parse_grid_sample_memory(std::string_view s) {
     if (s == "interleaved") return GridSampleMemory::Interleaved;
@@ -23,23 +25,33 @@ GridSampleMemory parse_grid_sample_memory(std::string_view s) {
 }
 
 namespace {
-uint32_t round_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
+uint32_t round_up(uint32_t v, uint32_t a) {
+    return (v + a - 1) / a * a;
+}
 
-void validate(const Device& device, const Tensor& input, const Tensor& grid, const GridSampleDeviceOptions& o) {
+void validate(const Device& device, const Tensor& input, const Tensor& grid,
+              const GridSampleDeviceOptions& o) {
     const Shape& in = input.shape();
     const Shape& gr = grid.shape();
-    if (in.rank() != 4) fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in.str());
-    if (gr.rank() != 4 || gr[3] != 2) fail("grid_sample (sim): grid must be [N, H_out, W_out, 2], got {}", gr.str());
+    if (in.rank() != 4)
+        fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in.str());
+    if (gr.rank() != 4 || gr[3] != 2)
+        fail("grid_sample (sim): grid must be [N, H_out, W_out, 2], got {}", gr.str());
     if (in[0] != gr[0]) fail("grid_sample (sim): input batch {} and grid batch {} differ", in[0], gr[0]);
-    if (in.volume() == 0 || gr.volume() == 0) fail("grid_sample (sim): zero-sized input {} or grid {}", in.str(), gr.str());
+    if (in.volume() == 0 || gr.volume() == 0)
+        fail("grid_sample (sim): zero-sized input {} or grid {}", in.str(), gr.str());
     if (o.mode == GridSampleMode::Bicubic) {
-        fail("grid_sample (sim): mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest); "
-             "use backend 'cpu' or 'cuda'");
+        fail(
+            "grid_sample (sim): mode 'bicubic' is not supported on the simulated device (supported: "
+            "bilinear, nearest); "
+            "use backend 'cpu' or 'cuda'");
     }
     if (o.padding_mode != PaddingMode::Zeros) {
-        fail("grid_sample (sim): padding_mode '{}' is not supported on the simulated device (supported: zeros); use backend "
-             "'cpu' or 'cuda'",
-             o.padding_mode == PaddingMode::Border ? "border" : "reflection");
+        fail(
+            "grid_sample (sim): padding_mode '{}' is not supported on the simulated device (supported: "
+            "zeros); use backend "
+            "'cpu' or 'cuda'",
+            o.padding_mode == PaddingMode::Border ? "border" : "reflection");
     }
     if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
         fail("grid_sample (sim): dtype must be float32 or bfloat16, got {}", to_string(o.dtype));
@@ -47,31 +59,37 @@ void validate(const Device& device, const Tensor& input, const Tensor& grid, con
     if (o.grid_batching == 0 || gr[2] % o.grid_batching != 0) {
         fail("grid_sample (sim): grid batching factor K={} must divide W_out={}", o.grid_batching, gr[2]);
     }
-    if (o.split_reader && (o.memory != GridSampleMemory::HeightSharded || o.mode != GridSampleMode::Bilinear)) {
+    if (o.split_reader &&
+        (o.memory != GridSampleMemory::HeightSharded || o.mode != GridSampleMode::Bilinear)) {
         fail("grid_sample (sim): the split reader is available for bilinear height-sharded grids only");
     }
     const CoreCoord full = device.compute_with_storage_grid_size();
-    if ((o.core_grid.x || o.core_grid.y) && (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
-        fail("grid_sample (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", o.core_grid.x,
-             o.core_grid.y, full.x, full.y);
+    if ((o.core_grid.x || o.core_grid.y) &&
+        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
+        fail("grid_sample (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}",
+             o.core_grid.x, o.core_grid.y, full.x, full.y);
     }
     if (o.buffering_factor == 0 || o.buffering_factor > 64) {
         fail("grid_sample (sim): buffering factor must be in [1, 64], got {}", o.buffering_factor);
     }
     if (o.precomputed_grid && (in[1] > 32767 || in[2] > 32767)) {
-        fail("grid_sample (sim): a precomputed grid stores int16 indices; input {}x{} is too large", in[1], in[2]);
+        fail("grid_sample (sim): a precomputed grid stores int16 indices; input {}x{} is too large", in[1],
+             in[2]);
     }
     const uint32_t channel_tiles = (in[3] + 31) / 32;
     if (channel_tiles > 16) {
-        fail("grid_sample (sim): C={} needs {} channel tiles; DEST holds 16 (C <= 512 supported)", in[3], channel_tiles);
+        fail("grid_sample (sim): C={} needs {} channel tiles; DEST holds 16 (C <= 512 supported)", in[3],
+             channel_tiles);
     }
     const uint64_t points = gr.volume() / 2;
     if (points / o.grid_batching > UINT32_MAX || input.volume() / in[3] > UINT32_MAX) {
-        fail("grid_sample (sim): {} points or {} input sticks exceed the 32-bit page ids", points, input.volume() / in[3]);
+        fail("grid_sample (sim): {} points or {} input sticks exceed the 32-bit page ids", points,
+             input.volume() / in[3]);
     }
 }
 
-GridSampleGeometry geometry(const Device& device, const Tensor& input, const Tensor& grid, const GridSampleDeviceOptions& o) {
+GridSampleGeometry geometry(const Device& device, const Tensor& input, const Tensor& grid,
+                            const GridSampleDeviceOptions& o) {
     GridSampleGeometry g;
     const Shape& in = input.shape();
     const Shape& gr = grid.shape();
@@ -98,8 +116,10 @@ GridSampleGeometry geometry(const Device& device, const Tensor& input, const Ten
     return g;
 }
 
-MemoryConfig sharded_config(CoreCoord grid_size, uint32_t num_cores, uint32_t shard_height, uint32_t columns) {
-    ShardSpec spec{num_cores_to_corerangeset(num_cores, grid_size, /*row_wise=*/true), {shard_height, columns},
+MemoryConfig sharded_config(CoreCoord grid_size, uint32_t num_cores, uint32_t shard_height,
+                            uint32_t columns) {
+    ShardSpec spec{num_cores_to_corerangeset(num_cores, grid_size, /*row_wise=*/true),
+                   {shard_height, columns},
                    ShardOrientation::ROW_MAJOR};
     return {TensorMemoryLayout::HEIGHT_SHARDED, BufferType::L1, spec};
 }
@@ -112,14 +132,17 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
     const bool nearest = opts.mode == GridSampleMode::Nearest;
 
     // Grid sticks hold K points: [N, H_out, W_out, 2] viewed as [N, H_out, W_out / K, 2K].
-    const Tensor batched = grid.reshape(Shape{g.batch, g.out_height, g.out_width / g.batching, 2 * g.batching});
+    const Tensor batched =
+        grid.reshape(Shape{g.batch, g.out_height, g.out_width / g.batching, 2 * g.batching});
     const Tensor device_grid = opts.precomputed_grid
-                                   ? prepare_grid_sample_grid(batched, input.shape(), opts.mode, opts.padding_mode, opts.align_corners)
+                                   ? prepare_grid_sample_grid(batched, input.shape(), opts.mode,
+                                                              opts.padding_mode, opts.align_corners)
                                    : batched.to_dtype(opts.dtype);
     const Shape out_shape{g.batch, g.out_height, g.out_width, g.channels};
 
     GridSampleBuffers buffers;
-    DeviceTensor input_dev = input.dtype() == opts.dtype ? to_device(input, device) : to_device(input.to_dtype(opts.dtype), device);
+    DeviceTensor input_dev = input.dtype() == opts.dtype ? to_device(input, device)
+                                                         : to_device(input.to_dtype(opts.dtype), device);
     DeviceTensor grid_dev, output_dev;
     if (opts.memory == GridSampleMemory::Interleaved) {
         grid_dev = to_device(device_grid, device);
@@ -128,16 +151,19 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
         const uint32_t available = g.core_grid.x * g.core_grid.y;
         const uint32_t want = opts.num_shard_cores ? opts.num_shard_cores : available;
         if (want > available) {
-            fail("grid_sample (sim): num_shard_cores {} exceeds the {} worker cores of the {}x{} core grid", want, available,
-                 g.core_grid.x, g.core_grid.y);
+            fail("grid_sample (sim): num_shard_cores {} exceeds the {} worker cores of the {}x{} core grid",
+                 want, available, g.core_grid.x, g.core_grid.y);
         }
-        const uint32_t shard_h = (g.grid_sticks + std::min(want, g.grid_sticks) - 1) / std::min(want, g.grid_sticks);
+        const uint32_t shard_h =
+            (g.grid_sticks + std::min(want, g.grid_sticks) - 1) / std::min(want, g.grid_sticks);
         const uint32_t cores = (g.grid_sticks + shard_h - 1) / shard_h;
-        grid_dev = to_device(device_grid, device, sharded_config(g.core_grid, cores, shard_h, device_grid.shape().back()));
+        grid_dev = to_device(device_grid, device,
+                             sharded_config(g.core_grid, cores, shard_h, device_grid.shape().back()));
         // Bilinear packs whole 16-wide faces, so each output stick is padded to a multiple of 16 channels.
         const uint32_t out_page = nearest ? 0 : g.face_cols * 16 * g.element_bytes;
         output_dev = allocate_on_device(out_shape, opts.dtype, device,
-                                        sharded_config(g.core_grid, cores, shard_h * g.batching, g.channels), out_page);
+                                        sharded_config(g.core_grid, cores, shard_h * g.batching, g.channels),
+                                        out_page);
     }
     buffers.input = input_dev.buffer;
     buffers.grid = grid_dev.buffer;

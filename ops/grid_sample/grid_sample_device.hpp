@@ -24,15 +24,15 @@ struct GridSampleDeviceOptions {
     GridSampleMode mode = GridSampleMode::Bilinear;
     PaddingMode padding_mode = PaddingMode::Zeros;
     bool align_corners = false;
-    DataType dtype = DataType::Float32;        // Float32 or BFloat16 for input, grid and output
-    uint32_t grid_batching = 1;                // K: consecutive output points per grid stick (W_out % K == 0)
-    bool precomputed_grid = false;             // prepare_grid_sample_grid on the host
-    bool split_reader = false;                 // height-sharded bilinear only
+    DataType dtype = DataType::Float32;  // Float32 or BFloat16 for input, grid and output
+    uint32_t grid_batching = 1;          // K: consecutive output points per grid stick (W_out % K == 0)
+    bool precomputed_grid = false;       // prepare_grid_sample_grid on the host
+    bool split_reader = false;           // height-sharded bilinear only
     GridSampleMemory memory = GridSampleMemory::Interleaved;
-    uint32_t num_shard_cores = 0;              // height-sharded: cores to shard over (0: as many as useful)
-    uint32_t buffering_factor = 2;             // pages of the input, scalar and output CBs per item in flight
-    CoreCoord core_grid{0, 0};                 // worker grid to split over (0x0: the device's whole grid)
-    std::optional<bool> fp32_dest_acc_en;      // default: true for Float32, false for BFloat16 (as tt-metal)
+    uint32_t num_shard_cores = 0;          // height-sharded: cores to shard over (0: as many as useful)
+    uint32_t buffering_factor = 2;         // pages of the input, scalar and output CBs per item in flight
+    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
+    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
 };
 
 struct GridSampleCbInfo {
@@ -45,12 +45,12 @@ struct GridSampleCbInfo {
 
 // What the program factory decided: the split, the CBs and the per-core L1 use.
 struct GridSampleProgramInfo {
-    std::string factory;                // "interleaved", "sharded", "nearest_interleaved", ...
-    uint32_t grid_sticks = 0;           // work units
+    std::string factory;       // "interleaved", "sharded", "nearest_interleaved", ...
+    uint32_t grid_sticks = 0;  // work units
     uint32_t num_cores = 0;
     uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
     uint32_t cores_group_1 = 0, cores_group_2 = 0;
-    uint32_t shard_height = 0;          // height-sharded: grid sticks per shard
+    uint32_t shard_height = 0;  // height-sharded: grid sticks per shard
     std::vector<GridSampleCbInfo> cbs;
     std::vector<std::string> kernels;
 };

@@ -10,22 +10,27 @@
 namespace tilesim::ops {
 
 namespace {
-uint16_t int16_word(int64_t v) { return static_cast<uint16_t>(static_cast<int16_t>(v)); }
+uint16_t int16_word(int64_t v) {
+    return static_cast<uint16_t>(static_cast<int16_t>(v));
+}
 }  // namespace
 
-Tensor prepare_grid_sample_grid(const Tensor& grid, const Shape& input_shape, GridSampleMode mode, PaddingMode padding_mode,
-                                bool align_corners) {
+Tensor prepare_grid_sample_grid(const Tensor& grid, const Shape& input_shape, GridSampleMode mode,
+                                PaddingMode padding_mode, bool align_corners) {
     if (grid.shape().rank() != 4 || grid.shape()[3] % 2 != 0) {
         fail("prepare_grid_sample_grid: grid must be [N, H_out, W_out, 2K], got {}", grid.shape().str());
     }
-    if (input_shape.rank() != 4) fail("prepare_grid_sample_grid: input shape must be [N, H, W, C], got {}", input_shape.str());
-    if (padding_mode != PaddingMode::Zeros) fail("prepare_grid_sample_grid: only padding_mode 'zeros' is supported on the device path");
+    if (input_shape.rank() != 4)
+        fail("prepare_grid_sample_grid: input shape must be [N, H, W, C], got {}", input_shape.str());
+    if (padding_mode != PaddingMode::Zeros)
+        fail("prepare_grid_sample_grid: only padding_mode 'zeros' is supported on the device path");
     if (mode != GridSampleMode::Bilinear && mode != GridSampleMode::Nearest) {
         fail("prepare_grid_sample_grid: mode must be bilinear or nearest, got bicubic");
     }
     const int64_t height = input_shape[1], width = input_shape[2];
     if (height > 32767 || width > 32767) {
-        fail("prepare_grid_sample_grid: precomputed grids store int16 indices; input {}x{} exceeds 32767", height, width);
+        fail("prepare_grid_sample_grid: precomputed grids store int16 indices; input {}x{} exceeds 32767",
+             height, width);
     }
     const uint32_t points = grid.shape()[3] / 2;
     const uint32_t words_per_point = mode == GridSampleMode::Bilinear ? 6 : 2;

@@ -17,8 +17,9 @@ namespace {
 constexpr uint8_t kGridCbIndex = 0, kInputCbIndex = 1, kScalarCbIndex = 2, kOutputCbIndex = 3;
 constexpr uint8_t kInputCb2Index = 3, kScalarCb2Index = 4, kShardedOutputCbIndex = 16;
 
-void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& info, uint8_t index, const char* holds,
-            uint32_t page_size, uint32_t num_pages, DataType format, const Buffer* backing = nullptr) {
+void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& info, uint8_t index,
+            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format,
+            const Buffer* backing = nullptr) {
     CircularBufferConfig cfg(page_size * num_pages, {{index, format}});
     cfg.set_page_size(index, page_size);
     if (backing) cfg.set_globally_allocated_address(*backing);
@@ -27,9 +28,9 @@ void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& 
 }
 
 // Compile-time args of every reader (ReaderArg order).
-std::vector<uint32_t> reader_compile_args(const GridSampleGeometry& g, const GridSampleDeviceOptions& o, uint32_t input_cb,
-                                          uint32_t scalar_cb, uint32_t grid_stick_stride, uint32_t point_stride,
-                                          uint32_t point_offset) {
+std::vector<uint32_t> reader_compile_args(const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+                                          uint32_t input_cb, uint32_t scalar_cb, uint32_t grid_stick_stride,
+                                          uint32_t point_stride, uint32_t point_offset) {
     std::vector<uint32_t> a(kNumReaderArgs + 1, 0);
     a[kInputCb] = input_cb;
     a[kScalarCb] = scalar_cb;
@@ -80,33 +81,44 @@ Program interleaved_program(Device& device, const GridSampleGeometry& g, const G
     // Circular buffers (indices in order from c_0; buffering factor 2).
     add_cb(program, cores, info, kGridCbIndex, "grid stick", g.grid_stick_stride, 1, g.grid_format);
     if (nearest) {
-        add_cb(program, cores, info, kInputCbIndex, "output stick", g.slot_bytes, o.buffering_factor, o.dtype);
+        add_cb(program, cores, info, kInputCbIndex, "output stick", g.slot_bytes, o.buffering_factor,
+               o.dtype);
     } else {
         const uint32_t n = o.buffering_factor;
-        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", g.channel_tiles * 1024 * g.element_bytes, n, o.dtype);
-        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
-        add_cb(program, cores, info, kOutputCbIndex, "output stick (face-width pages)", 16 * g.element_bytes, n * g.face_cols, o.dtype);
+        add_cb(program, cores, info, kInputCbIndex, "4 corner sticks",
+               g.channel_tiles * 1024 * g.element_bytes, n, o.dtype);
+        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n,
+               o.dtype);
+        add_cb(program, cores, info, kOutputCbIndex, "output stick (face-width pages)", 16 * g.element_bytes,
+               n * g.face_cols, o.dtype);
     }
 
     // Kernels.
-    const KernelHandle reader = CreateKernel(
-        program, nearest ? "kernels/grid_sample/reader_grid_sample_nearest.cpp" : "kernels/grid_sample/reader_grid_sample_interleaved.cpp",
-        cores, ReaderDataMovementConfig(reader_compile_args(g, o, kInputCbIndex, kScalarCbIndex, g.grid_stick_stride, 1, 0)));
+    const KernelHandle reader =
+        CreateKernel(program,
+                     nearest ? "kernels/grid_sample/reader_grid_sample_nearest.cpp"
+                             : "kernels/grid_sample/reader_grid_sample_interleaved.cpp",
+                     cores,
+                     ReaderDataMovementConfig(reader_compile_args(g, o, kInputCbIndex, kScalarCbIndex,
+                                                                  g.grid_stick_stride, 1, 0)));
     const uint8_t out_cb = nearest ? kInputCbIndex : kOutputCbIndex;
-    const KernelHandle writer = CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
-                                             WriterDataMovementConfig({out_cb, g.stick_bytes, nearest ? 1u : g.face_cols}));
+    const KernelHandle writer =
+        CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
+                     WriterDataMovementConfig({out_cb, g.stick_bytes, nearest ? 1u : g.face_cols}));
     std::optional<KernelHandle> compute;
     if (!nearest) {
-        compute = CreateKernel(program, "kernels/grid_sample/compute_grid_sample.cpp", cores,
-                               compute_config(o, {kInputCbIndex, kScalarCbIndex, kInputCbIndex, kScalarCbIndex, kOutputCbIndex,
-                                                  g.channel_tiles, g.face_cols, g.slot_bytes}));
+        compute =
+            CreateKernel(program, "kernels/grid_sample/compute_grid_sample.cpp", cores,
+                         compute_config(o, {kInputCbIndex, kScalarCbIndex, kInputCbIndex, kScalarCbIndex,
+                                            kOutputCbIndex, g.channel_tiles, g.face_cols, g.slot_bytes}));
     }
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     // Runtime args: consecutive grid sticks per core, cores in split_work_to_cores order.
     for (const CoreWork& w : assign_work(split, grid_size)) {
         SetRuntimeArgs(program, reader, w.core, {b.input->address(), b.grid->address(), w.count, w.start});
-        SetRuntimeArgs(program, writer, w.core, {b.output->address(), w.count * g.batching, w.start * g.batching});
+        SetRuntimeArgs(program, writer, w.core,
+                       {b.output->address(), w.count * g.batching, w.start * g.batching});
         if (compute) SetRuntimeArgs(program, *compute, w.core, {w.count * g.batching});
     }
     ValidateProgram(device, program);
@@ -131,21 +143,25 @@ Program sharded_program(Device& device, const GridSampleGeometry& g, const GridS
 
     Program program;
     // Circular buffers: grid and output are backed by their shards (globally allocated).
-    add_cb(program, cores, info, kGridCbIndex, "grid shard", b.grid->aligned_page_size(), shard_h, g.grid_format, b.grid.get());
+    add_cb(program, cores, info, kGridCbIndex, "grid shard", b.grid->aligned_page_size(), shard_h,
+           g.grid_format, b.grid.get());
     if (nearest) {
-        add_cb(program, cores, info, kShardedOutputCbIndex, "output shard", b.output->aligned_page_size(), shard_h * g.batching,
-               o.dtype, b.output.get());
+        add_cb(program, cores, info, kShardedOutputCbIndex, "output shard", b.output->aligned_page_size(),
+               shard_h * g.batching, o.dtype, b.output.get());
     } else {
         const uint32_t input_page = g.channel_tiles * 1024 * g.element_bytes;
         const uint32_t n = o.buffering_factor;
         add_cb(program, cores, info, kInputCbIndex, "4 corner sticks", input_page, n, o.dtype);
-        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
+        add_cb(program, cores, info, kScalarCbIndex, "4 bilinear weights", 1024 * g.element_bytes, n,
+               o.dtype);
         if (o.split_reader) {
-            add_cb(program, cores, info, kInputCb2Index, "4 corner sticks (reader 2)", input_page, n, o.dtype);
-            add_cb(program, cores, info, kScalarCb2Index, "4 bilinear weights (reader 2)", 1024 * g.element_bytes, n, o.dtype);
+            add_cb(program, cores, info, kInputCb2Index, "4 corner sticks (reader 2)", input_page, n,
+                   o.dtype);
+            add_cb(program, cores, info, kScalarCb2Index, "4 bilinear weights (reader 2)",
+                   1024 * g.element_bytes, n, o.dtype);
         }
-        add_cb(program, cores, info, kShardedOutputCbIndex, "output shard (face-width pages)", 16 * g.element_bytes,
-               shard_h * g.batching * g.face_cols, o.dtype, b.output.get());
+        add_cb(program, cores, info, kShardedOutputCbIndex, "output shard (face-width pages)",
+               16 * g.element_bytes, shard_h * g.batching * g.face_cols, o.dtype, b.output.get());
     }
 
     // Kernels: one reader, or two taking alternate points; compute; no writer (output is the shard).
@@ -154,24 +170,31 @@ Program sharded_program(Device& device, const GridSampleGeometry& g, const GridS
     if (nearest) {
         auto args = reader_compile_args(g, o, kShardedOutputCbIndex, kScalarCbIndex, grid_stride, 1, 0);
         args[kNumReaderArgs] = 1;  // grid is sharded
-        readers.push_back(CreateKernel(program, "kernels/grid_sample/reader_grid_sample_nearest.cpp", cores, ReaderDataMovementConfig(args)));
+        readers.push_back(CreateKernel(program, "kernels/grid_sample/reader_grid_sample_nearest.cpp", cores,
+                                       ReaderDataMovementConfig(args)));
     } else {
         const uint32_t stride = o.split_reader ? 2 : 1;
         readers.push_back(CreateKernel(program, "kernels/grid_sample/reader_grid_sample_sharded.cpp", cores,
-                                       ReaderDataMovementConfig(reader_compile_args(g, o, kInputCbIndex, kScalarCbIndex, grid_stride, stride, 0))));
+                                       ReaderDataMovementConfig(reader_compile_args(
+                                           g, o, kInputCbIndex, kScalarCbIndex, grid_stride, stride, 0))));
         if (o.split_reader) {
-            DataMovementConfig second{DataMovementProcessor::RISCV_0, NOC::RISCV_0_default,
-                                      reader_compile_args(g, o, kInputCb2Index, kScalarCb2Index, grid_stride, stride, 1), {}};
-            readers.push_back(CreateKernel(program, "kernels/grid_sample/reader_grid_sample_sharded.cpp", cores, second));
+            DataMovementConfig second{
+                DataMovementProcessor::RISCV_0,
+                NOC::RISCV_0_default,
+                reader_compile_args(g, o, kInputCb2Index, kScalarCb2Index, grid_stride, stride, 1),
+                {}};
+            readers.push_back(
+                CreateKernel(program, "kernels/grid_sample/reader_grid_sample_sharded.cpp", cores, second));
         }
     }
     std::optional<KernelHandle> compute;
     if (!nearest) {
         const uint32_t in2 = o.split_reader ? kInputCb2Index : kInputCbIndex;
         const uint32_t sc2 = o.split_reader ? kScalarCb2Index : kScalarCbIndex;
-        compute = CreateKernel(program, "kernels/grid_sample/compute_grid_sample.cpp", cores,
-                               compute_config(o, {kInputCbIndex, kScalarCbIndex, in2, sc2, kShardedOutputCbIndex, g.channel_tiles,
-                                                  g.face_cols, g.slot_bytes}));
+        compute =
+            CreateKernel(program, "kernels/grid_sample/compute_grid_sample.cpp", cores,
+                         compute_config(o, {kInputCbIndex, kScalarCbIndex, in2, sc2, kShardedOutputCbIndex,
+                                            g.channel_tiles, g.face_cols, g.slot_bytes}));
     }
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
@@ -179,7 +202,8 @@ Program sharded_program(Device& device, const GridSampleGeometry& g, const GridS
     for (uint32_t i = 0; i < used; ++i) {
         const uint32_t start = i * shard_h;
         const uint32_t count = std::min(shard_h, g.grid_sticks - start);
-        for (KernelHandle r : readers) SetRuntimeArgs(program, r, shard_cores[i], {b.input->address(), b.grid->address(), count, start});
+        for (KernelHandle r : readers)
+            SetRuntimeArgs(program, r, shard_cores[i], {b.input->address(), b.grid->address(), count, start});
         if (compute) SetRuntimeArgs(program, *compute, shard_cores[i], {count * g.batching});
     }
     ValidateProgram(device, program);

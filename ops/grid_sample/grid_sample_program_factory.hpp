@@ -15,14 +15,14 @@ struct GridSampleGeometry {
     uint32_t grid_sticks = 0;            // N * H_out * W_out / K: the work units
     uint32_t grid_sticks_per_image = 0;  // H_out * W_out / K
     uint32_t element_bytes = 4;
-    uint32_t stick_bytes = 0;            // C * element size
-    uint32_t slot_bytes = 0;             // stick rounded up to the DRAM alignment (corner slot stride)
-    uint32_t grid_stick_bytes = 0;       // values per grid stick * grid element size
-    uint32_t grid_stick_stride = 0;      // grid stick rounded up to the DRAM alignment
+    uint32_t stick_bytes = 0;        // C * element size
+    uint32_t slot_bytes = 0;         // stick rounded up to the DRAM alignment (corner slot stride)
+    uint32_t grid_stick_bytes = 0;   // values per grid stick * grid element size
+    uint32_t grid_stick_stride = 0;  // grid stick rounded up to the DRAM alignment
     DataType grid_format = DataType::Float32;
-    uint32_t channel_tiles = 0;          // ceil(C / 32)
-    uint32_t face_cols = 0;              // ceil(C / 16)
-    CoreCoord core_grid;                 // the worker grid the work is split over
+    uint32_t channel_tiles = 0;  // ceil(C / 32)
+    uint32_t face_cols = 0;      // ceil(C / 16)
+    CoreCoord core_grid;         // the worker grid the work is split over
 };
 
 struct GridSampleBuffers {

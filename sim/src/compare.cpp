@@ -8,7 +8,8 @@
 namespace tilesim {
 
 Comparison compare(std::span<const float> actual, std::span<const float> expected) {
-    if (actual.size() != expected.size()) fail("compare: {} values against a reference of {}", actual.size(), expected.size());
+    if (actual.size() != expected.size())
+        fail("compare: {} values against a reference of {}", actual.size(), expected.size());
     Comparison c;
     double sa = 0, se = 0, saa = 0, see = 0, sae = 0;
     size_t n = 0;
@@ -33,9 +34,12 @@ Comparison compare(std::span<const float> actual, std::span<const float> expecte
     }
     if (n > 1) {
         const double cov = sae - sa * se / n, va = saa - sa * sa / n, ve = see - se * se / n;
-        if (va <= 1e-30 && ve <= 1e-30) c.pcc = 1;  // both constant
-        else if (va <= 1e-30 || ve <= 1e-30) c.pcc = c.max_abs_error == 0 ? 1 : 0;
-        else c.pcc = cov / std::sqrt(va * ve);
+        if (va <= 1e-30 && ve <= 1e-30)
+            c.pcc = 1;  // both constant
+        else if (va <= 1e-30 || ve <= 1e-30)
+            c.pcc = c.max_abs_error == 0 ? 1 : 0;
+        else
+            c.pcc = cov / std::sqrt(va * ve);
     }
     return c;
 }

@@ -7,24 +7,29 @@
 #include "tilesim/kernel_api.hpp"
 
 namespace tilesim::kernel_api {
-using detail::CircularBufferState;
-using detail::KernelContext;
 using detail::cb_of;
+using detail::CircularBufferState;
 using detail::enter;
+using detail::KernelContext;
 using detail::watcher;
 
 namespace {
 constexpr uint32_t kTile = 32, kFace = 16, kTileValues = kTile * kTile, kDestTiles = 16;
 
 // Index of element (r, c) of a 32x32 tile stored as four 16x16 faces.
-inline uint32_t at(uint32_t r, uint32_t c) { return ((r / kFace) * 2 + c / kFace) * kFace * kFace + (r % kFace) * kFace + c % kFace; }
+inline uint32_t at(uint32_t r, uint32_t c) {
+    return ((r / kFace) * 2 + c / kFace) * kFace * kFace + (r % kFace) * kFace + c % kFace;
+}
 
 void compute_only(const KernelContext& k, const char* call) {
-    if (k.spec->kind != KernelKind::Compute) watcher(k, fmt::format("{} is a compute API call; this is a {} kernel", call, to_string(k.spec->kind)));
+    if (k.spec->kind != KernelKind::Compute)
+        watcher(k,
+                fmt::format("{} is a compute API call; this is a {} kernel", call, to_string(k.spec->kind)));
 }
 
 float* dest_tile(KernelContext& k, uint32_t dst, const char* call) {
-    if (dst >= kDestTiles) watcher(k, fmt::format("{}: DEST tile {} out of range [0, {})", call, dst, kDestTiles));
+    if (dst >= kDestTiles)
+        watcher(k, fmt::format("{}: DEST tile {} out of range [0, {})", call, dst, kDestTiles));
     k.dest_dirty |= 1u << dst;
     return k.dest.data() + dst * kTileValues;
 }
@@ -75,7 +80,8 @@ void store_values(KernelContext& k, DataType format, uint32_t addr, uint32_t cou
 void unpack_tile(KernelContext& k, uint32_t cb_id, uint32_t tile, float* out, const char* call) {
     CircularBufferState& cb = cb_of(k, cb_id, call);
     if (k.run->options.checks && tile >= cb.waited && !cb.globally_allocated) {
-        watcher(k, fmt::format("{}: tile {} of c_{} was not waited for ({} page(s) waited)", call, tile, cb_id, cb.waited));
+        watcher(k, fmt::format("{}: tile {} of c_{} was not waited for ({} page(s) waited)", call, tile,
+                               cb_id, cb.waited));
     }
     const uint32_t page = static_cast<uint32_t>((cb.popped.load() + tile) % cb.num_pages);
     load_values(k, cb.format, cb.base + page * cb.page_size, kTileValues, out);
@@ -108,8 +114,8 @@ uint32_t pack_target(KernelContext& k, uint32_t ocb, uint32_t pages, const char*
     CircularBufferState& cb = cb_of(k, ocb, call);
     uint32_t& cursor = k.pack_tile_cursor[ocb];
     if (k.run->options.checks && cursor + pages > cb.reserved) {
-        watcher(k, fmt::format("{}: packing page(s) [{}, {}) of c_{} past the {} page(s) reserved", call, cursor, cursor + pages,
-                               ocb, cb.reserved));
+        watcher(k, fmt::format("{}: packing page(s) [{}, {}) of c_{} past the {} page(s) reserved", call,
+                               cursor, cursor + pages, ocb, cb.reserved));
     }
     const uint32_t page = static_cast<uint32_t>((cb.pushed.load() + cursor) % cb.num_pages);
     cursor += pages;
@@ -126,9 +132,15 @@ void tile_regs_acquire() {
     }
     k.dest_dirty = 0;
 }
-void tile_regs_commit() { enter("tile_regs_commit"); }
-void tile_regs_wait() { enter("tile_regs_wait"); }
-void tile_regs_release() { enter("tile_regs_release"); }
+void tile_regs_commit() {
+    enter("tile_regs_commit");
+}
+void tile_regs_wait() {
+    enter("tile_regs_wait");
+}
+void tile_regs_release() {
+    enter("tile_regs_release");
+}
 
 void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst) {
     KernelContext& k = enter("copy_tile");
@@ -159,7 +171,8 @@ void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1
     finish_math(k, d);
 }
 
-void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint32_t tile, uint32_t stile, uint32_t dst) {
+void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint32_t tile, uint32_t stile,
+                 uint32_t dst) {
     KernelContext& k = enter("reduce_tile");
     compute_only(k, "reduce_tile");
     float a[kTileValues], s[kTileValues];
@@ -173,13 +186,15 @@ void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint3
         for (uint32_t c = 0; c < kTile; ++c) {
             float acc = init;
             for (uint32_t r = 0; r < kTile; ++r) acc = combine(acc, a[at(r, c)]);
-            d[at(0, c)] = pool == PoolType::MAX ? std::max(d[at(0, c)], acc * scalar) : d[at(0, c)] + acc * scalar;
+            d[at(0, c)] =
+                pool == PoolType::MAX ? std::max(d[at(0, c)], acc * scalar) : d[at(0, c)] + acc * scalar;
         }
     } else if (dim == ReduceDim::REDUCE_ROW) {
         for (uint32_t r = 0; r < kTile; ++r) {
             float acc = init;
             for (uint32_t c = 0; c < kTile; ++c) acc = combine(acc, a[at(r, c)]);
-            d[at(r, 0)] = pool == PoolType::MAX ? std::max(d[at(r, 0)], acc * scalar) : d[at(r, 0)] + acc * scalar;
+            d[at(r, 0)] =
+                pool == PoolType::MAX ? std::max(d[at(r, 0)], acc * scalar) : d[at(r, 0)] + acc * scalar;
         }
     } else {
         float acc = init;
@@ -193,8 +208,13 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     KernelContext& k = enter("tilize_block");
     compute_only(k, "tilize_block");
     CircularBufferState& in = cb_of(k, icb, "tilize_block");
-    if (k.run->options.checks && in.waited * in.page_size < uint64_t(block) * kTileValues * element_size(in.format)) {
-        watcher(k, fmt::format("tilize_block: {} tile(s) of row-major data need more than the {} page(s) of c_{} waited for", block, in.waited, icb));
+    if (k.run->options.checks &&
+        in.waited * in.page_size < uint64_t(block) * kTileValues * element_size(in.format)) {
+        watcher(
+            k,
+            fmt::format(
+                "tilize_block: {} tile(s) of row-major data need more than the {} page(s) of c_{} waited for",
+                block, in.waited, icb));
     }
     std::vector<float> rows(block * kTileValues), tile(kTileValues);
     load_values(k, in.format, get_read_ptr(icb), block * kTileValues, rows.data());
@@ -221,26 +241,34 @@ void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     CircularBufferState& out = cb_of(k, ocb, "untilize_block");
     const uint32_t bytes = block * kTileValues * element_size(out.format);
     const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
-    store_values(k, out.format, pack_target(k, ocb, pages, "untilize_block"), block * kTileValues, rows.data());
+    store_values(k, out.format, pack_target(k, ocb, pages, "untilize_block"), block * kTileValues,
+                 rows.data());
     k.clock += k.run->cost->pack_cycles(block);
 }
 
-void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile, uint32_t num_faces,
-                            uint32_t face_r_dim, uint32_t row_stride_bytes) {
+void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile,
+                            uint32_t num_faces, uint32_t face_r_dim, uint32_t row_stride_bytes) {
     KernelContext& k = enter("unpack_tilizeA_B_block");
     compute_only(k, "unpack_tilizeA_B_block");
-    if (ntiles == 0 || ntiles > kDestTiles || face_r_dim == 0 || face_r_dim > kTile || (num_faces != 1 && num_faces != 2 && num_faces != 4)) {
-        watcher(k, fmt::format("unpack_tilizeA_B_block: ntiles {} (1..{}), face_r_dim {} (1..32), num_faces {} (1, 2 or 4)",
-                               ntiles, kDestTiles, face_r_dim, num_faces));
+    if (ntiles == 0 || ntiles > kDestTiles || face_r_dim == 0 || face_r_dim > kTile ||
+        (num_faces != 1 && num_faces != 2 && num_faces != 4)) {
+        watcher(
+            k,
+            fmt::format(
+                "unpack_tilizeA_B_block: ntiles {} (1..{}), face_r_dim {} (1..32), num_faces {} (1, 2 or 4)",
+                ntiles, kDestTiles, face_r_dim, num_faces));
     }
     CircularBufferState& in = cb_of(k, icb, "unpack_tilizeA_B_block");
-    if (k.run->options.checks && in.waited == 0) watcher(k, fmt::format("unpack_tilizeA_B_block: c_{} was not waited for", icb));
+    if (k.run->options.checks && in.waited == 0)
+        watcher(k, fmt::format("unpack_tilizeA_B_block: c_{} was not waited for", icb));
     const uint32_t esize = element_size(in.format);
     const uint32_t stride = row_stride_bytes ? row_stride_bytes : ntiles * kTile * esize;
     const uint32_t per_row = std::min(ntiles * kTile, stride / esize);  // values the unpacker reads per row
-    if (k.run->options.checks && uint64_t(face_r_dim - 1) * stride + per_row * esize > uint64_t(in.waited) * in.page_size) {
-        watcher(k, fmt::format("unpack_tilizeA_B_block: {} rows of stride {} B overrun the {} waited page(s) of c_{}", face_r_dim,
-                               stride, in.waited, icb));
+    if (k.run->options.checks &&
+        uint64_t(face_r_dim - 1) * stride + per_row * esize > uint64_t(in.waited) * in.page_size) {
+        watcher(k, fmt::format(
+                       "unpack_tilizeA_B_block: {} rows of stride {} B overrun the {} waited page(s) of c_{}",
+                       face_r_dim, stride, in.waited, icb));
     }
     // Only rows [0, face_r_dim) of source A are ever read (reduce_tile_math), so only they are written.
     k.src_a.resize(ntiles * kTileValues);
@@ -248,15 +276,17 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
     const uint32_t base = get_read_ptr(icb);
     for (uint32_t r = 0; r < face_r_dim; ++r) {
         load_values(k, in.format, base + r * stride, per_row, row);
-        for (uint32_t c = 0; c < ntiles * kTile; ++c) k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = c < per_row ? row[c] : 0.f;
+        for (uint32_t c = 0; c < ntiles * kTile; ++c)
+            k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = c < per_row ? row[c] : 0.f;
     }
     k.src_a_tiles = ntiles;
     k.src_a_rows = face_r_dim;
     // The reduction reads only the first row of the scalar tile: B[0][r], r < face_r_dim.
     CircularBufferState& scb = cb_of(k, icb_scalar, "unpack_tilizeA_B_block");
     if (k.run->options.checks && scalar_tile >= scb.waited && !scb.globally_allocated) {
-        watcher(k, fmt::format("unpack_tilizeA_B_block: tile {} of c_{} was not waited for ({} page(s) waited)", scalar_tile,
-                               icb_scalar, scb.waited));
+        watcher(k,
+                fmt::format("unpack_tilizeA_B_block: tile {} of c_{} was not waited for ({} page(s) waited)",
+                            scalar_tile, icb_scalar, scb.waited));
     }
     const uint32_t spage = static_cast<uint32_t>((scb.popped.load() + scalar_tile) % scb.num_pages);
     k.src_b.resize(kTileValues);
@@ -267,7 +297,9 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
     } else {  // row 0 of the tile: the first rows of faces 0 and 1
         const uint32_t esize = element_size(scb.format);
         load_values(k, scb.format, tile_addr, std::min(face_r_dim, kFace), k.src_b.data());
-        if (face_r_dim > kFace) load_values(k, scb.format, tile_addr + kFace * kFace * esize, face_r_dim - kFace, k.src_b.data() + kFace);
+        if (face_r_dim > kFace)
+            load_values(k, scb.format, tile_addr + kFace * kFace * esize, face_r_dim - kFace,
+                        k.src_b.data() + kFace);
     }
     k.clock += k.run->cost->tilize_cycles(ntiles);
 }
@@ -275,7 +307,8 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
 void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
     KernelContext& k = enter("reduce_tile_math");
     compute_only(k, "reduce_tile_math");
-    if (k.src_a_tiles == 0) watcher(k, "reduce_tile_math: nothing unpacked (call unpack_tilizeA_B_block first)");
+    if (k.src_a_tiles == 0)
+        watcher(k, "reduce_tile_math: nothing unpacked (call unpack_tilizeA_B_block first)");
     for (uint32_t t = 0; t < k.src_a_tiles; ++t) {
         float* d = dest_tile(k, dst + t, "reduce_tile_math");
         const float* a = k.src_a.data() + t * kTileValues;
@@ -303,7 +336,8 @@ void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
     compute_only(k, "pack_untilize_dest_row");
     CircularBufferState& out = cb_of(k, ocb, "pack_untilize_dest_row");
     const uint32_t values = num_face_cols * kFace;
-    if (values > kDestTiles * kTile) watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
+    if (values > kDestTiles * kTile)
+        watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
     float* row = scratch(k, values);
     for (uint32_t c = 0; c < values; ++c) row[c] = k.dest[(c / kTile) * kTileValues + at(0, c % kTile)];
     const uint32_t bytes = values * element_size(out.format);

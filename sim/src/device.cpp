@@ -40,7 +40,8 @@ std::byte* Device::l1(CoreCoord core) {
 }
 
 DramBankStorage& Device::dram_bank(uint32_t bank) {
-    if (bank >= dram_.size()) fail("DRAM bank {} does not exist ({} has {} banks)", bank, spec_.name, dram_.size());
+    if (bank >= dram_.size())
+        fail("DRAM bank {} does not exist ({} has {} banks)", bank, spec_.name, dram_.size());
     return *dram_[bank];
 }
 
@@ -56,10 +57,11 @@ MemoryReport Device::memory_report() const {
 }
 
 std::string MemoryReport::str() const {
-    return fmt::format("L1: {} of {} bytes per core used by buffers (largest free block {}); DRAM: {} of {} bytes "
-                       "allocated, {} bytes resident on the host",
-                       l1_buffers_bytes, l1_size_per_core, l1_largest_free, dram_allocated_bytes, dram_size,
-                       dram_resident_bytes);
+    return fmt::format(
+        "L1: {} of {} bytes per core used by buffers (largest free block {}); DRAM: {} of {} bytes "
+        "allocated, {} bytes resident on the host",
+        l1_buffers_bytes, l1_size_per_core, l1_largest_free, dram_allocated_bytes, dram_size,
+        dram_resident_bytes);
 }
 
 }  // namespace tilesim

@@ -10,20 +10,24 @@ namespace {
 uint32_t natural_page(const Shape& shape, DataType dtype, Layout layout, const TileShape& tile) {
     if (layout == Layout::TILE) {
         const uint32_t values = tile.height * tile.width;
-        return dtype == DataType::Bfp8_b ? static_cast<uint32_t>(bfp8_bytes_for(values)) : values * element_size(dtype);
+        return dtype == DataType::Bfp8_b ? static_cast<uint32_t>(bfp8_bytes_for(values))
+                                         : values * element_size(dtype);
     }
     return shape.back() * element_size(dtype);
 }
 
-DeviceTensor allocate(const Shape& shape, DataType dtype, Layout layout, Device& device, const MemoryConfig& config,
-                      uint32_t page_size, uint64_t num_pages, uint32_t natural) {
-    if (shape.rank() == 0 || shape.volume() == 0) fail("to_device: tensor shape {} has no elements", shape.str());
+DeviceTensor allocate(const Shape& shape, DataType dtype, Layout layout, Device& device,
+                      const MemoryConfig& config, uint32_t page_size, uint64_t num_pages, uint32_t natural) {
+    if (shape.rank() == 0 || shape.volume() == 0)
+        fail("to_device: tensor shape {} has no elements", shape.str());
     if (page_size == 0) page_size = natural;
-    if (page_size < natural) fail("to_device: page_size {} is smaller than one stick/tile ({} bytes)", page_size, natural);
+    if (page_size < natural)
+        fail("to_device: page_size {} is smaller than one stick/tile ({} bytes)", page_size, natural);
     if (config.memory_layout != TensorMemoryLayout::INTERLEAVED && layout != Layout::ROW_MAJOR) {
         fail("to_device: sharded tensors must be ROW_MAJOR (one page per stick), got {}", to_string(layout));
     }
-    BufferConfig bc{num_pages * page_size, page_size, config.buffer_type, config.memory_layout, config.shard_spec};
+    BufferConfig bc{num_pages * page_size, page_size, config.buffer_type, config.memory_layout,
+                    config.shard_spec};
     DeviceTensor t;
     t.buffer = device.create_buffer(bc);
     t.shape = shape;
@@ -34,20 +38,25 @@ DeviceTensor allocate(const Shape& shape, DataType dtype, Layout layout, Device&
 }
 }  // namespace
 
-DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device, const MemoryConfig& config, uint32_t page_size) {
-    if (dtype == DataType::Bfp8_b) fail("allocate_on_device: Bfp8_b needs TILE layout; ROW_MAJOR tensors take Float32 or BFloat16");
+DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device,
+                                const MemoryConfig& config, uint32_t page_size) {
+    if (dtype == DataType::Bfp8_b)
+        fail("allocate_on_device: Bfp8_b needs TILE layout; ROW_MAJOR tensors take Float32 or BFloat16");
     const uint32_t natural = natural_page(shape, dtype, Layout::ROW_MAJOR, {});
-    return allocate(shape, dtype, Layout::ROW_MAJOR, device, config, page_size, shape.volume() / shape.back(), natural);
+    return allocate(shape, dtype, Layout::ROW_MAJOR, device, config, page_size, shape.volume() / shape.back(),
+                    natural);
 }
 
 DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig& config, uint32_t page_size) {
     const Shape& storage = tensor.layout() == Layout::TILE ? tensor.padded_shape() : tensor.shape();
     const uint32_t natural = natural_page(storage, tensor.dtype(), tensor.layout(), tensor.tile());
     const uint64_t num_pages = tensor.bytes().size() / natural;
-    DeviceTensor t = allocate(tensor.shape(), tensor.dtype(), tensor.layout(), device, config, page_size, num_pages, natural);
+    DeviceTensor t = allocate(tensor.shape(), tensor.dtype(), tensor.layout(), device, config, page_size,
+                              num_pages, natural);
     const auto bytes = tensor.bytes();
     if (t.buffer->page_size() == natural) {  // pages are the tensor's sticks/tiles as they are
-        for (uint64_t p = 0; p < num_pages; ++p) t.buffer->write_page(static_cast<uint32_t>(p), bytes.subspan(p * natural, natural));
+        for (uint64_t p = 0; p < num_pages; ++p)
+            t.buffer->write_page(static_cast<uint32_t>(p), bytes.subspan(p * natural, natural));
         return t;
     }
     std::vector<std::byte> page(t.buffer->page_size());  // padded pages: zeros after the data

@@ -20,24 +20,27 @@ __attribute__((noinline)) KernelContext& current() {
     if (!k) throw Error("kernel API called outside a running kernel");
     return *k;
 }
-__attribute__((noinline)) void set_current(KernelContext* k) { tls_current = k; }
+__attribute__((noinline)) void set_current(KernelContext* k) {
+    tls_current = k;
+}
 
 }  // namespace detail
 
 namespace kernel_api {
-using detail::BlockKind;
-using detail::CircularBufferState;
-using detail::KernelContext;
 using detail::advance_to;
+using detail::BlockKind;
 using detail::cb_of;
+using detail::CircularBufferState;
 using detail::enter;
+using detail::KernelContext;
 using detail::watcher;
 
 uint32_t runtime_arg(uint32_t index) {
     KernelContext& k = enter("get_arg_val");
     if (!k.args || index >= k.args->size()) {
-        watcher(k, fmt::format("get_arg_val({}): runtime arg never set (kernel has {} runtime args on this core)", index,
-                               k.args ? k.args->size() : 0));
+        watcher(
+            k, fmt::format("get_arg_val({}): runtime arg never set (kernel has {} runtime args on this core)",
+                           index, k.args ? k.args->size() : 0));
     }
     return (*k.args)[index];
 }
@@ -45,14 +48,17 @@ uint32_t runtime_arg(uint32_t index) {
 uint32_t common_runtime_arg(uint32_t index) {
     KernelContext& k = enter("get_common_arg_val");
     const auto& a = k.spec->common_runtime_args;
-    if (index >= a.size()) watcher(k, fmt::format("get_common_arg_val({}): never set ({} common args)", index, a.size()));
+    if (index >= a.size())
+        watcher(k, fmt::format("get_common_arg_val({}): never set ({} common args)", index, a.size()));
     return a[index];
 }
 
 uint32_t get_compile_time_arg_val(uint32_t index) {
     KernelContext& k = enter("get_compile_time_arg_val");
     const auto& a = k.spec->compile_args;
-    if (index >= a.size()) watcher(k, fmt::format("get_compile_time_arg_val({}): kernel has {} compile-time args", index, a.size()));
+    if (index >= a.size())
+        watcher(
+            k, fmt::format("get_compile_time_arg_val({}): kernel has {} compile-time args", index, a.size()));
     return a[index];
 }
 
@@ -67,19 +73,25 @@ std::string get_kernel_define(std::string_view name) {
     return it->second;
 }
 
-uint32_t get_absolute_logical_x() { return enter("get_absolute_logical_x").core->core.x; }
-uint32_t get_absolute_logical_y() { return enter("get_absolute_logical_y").core->core.y; }
+uint32_t get_absolute_logical_x() {
+    return enter("get_absolute_logical_x").core->core.x;
+}
+uint32_t get_absolute_logical_y() {
+    return enter("get_absolute_logical_y").core->core.y;
+}
 
 void* l1_pointer(uint32_t addr, uint64_t bytes) {
     KernelContext& k = enter("l1_ptr");
     if (k.run->options.checks && uint64_t(addr) + bytes > k.run->spec->l1_size_bytes) {
-        watcher(k, fmt::format("l1_ptr: [{:#x}, {:#x}) is outside L1 ({} bytes)", addr, uint64_t(addr) + bytes,
-                               k.run->spec->l1_size_bytes));
+        watcher(k, fmt::format("l1_ptr: [{:#x}, {:#x}) is outside L1 ({} bytes)", addr,
+                               uint64_t(addr) + bytes, k.run->spec->l1_size_bytes));
     }
     return k.core->l1 + addr;
 }
 
-void kernel_spend_cycles(uint32_t cycles) { enter("kernel_spend_cycles").clock += cycles; }
+void kernel_spend_cycles(uint32_t cycles) {
+    enter("kernel_spend_cycles").clock += cycles;
+}
 
 // ---- circular buffers ----------------------------------------------------------------------------------
 
@@ -89,26 +101,33 @@ void cb_reserve_back(uint32_t cb_id, uint32_t n) {
     k.clock += k.run->cost->cb_call_cycles();
     if (k.run->options.checks) {
         if (KernelContext* p = cb.producer.load(std::memory_order_relaxed); p && p != &k) {
-            watcher(k, fmt::format("cb_reserve_back(c_{}): CB already has a producer, {}", cb_id, p->label()));
+            watcher(k,
+                    fmt::format("cb_reserve_back(c_{}): CB already has a producer, {}", cb_id, p->label()));
         }
         if (n == 0) watcher(k, fmt::format("cb_reserve_back(c_{}, 0): reserve at least one page", cb_id));
         const uint64_t slot = cb.pushed.load(std::memory_order_relaxed) % cb.num_pages;
         if (n <= cb.num_pages && slot + n > cb.num_pages) {
-            watcher(k, fmt::format("cb_reserve_back(c_{}, {}): the pages would wrap around the end of the CB (write "
-                                   "pointer at page {} of {}); make the page count a multiple of the reservation",
-                                   cb_id, n, slot, cb.num_pages));
+            watcher(k, fmt::format(
+                           "cb_reserve_back(c_{}, {}): the pages would wrap around the end of the CB (write "
+                           "pointer at page {} of {}); make the page count a multiple of the reservation",
+                           cb_id, n, slot, cb.num_pages));
         }
     }
     cb.producer.store(&k, std::memory_order_relaxed);
-    auto ready = [&] { return cb.num_pages >= n && cb.num_pages - (cb.pushed.load() - cb.popped.load()) >= n; };
+    auto ready = [&] {
+        return cb.num_pages >= n && cb.num_pages - (cb.pushed.load() - cb.popped.load()) >= n;
+    };
     if (!ready()) {
         k.block = BlockKind::ReserveBack;
         k.block_cb = cb_id;
         k.block_pages = n;
-        k.run->block(k, ready, [&] { cb.waiting_producer.store(&k); }, [&] { cb.waiting_producer.store(nullptr); });
+        k.run->block(
+            k, ready, [&] { cb.waiting_producer.store(&k); }, [&] { cb.waiting_producer.store(nullptr); });
     }
     const uint64_t last = cb.pushed.load() + n - 1;  // last page index the reservation covers
-    if (last >= cb.num_pages) advance_to(k, cb.pop_time[last % cb.num_pages], k.stats.cb_reserve_wait_cycles, static_cast<int>(cb_id));
+    if (last >= cb.num_pages)
+        advance_to(k, cb.pop_time[last % cb.num_pages], k.stats.cb_reserve_wait_cycles,
+                   static_cast<int>(cb_id));
     cb.reserved = std::max<uint64_t>(cb.reserved, n);
     k.pack_tile_cursor[cb_id] = 0;
 }
@@ -118,7 +137,8 @@ void cb_push_back(uint32_t cb_id, uint32_t n) {
     CircularBufferState& cb = cb_of(k, cb_id, "cb_push_back");
     k.clock += k.run->cost->cb_call_cycles();
     if (k.run->options.checks && n > cb.reserved) {
-        watcher(k, fmt::format("cb_push_back(c_{}, {}): only {} page(s) reserved (push without reserve)", cb_id, n, cb.reserved));
+        watcher(k, fmt::format("cb_push_back(c_{}, {}): only {} page(s) reserved (push without reserve)",
+                               cb_id, n, cb.reserved));
     }
     const uint64_t pushed = cb.pushed.load(std::memory_order_relaxed);
     for (uint64_t p = pushed; p < pushed + n; ++p) cb.push_time[p % cb.num_pages] = k.clock;
@@ -152,9 +172,11 @@ void cb_wait_front(uint32_t cb_id, uint32_t n) {
         k.block = BlockKind::WaitFront;
         k.block_cb = cb_id;
         k.block_pages = n;
-        k.run->block(k, ready, [&] { cb.waiting_consumer.store(&k); }, [&] { cb.waiting_consumer.store(nullptr); });
+        k.run->block(
+            k, ready, [&] { cb.waiting_consumer.store(&k); }, [&] { cb.waiting_consumer.store(nullptr); });
     }
-    advance_to(k, cb.push_time[(cb.popped.load() + n - 1) % cb.num_pages], k.cb_wait, static_cast<int>(cb_id));
+    advance_to(k, cb.push_time[(cb.popped.load() + n - 1) % cb.num_pages], k.cb_wait,
+               static_cast<int>(cb_id));
     cb.occupancy.learn_pushes(cb.popped.load() + n, cb.push_time);
     cb.waited = std::max<uint64_t>(cb.waited, n);
 }
@@ -164,7 +186,8 @@ void cb_pop_front(uint32_t cb_id, uint32_t n) {
     CircularBufferState& cb = cb_of(k, cb_id, "cb_pop_front");
     k.clock += k.run->cost->cb_call_cycles();
     if (k.run->options.checks && n > cb.waited) {
-        watcher(k, fmt::format("cb_pop_front(c_{}, {}): only {} page(s) were waited for", cb_id, n, cb.waited));
+        watcher(k,
+                fmt::format("cb_pop_front(c_{}, {}): only {} page(s) were waited for", cb_id, n, cb.waited));
     }
     const uint64_t popped = cb.popped.load(std::memory_order_relaxed);
     for (uint64_t p = popped; p < popped + n; ++p) cb.pop_time[p % cb.num_pages] = k.clock;
@@ -197,16 +220,22 @@ bool cb_pages_available_at_front(uint32_t cb_id, uint32_t n) {
 uint32_t get_write_ptr(uint32_t cb_id) {
     KernelContext& k = enter("get_write_ptr");
     CircularBufferState& cb = cb_of(k, cb_id, "get_write_ptr");
-    return cb.base + static_cast<uint32_t>(cb.pushed.load(std::memory_order_relaxed) % cb.num_pages) * cb.page_size;
+    return cb.base +
+           static_cast<uint32_t>(cb.pushed.load(std::memory_order_relaxed) % cb.num_pages) * cb.page_size;
 }
 
 uint32_t get_read_ptr(uint32_t cb_id) {
     KernelContext& k = enter("get_read_ptr");
     CircularBufferState& cb = cb_of(k, cb_id, "get_read_ptr");
     if (k.run->options.checks && cb.waited == 0 && !cb.globally_allocated) {
-        watcher(k, fmt::format("get_read_ptr(c_{}): no page waited for with cb_wait_front (read of a page not yet pushed)", cb_id));
+        watcher(
+            k,
+            fmt::format(
+                "get_read_ptr(c_{}): no page waited for with cb_wait_front (read of a page not yet pushed)",
+                cb_id));
     }
-    return cb.base + static_cast<uint32_t>(cb.popped.load(std::memory_order_relaxed) % cb.num_pages) * cb.page_size;
+    return cb.base +
+           static_cast<uint32_t>(cb.popped.load(std::memory_order_relaxed) % cb.num_pages) * cb.page_size;
 }
 
 uint32_t get_cb_page_size(uint32_t cb_id) {
@@ -214,7 +243,8 @@ uint32_t get_cb_page_size(uint32_t cb_id) {
     return cb_of(k, cb_id, "get_cb_page_size").page_size;
 }
 
-// ---- DPRINT -------------------------------------------------------------------------------------------------
+// ---- DPRINT
+// -------------------------------------------------------------------------------------------------
 
 std::ostringstream& DebugPrinter::line() {
     KernelContext& k = detail::current();
@@ -228,8 +258,8 @@ DebugPrinter& DebugPrinter::operator<<(DebugEndl) {
     std::ostream& out = k.run->options.dprint ? *k.run->options.dprint : std::cerr;
     {
         std::lock_guard lock(k.run->dprint_mutex);
-        out << fmt::format("[{} {} {}] ", k.core->core.str(), to_string(k.spec->kind), k.spec->name) << (l ? l->str() : "")
-            << '\n';
+        out << fmt::format("[{} {} {}] ", k.core->core.str(), to_string(k.spec->kind), k.spec->name)
+            << (l ? l->str() : "") << '\n';
     }
     return *this;
 }

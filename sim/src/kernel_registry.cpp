@@ -50,8 +50,10 @@ KernelFunction find_kernel(const std::string& path) {
     for (const auto& [name, fn] : registry()) scored.emplace_back(edit_distance(path, name), name);
     std::sort(scored.begin(), scored.end());
     std::string close;
-    for (size_t i = 0; i < std::min<size_t>(3, scored.size()); ++i) close += (i ? ", " : "") + scored[i].second;
-    fail("CreateKernel: no kernel is registered under '{}'; closest: {}", path, close.empty() ? "(none registered)" : close);
+    for (size_t i = 0; i < std::min<size_t>(3, scored.size()); ++i)
+        close += (i ? ", " : "") + scored[i].second;
+    fail("CreateKernel: no kernel is registered under '{}'; closest: {}", path,
+         close.empty() ? "(none registered)" : close);
 }
 
 std::vector<std::string> registered_kernels() {

@@ -8,7 +8,9 @@
 namespace tilesim {
 
 namespace {
-uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t round_up(uint64_t v, uint64_t a) {
+    return (v + a - 1) / a * a;
+}
 }  // namespace
 
 Allocator::Allocator(std::string name, uint64_t size, uint32_t alignment)
@@ -37,14 +39,16 @@ uint64_t Allocator::allocate(uint64_t size, bool top_down) {
     uint64_t used = 0, largest = 0;
     for (const auto& [addr, len] : allocated_) used += len;
     for (const auto& [b, e] : gaps) largest = std::max(largest, e - b);
-    throw OutOfMemory(fmt::format("{}: out of memory: requested {} bytes ({} aligned to {}), {} of {} bytes free, "
-                                  "largest free block {} bytes",
-                                  name_, size, need, alignment_, size_ - used, size_, largest));
+    throw OutOfMemory(
+        fmt::format("{}: out of memory: requested {} bytes ({} aligned to {}), {} of {} bytes free, "
+                    "largest free block {} bytes",
+                    name_, size, need, alignment_, size_ - used, size_, largest));
 }
 
 void Allocator::free(uint64_t address) {
     std::lock_guard lock(mutex_);
-    if (allocated_.erase(address) == 0) fail("{}: free of address {:#x}, which is not allocated", name_, address);
+    if (allocated_.erase(address) == 0)
+        fail("{}: free of address {:#x}, which is not allocated", name_, address);
 }
 
 uint64_t Allocator::used_bytes() const {
@@ -94,8 +98,10 @@ void DramBankStorage::read(uint64_t address, void* dst, uint64_t bytes) const {
         const uint64_t index = address / kChunkBytes, offset = address % kChunkBytes;
         const uint64_t n = std::min(bytes, kChunkBytes - offset);
         const std::byte* chunk = chunks_[index].load(std::memory_order_acquire);
-        if (chunk) std::memcpy(out, chunk + offset, n);
-        else std::memset(out, 0, n);
+        if (chunk)
+            std::memcpy(out, chunk + offset, n);
+        else
+            std::memset(out, 0, n);
         out += n;
         address += n;
         bytes -= n;
@@ -116,7 +122,8 @@ void DramBankStorage::write(uint64_t address, const void* src, uint64_t bytes) {
 
 uint64_t DramBankStorage::resident_bytes() const {
     uint64_t n = 0;
-    for (uint64_t i = 0; i < num_chunks_; ++i) n += chunks_[i].load(std::memory_order_relaxed) ? kChunkBytes : 0;
+    for (uint64_t i = 0; i < num_chunks_; ++i)
+        n += chunks_[i].load(std::memory_order_relaxed) ? kChunkBytes : 0;
     return n;
 }
 

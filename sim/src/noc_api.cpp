@@ -10,14 +10,14 @@
 #include "tilesim/kernel_api.hpp"
 
 namespace tilesim::kernel_api {
-using detail::BlockKind;
-using detail::DecodedNocAddress;
-using detail::KernelContext;
 using detail::advance_to;
+using detail::BlockKind;
 using detail::cb_of;
+using detail::DecodedNocAddress;
 using detail::enter;
-using detail::watcher;
+using detail::KernelContext;
 using detail::NocTarget;
+using detail::watcher;
 
 namespace {
 
@@ -28,22 +28,24 @@ std::byte* resolve(KernelContext& k, uint64_t noc_addr, uint32_t size, const cha
     const bool checks = k.run->options.checks;
     if (a.target == NocTarget::Dram) {
         is_dram = true;
-        if (a.x >= spec.dram_banks) watcher(k, fmt::format("{}: DRAM bank {} does not exist ({} banks)", call, a.x, spec.dram_banks));
+        if (a.x >= spec.dram_banks)
+            watcher(k, fmt::format("{}: DRAM bank {} does not exist ({} banks)", call, a.x, spec.dram_banks));
         if (checks && a.offset + size > spec.dram_bank_size_bytes) {
-            watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside DRAM bank {} ({} bytes)", call, a.offset, a.offset + size, a.x,
-                                   spec.dram_bank_size_bytes));
+            watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside DRAM bank {} ({} bytes)", call, a.offset,
+                                   a.offset + size, a.x, spec.dram_bank_size_bytes));
         }
         return nullptr;  // DRAM goes through DramBankStorage
     }
     is_dram = false;
-    if (a.target != NocTarget::L1) watcher(k, fmt::format("{}: {:#x} is not a NoC address (use get_noc_addr)", call, noc_addr));
+    if (a.target != NocTarget::L1)
+        watcher(k, fmt::format("{}: {:#x} is not a NoC address (use get_noc_addr)", call, noc_addr));
     if (a.x >= spec.worker_grid.x || a.y >= spec.worker_grid.y) {
-        watcher(k, fmt::format("{}: core (x={},y={}) is outside the worker grid {}x{}", call, a.x, a.y, spec.worker_grid.x,
-                               spec.worker_grid.y));
+        watcher(k, fmt::format("{}: core (x={},y={}) is outside the worker grid {}x{}", call, a.x, a.y,
+                               spec.worker_grid.x, spec.worker_grid.y));
     }
     if (checks && a.offset + size > spec.l1_size_bytes) {
-        watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside L1 of core (x={},y={}) ({} bytes)", call, a.offset, a.offset + size,
-                               a.x, a.y, spec.l1_size_bytes));
+        watcher(k, fmt::format("{}: [{:#x}, {:#x}) is outside L1 of core (x={},y={}) ({} bytes)", call,
+                               a.offset, a.offset + size, a.x, a.y, spec.l1_size_bytes));
     }
     return k.run->device->l1({a.x, a.y}) + a.offset;
 }
@@ -51,15 +53,16 @@ std::byte* resolve(KernelContext& k, uint64_t noc_addr, uint32_t size, const cha
 void check_local(KernelContext& k, uint32_t l1_addr, uint32_t size, const char* call) {
     if (size == 0) watcher(k, fmt::format("{}: size 0", call));
     if (uint64_t(l1_addr) + size > k.run->spec->l1_size_bytes) {
-        watcher(k, fmt::format("{}: local L1 [{:#x}, {:#x}) is outside L1 ({} bytes)", call, l1_addr, uint64_t(l1_addr) + size,
-                               k.run->spec->l1_size_bytes));
+        watcher(k, fmt::format("{}: local L1 [{:#x}, {:#x}) is outside L1 ({} bytes)", call, l1_addr,
+                               uint64_t(l1_addr) + size, k.run->spec->l1_size_bytes));
     }
 }
 
 void check_alignment(KernelContext& k, uint64_t remote_offset, uint32_t l1_addr, const char* call) {
     const uint32_t a = k.run->spec->l1_alignment;
     if (remote_offset % a != l1_addr % a) {
-        watcher(k, fmt::format("{}: misaligned transfer: remote address {:#x} and L1 address {:#x} differ modulo the {}-byte "
+        watcher(k, fmt::format("{}: misaligned transfer: remote address {:#x} and L1 address {:#x} differ "
+                               "modulo the {}-byte "
                                "NoC word ({} vs {})",
                                call, remote_offset, l1_addr, a, remote_offset % a, l1_addr % a));
     }
@@ -71,13 +74,17 @@ void check_cb_write_region(KernelContext& k, uint32_t dst, uint32_t size, const 
         if (!cb || cb->globally_allocated || dst >= cb->end() || dst + size <= cb->base) continue;
         // Only the producer reads its own write pointer and reservation (another kernel's would race).
         const bool mine = cb->producer.load(std::memory_order_relaxed) == &k;
-        const uint32_t wr = mine ? cb->base + static_cast<uint32_t>(cb->pushed.load() % cb->num_pages) * cb->page_size : cb->base;
+        const uint32_t wr =
+            mine ? cb->base + static_cast<uint32_t>(cb->pushed.load() % cb->num_pages) * cb->page_size
+                 : cb->base;
         const uint64_t reserved = mine ? cb->reserved : 0;
         const uint64_t wr_end = wr + reserved * cb->page_size;
         if (!mine || dst < wr || dst + size > wr_end) {
-            watcher(k, fmt::format("{}: writes [{:#x}, {:#x}) into CB c_{} outside the {} page(s) this kernel reserved "
-                                   "[{:#x}, {:#x})",
-                                   call, dst, dst + size, cb->index, reserved, wr, wr_end));
+            watcher(k,
+                    fmt::format(
+                        "{}: writes [{:#x}, {:#x}) into CB c_{} outside the {} page(s) this kernel reserved "
+                        "[{:#x}, {:#x})",
+                        call, dst, dst + size, cb->index, reserved, wr, wr_end));
         }
     }
 }
@@ -97,7 +104,8 @@ uint64_t get_dram_noc_addr(uint32_t bank, uint32_t addr) {
     return detail::encode_noc_address(NocTarget::Dram, bank, 0, addr);
 }
 
-uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page, uint32_t offset) {
+uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page,
+                                   uint32_t offset) {
     KernelContext& k = enter("get_noc_addr");
     const DeviceSpec& spec = *k.run->spec;
     const uint32_t align = dram ? spec.dram_alignment : spec.l1_alignment;
@@ -168,7 +176,9 @@ void noc_async_write(uint32_t src, uint64_t dst, uint32_t size) {
 }
 
 namespace {
-void barrier_until(KernelContext& k, double done) { advance_to(k, done, k.noc_wait); }
+void barrier_until(KernelContext& k, double done) {
+    advance_to(k, done, k.noc_wait);
+}
 }  // namespace
 
 void noc_async_read_barrier() {
@@ -232,8 +242,9 @@ void semaphore_wait(volatile uint32_t* sem, uint32_t value, bool at_least, const
         k.block = BlockKind::Semaphore;
         const double before = k.clock;
         auto& waiters = k.core->semaphore_waiters;
-        k.run->block(k, ready, [&] { waiters.push_back(&k); },
-                     [&] { waiters.erase(std::find(waiters.begin(), waiters.end(), &k)); });
+        k.run->block(
+            k, ready, [&] { waiters.push_back(&k); },
+            [&] { waiters.erase(std::find(waiters.begin(), waiters.end(), &k)); });
         const double woken = k.clock;  // the waker moved the clock to its signal's arrival
         k.clock = before;
         advance_to(k, woken, k.stats.sem_wait_cycles);
@@ -244,20 +255,25 @@ detail::CoreState& remote_core(KernelContext& k, uint64_t noc_addr, const char* 
     const DecodedNocAddress a = detail::decode_noc_address(noc_addr);
     detail::CoreState* cs = a.target == NocTarget::L1 ? k.run->core_state({a.x, a.y}) : nullptr;
     if (!cs) watcher(k, fmt::format("{}: {:#x} is not the L1 of a core in this program", call, noc_addr));
-    if (a.offset + 4 > k.run->spec->l1_size_bytes) watcher(k, fmt::format("{}: address {:#x} is outside L1", call, a.offset));
+    if (a.offset + 4 > k.run->spec->l1_size_bytes)
+        watcher(k, fmt::format("{}: address {:#x} is outside L1", call, a.offset));
     return *cs;
 }
 }  // namespace
 
-void noc_semaphore_wait(volatile uint32_t* sem, uint32_t value) { semaphore_wait(sem, value, false, "noc_semaphore_wait"); }
+void noc_semaphore_wait(volatile uint32_t* sem, uint32_t value) {
+    semaphore_wait(sem, value, false, "noc_semaphore_wait");
+}
 void noc_semaphore_wait_min(volatile uint32_t* sem, uint32_t value) {
     semaphore_wait(sem, value, true, "noc_semaphore_wait_min");
 }
 
 void noc_semaphore_set(volatile uint32_t* sem, uint32_t value) {
     KernelContext& k = enter("noc_semaphore_set");
-    const auto offset = reinterpret_cast<const volatile std::byte*>(sem) - reinterpret_cast<const volatile std::byte*>(k.core->l1);
-    if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes) watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
+    const auto offset = reinterpret_cast<const volatile std::byte*>(sem) -
+                        reinterpret_cast<const volatile std::byte*>(k.core->l1);
+    if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes)
+        watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(k.core->l1 + offset)).store(value);
     k.progress.fetch_add(1, std::memory_order_relaxed);
     wake_semaphore_waiters(k, *k.core, static_cast<uint32_t>(offset));

@@ -10,9 +10,12 @@ namespace tilesim {
 
 std::string_view to_string(KernelKind k) {
     switch (k) {
-        case KernelKind::Reader: return "reader";
-        case KernelKind::Writer: return "writer";
-        case KernelKind::Compute: return "compute";
+        case KernelKind::Reader:
+            return "reader";
+        case KernelKind::Writer:
+            return "writer";
+        case KernelKind::Compute:
+            return "compute";
     }
     return "?";
 }
@@ -20,11 +23,13 @@ std::string_view to_string(KernelKind k) {
 CircularBufferConfig::CircularBufferConfig(uint32_t total_size, std::map<uint8_t, DataType> data_formats)
     : total_size_(total_size) {
     if (data_formats.size() != 1) {
-        fail("CircularBufferConfig: exactly one CB index per config is supported, got {}", data_formats.size());
+        fail("CircularBufferConfig: exactly one CB index per config is supported, got {}",
+             data_formats.size());
     }
     index_ = data_formats.begin()->first;
     format_ = data_formats.begin()->second;
-    if (index_ >= kNumCircularBuffers) fail("CircularBufferConfig: CB index {} is out of range [0, {})", index_, kNumCircularBuffers);
+    if (index_ >= kNumCircularBuffers)
+        fail("CircularBufferConfig: CB index {} is out of range [0, {})", index_, kNumCircularBuffers);
     if (total_size == 0) fail("CircularBufferConfig: total_size of CB c_{} must be > 0, got 0", index_);
 }
 
@@ -36,11 +41,15 @@ CircularBufferConfig::CircularBufferConfig(uint32_t total_size, std::map<CBIndex
       }()) {}
 
 CircularBufferConfig& CircularBufferConfig::set_page_size(uint8_t cb_index, uint32_t page_size) {
-    if (cb_index != index_) fail("CircularBufferConfig::set_page_size: CB c_{} is not in this config (it holds c_{})", cb_index, index_);
+    if (cb_index != index_)
+        fail("CircularBufferConfig::set_page_size: CB c_{} is not in this config (it holds c_{})", cb_index,
+             index_);
     if (page_size == 0 || total_size_ % page_size != 0) {
-        fail("CircularBufferConfig::set_page_size: total_size {} of CB c_{} must be a positive multiple of the page "
-             "size, got page size {}",
-             total_size_, index_, page_size);
+        fail(
+            "CircularBufferConfig::set_page_size: total_size {} of CB c_{} must be a positive multiple of "
+            "the page "
+            "size, got page size {}",
+            total_size_, index_, page_size);
     }
     page_size_ = page_size;
     return *this;
@@ -48,7 +57,10 @@ CircularBufferConfig& CircularBufferConfig::set_page_size(uint8_t cb_index, uint
 
 CircularBufferConfig& CircularBufferConfig::set_globally_allocated_address(const Buffer& buffer) {
     if (buffer.buffer_type() != BufferType::L1) {
-        fail("CircularBufferConfig::set_globally_allocated_address: CB c_{} must be backed by an L1 buffer, got {}", index_, buffer.str());
+        fail(
+            "CircularBufferConfig::set_globally_allocated_address: CB c_{} must be backed by an L1 buffer, "
+            "got {}",
+            index_, buffer.str());
     }
     buffer_ = &buffer;
     return *this;
@@ -69,14 +81,16 @@ CBHandle CreateCircularBuffer(Program& program, const CoreSpec& cores, const Cir
     for (const auto& existing : program.cbs_) {
         if (existing.config.index() != config.index()) continue;
         for (CoreCoord c : cores.set.cores()) {
-            if (existing.cores.contains(c)) fail("CreateCircularBuffer: CB c_{} already exists on core {}", config.index(), c.str());
+            if (existing.cores.contains(c))
+                fail("CreateCircularBuffer: CB c_{} already exists on core {}", config.index(), c.str());
         }
     }
     program.cbs_.push_back({cores.set, config});
     return static_cast<CBHandle>(program.cbs_.size() - 1);
 }
 
-KernelHandle CreateKernel(Program& program, const std::string& path, const CoreSpec& cores, const KernelConfig& config) {
+KernelHandle CreateKernel(Program& program, const std::string& path, const CoreSpec& cores,
+                          const KernelConfig& config) {
     KernelSpec spec;
     spec.path = path;
     spec.name = std::filesystem::path(path).stem().string();
@@ -90,7 +104,8 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
                 spec.math_fidelity = c.math_fidelity;
                 spec.fp32_dest_acc_en = c.fp32_dest_acc_en;
             } else {
-                spec.kind = c.processor == DataMovementProcessor::RISCV_1 ? KernelKind::Reader : KernelKind::Writer;
+                spec.kind =
+                    c.processor == DataMovementProcessor::RISCV_1 ? KernelKind::Reader : KernelKind::Writer;
             }
             spec.compile_args = c.compile_args;
             spec.defines = c.defines;
@@ -100,9 +115,11 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
         if (other.kind != spec.kind) continue;
         for (CoreCoord c : spec.cores.cores()) {
             if (other.cores.contains(c)) {
-                fail("CreateKernel: core {} already runs {} kernel '{}' on the {} processor; cannot add '{}'", c.str(),
-                     to_string(other.kind), other.path,
-                     spec.kind == KernelKind::Compute ? "compute" : (spec.kind == KernelKind::Reader ? "RISCV_1" : "RISCV_0"),
+                fail("CreateKernel: core {} already runs {} kernel '{}' on the {} processor; cannot add '{}'",
+                     c.str(), to_string(other.kind), other.path,
+                     spec.kind == KernelKind::Compute
+                         ? "compute"
+                         : (spec.kind == KernelKind::Reader ? "RISCV_1" : "RISCV_0"),
                      path);
             }
         }
@@ -118,15 +135,20 @@ uint32_t CreateSemaphore(Program& program, const CoreSpec& cores, uint32_t initi
 
 namespace {
 KernelSpec& kernel_checked(Program& program, KernelHandle kernel, const char* fn) {
-    if (kernel >= program.kernels().size()) fail("{}: kernel handle {} is not in this program ({} kernels)", fn, kernel, program.kernels().size());
+    if (kernel >= program.kernels().size())
+        fail("{}: kernel handle {} is not in this program ({} kernels)", fn, kernel,
+             program.kernels().size());
     return program.kernels()[kernel];
 }
 }  // namespace
 
-void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores, const std::vector<uint32_t>& args) {
+void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores,
+                    const std::vector<uint32_t>& args) {
     KernelSpec& k = kernel_checked(program, kernel, "SetRuntimeArgs");
     for (CoreCoord c : cores.set.cores()) {
-        if (!k.cores.contains(c)) fail("SetRuntimeArgs: kernel '{}' does not run on core {} (it runs on {})", k.path, c.str(), k.cores.str());
+        if (!k.cores.contains(c))
+            fail("SetRuntimeArgs: kernel '{}' does not run on core {} (it runs on {})", k.path, c.str(),
+                 k.cores.str());
         k.runtime_args[c] = args;
     }
 }
@@ -134,7 +156,8 @@ void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores
 std::vector<uint32_t>& GetRuntimeArgs(Program& program, KernelHandle kernel, CoreCoord core) {
     KernelSpec& k = kernel_checked(program, kernel, "GetRuntimeArgs");
     auto it = k.runtime_args.find(core);
-    if (it == k.runtime_args.end()) fail("GetRuntimeArgs: kernel '{}' has no runtime args on core {}", k.path, core.str());
+    if (it == k.runtime_args.end())
+        fail("GetRuntimeArgs: kernel '{}' has no runtime args on core {}", k.path, core.str());
     return it->second;
 }
 

@@ -31,8 +31,10 @@ CoreState* RunState::core_state(CoreCoord c) {
 void RunState::wake(KernelContext* k) {
     k->suspended = false;
     ++running;
-    if (options.executor == Executor::Threads) k->wakeup.notify_one();
-    else oneapi::tbb::task::resume(k->tag);
+    if (options.executor == Executor::Threads)
+        k->wakeup.notify_one();
+    else
+        oneapi::tbb::task::resume(k->tag);
 }
 
 void RunState::abort_all_locked() {
@@ -69,7 +71,8 @@ std::string describe_block(const KernelContext& k) {
                                k.block_sem_min ? "noc_semaphore_wait_min" : "noc_semaphore_wait",
                                k.block_sem_addr, k.block_sem_value, value);
         }
-        default: return fmt::format("{} (not blocked; last call {})", k.label(), k.last_call.load());
+        default:
+            return fmt::format("{} (not blocked; last call {})", k.label(), k.last_call.load());
     }
 }
 }  // namespace
@@ -187,7 +190,7 @@ void run_kernel_task(RunState& run, KernelContext* k) {
 
 // Watches kernel progress; stops a run whose kernels made no progress for options.watchdog_seconds.
 class Watchdog {
-public:
+  public:
     Watchdog(RunState& run) : run_(run) {
         if (run.options.watchdog_seconds > 0) thread_ = std::thread([this] { loop(); });
     }
@@ -200,7 +203,7 @@ public:
         if (thread_.joinable()) thread_.join();
     }
 
-private:
+  private:
     uint64_t total_progress() const {
         uint64_t p = 0;
         for (const auto& k : run_.kernels) p += k->progress.load(std::memory_order_relaxed);
@@ -219,10 +222,12 @@ private:
                 last = now_progress;
                 last_change = now;
             } else if (now - last_change > limit && !run_.aborted.load()) {
-                std::string msg = fmt::format("watchdog: no kernel made progress for {:.1f} s; where each kernel was:",
-                                              run_.options.watchdog_seconds);
+                std::string msg =
+                    fmt::format("watchdog: no kernel made progress for {:.1f} s; where each kernel was:",
+                                run_.options.watchdog_seconds);
                 for (const auto& k : run_.kernels) {
-                    if (k->block != detail::BlockKind::Finished) msg += fmt::format("\n  {}: last call {}", k->label(), k->last_call.load());
+                    if (k->block != detail::BlockKind::Finished)
+                        msg += fmt::format("\n  {}: last call {}", k->label(), k->last_call.load());
                 }
                 run_.record_error(std::make_exception_ptr(WatchdogTimeout(msg)));
             }
@@ -259,7 +264,8 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
         Watchdog watchdog(run);
         std::vector<std::thread> threads_of_kernels;
         threads_of_kernels.reserve(run.kernels.size());
-        for (auto& k : run.kernels) threads_of_kernels.emplace_back([&run, kp = k.get()] { run_kernel_task(run, kp); });
+        for (auto& k : run.kernels)
+            threads_of_kernels.emplace_back([&run, kp = k.get()] { run_kernel_task(run, kp); });
         for (auto& t : threads_of_kernels) t.join();
     } else if (!run.kernels.empty()) {
         oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
@@ -283,9 +289,10 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
                 if (!cb || cb->globally_allocated) continue;
                 const uint64_t left = cb->pushed.load() - cb->popped.load();
                 if (left > 0) {
-                    throw WatcherError(fmt::format(
-                        "core {}: CB c_{} still holds {} page(s) at the end of the program ({} pushed, {} popped)",
-                        cs->core.str(), cb->index, left, cb->pushed.load(), cb->popped.load()));
+                    throw WatcherError(
+                        fmt::format("core {}: CB c_{} still holds {} page(s) at the end of the program ({} "
+                                    "pushed, {} popped)",
+                                    cs->core.str(), cb->index, left, cb->pushed.load(), cb->popped.load()));
                 }
             }
         }

@@ -7,23 +7,30 @@
 namespace tilesim {
 
 namespace {
-uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
+uint64_t round_up(uint64_t v, uint64_t a) {
+    return (v + a - 1) / a * a;
+}
 
 CircularBufferPlacement place_sharded_cb(const CircularBufferConfig& cfg, CoreCoord core) {
     const Buffer& buf = *cfg.globally_allocated_buffer();
     const auto& cores = buf.shard_cores();
     auto it = std::find(cores.begin(), cores.end(), core);
     if (it == cores.end()) {
-        fail("CreateCircularBuffer: CB c_{} on core {} is backed by {}, which has no shard on that core", cfg.index(),
-             core.str(), buf.str());
+        fail("CreateCircularBuffer: CB c_{} on core {} is backed by {}, which has no shard on that core",
+             cfg.index(), core.str(), buf.str());
     }
     const uint64_t shard_bytes = uint64_t(buf.pages_per_shard()) * buf.aligned_page_size();
     if (cfg.total_size() > shard_bytes) {
-        fail("CreateCircularBuffer: CB c_{} on core {} is {} bytes but its backing shard is {} bytes", cfg.index(),
-             core.str(), cfg.total_size(), shard_bytes);
+        fail("CreateCircularBuffer: CB c_{} on core {} is {} bytes but its backing shard is {} bytes",
+             cfg.index(), core.str(), cfg.total_size(), shard_bytes);
     }
-    return {cfg.index(), buf.address(), cfg.page_size(), cfg.total_size() / cfg.page_size(), cfg.total_size(),
-            cfg.data_format(), true};
+    return {cfg.index(),
+            buf.address(),
+            cfg.page_size(),
+            cfg.total_size() / cfg.page_size(),
+            cfg.total_size(),
+            cfg.data_format(),
+            true};
 }
 }  // namespace
 
@@ -71,13 +78,18 @@ std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& prog
         if (p.cb_region_bytes <= buffers_start) continue;
         std::string parts;
         for (const auto& cb : p.cbs) {
-            if (!cb.globally_allocated) parts += fmt::format("{}c_{} {} B ({} x {} B)", parts.empty() ? "" : ", ", cb.index, cb.total_size, cb.num_pages, cb.page_size);
+            if (!cb.globally_allocated)
+                parts += fmt::format("{}c_{} {} B ({} x {} B)", parts.empty() ? "" : ", ", cb.index,
+                                     cb.total_size, cb.num_pages, cb.page_size);
         }
-        if (!p.semaphores.empty()) parts += fmt::format(", {} semaphore(s) {} B", p.semaphores.size(), p.semaphores.size() * spec.l1_alignment);
+        if (!p.semaphores.empty())
+            parts += fmt::format(", {} semaphore(s) {} B", p.semaphores.size(),
+                                 p.semaphores.size() * spec.l1_alignment);
         throw OutOfMemory(fmt::format(
             "program does not fit in L1 on core {}: circular buffers {} total {} B + L1 buffers {} B = {} B, "
             "limit {} B per core on {}",
-            core.str(), parts, p.cb_region_bytes, p.buffer_bytes, p.cb_region_bytes + p.buffer_bytes, p.limit, spec.name));
+            core.str(), parts, p.cb_region_bytes, p.buffer_bytes, p.cb_region_bytes + p.buffer_bytes, p.limit,
+            spec.name));
     }
     return plan;
 }

@@ -1,4 +1,6 @@
 // tilesim::sim library identity.
 namespace tilesim {
-const char* version() { return TILESIM_VERSION; }
+const char* version() {
+    return TILESIM_VERSION;
+}
 }  // namespace tilesim

@@ -14,8 +14,8 @@
 
 namespace tilesim::testing {
 
-using tilesim::Comparison;
 using tilesim::compare;
+using tilesim::Comparison;
 
 inline ::testing::AssertionResult close(std::span<const float> actual, std::span<const float> expected,
                                         double max_abs, double min_pcc) {

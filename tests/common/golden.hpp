@@ -55,8 +55,8 @@ inline std::vector<GoldenCase> load_golden(const std::string& file) {
     nlohmann::json j = nlohmann::json::parse(in);
     std::vector<GoldenCase> cases;
     for (const auto& c : j.at("cases")) {
-        cases.push_back({c.at("name").get<std::string>(), c.value("params", nlohmann::json::object()),
-                         c.at("tensors")});
+        cases.push_back(
+            {c.at("name").get<std::string>(), c.value("params", nlohmann::json::object()), c.at("tensors")});
     }
     return cases;
 }

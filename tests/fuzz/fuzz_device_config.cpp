@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
-        const tilesim::DeviceSpec spec = tilesim::parse_device_spec(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
+        const tilesim::DeviceSpec spec =
+            tilesim::parse_device_spec(std::string(reinterpret_cast<const char*>(data), size), "fuzz.json");
         (void)spec.summary();
     } catch (const tilesim::ConfigError&) {
     }

@@ -9,7 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     try {
-        const tilesim::Tensor t = tilesim::parse_npy({reinterpret_cast<const std::byte*>(data), size}, "fuzz");
+        const tilesim::Tensor t =
+            tilesim::parse_npy({reinterpret_cast<const std::byte*>(data), size}, "fuzz");
         (void)t.to_floats();
     } catch (const tilesim::InvalidArgument&) {
     }

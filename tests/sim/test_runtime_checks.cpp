@@ -41,29 +41,67 @@ TILESIM_KERNEL_MAIN("tests/sim/misbehave.cpp") {
     const uint32_t what = get_arg_val<uint32_t>(0);
     const uint32_t dram_addr = get_arg_val<uint32_t>(1);
     switch (what) {
-        case 0: (void)l1_ptr<uint32_t>(1499136 - 2, 1); break;                       // past L1
-        case 1: cb_push_back(0, 1); break;                                            // push without reserve
-        case 2: cb_reserve_back(0, 1); cb_push_back(0, 2); break;                     // push more than reserved
-        case 3: cb_reserve_back(0, 1); cb_push_back(0, 1); cb_wait_front(0, 1); cb_pop_front(0, 2); break;
-        case 4: (void)get_read_ptr(0); break;                                         // read before wait
-        case 5: cb_reserve_back(0, 1); cb_push_back(0, 1); break;                     // page left at end
-        case 6: noc_async_read(get_dram_noc_addr(0, dram_addr + 8), get_write_ptr(0), 64); break;  // misaligned
-        case 7: (void)get_arg_val<uint32_t>(9); break;                                // arg never set
-        case 8: cb_reserve_back(0, 1); noc_async_read(get_dram_noc_addr(0, dram_addr), get_write_ptr(0), 2 * 256); break;
-        case 9: noc_async_read(get_dram_noc_addr(0, 0x7ffffff0u), 0x10000, 64); break;    // past DRAM bank
-        case 10: throw InvalidArgument("kernel says no");
-        case 11: for (;;) (void)cb_pages_available_at_front(0, 1); break;             // spins: watchdog
-        case 12: cb_reserve_back(0, 1); break;                                         // reserved, never pushed
-        default: break;
+        case 0:
+            (void)l1_ptr<uint32_t>(1499136 - 2, 1);
+            break;  // past L1
+        case 1:
+            cb_push_back(0, 1);
+            break;  // push without reserve
+        case 2:
+            cb_reserve_back(0, 1);
+            cb_push_back(0, 2);
+            break;  // push more than reserved
+        case 3:
+            cb_reserve_back(0, 1);
+            cb_push_back(0, 1);
+            cb_wait_front(0, 1);
+            cb_pop_front(0, 2);
+            break;
+        case 4:
+            (void)get_read_ptr(0);
+            break;  // read before wait
+        case 5:
+            cb_reserve_back(0, 1);
+            cb_push_back(0, 1);
+            break;  // page left at end
+        case 6:
+            noc_async_read(get_dram_noc_addr(0, dram_addr + 8), get_write_ptr(0), 64);
+            break;  // misaligned
+        case 7:
+            (void)get_arg_val<uint32_t>(9);
+            break;  // arg never set
+        case 8:
+            cb_reserve_back(0, 1);
+            noc_async_read(get_dram_noc_addr(0, dram_addr), get_write_ptr(0), 2 * 256);
+            break;
+        case 9:
+            noc_async_read(get_dram_noc_addr(0, 0x7ffffff0u), 0x10000, 64);
+            break;  // past DRAM bank
+        case 10:
+            throw InvalidArgument("kernel says no");
+        case 11:
+            for (;;) (void)cb_pages_available_at_front(0, 1);
+            break;  // spins: watchdog
+        case 12:
+            cb_reserve_back(0, 1);
+            break;  // reserved, never pushed
+        default:
+            break;
     }
 }
-TILESIM_KERNEL_MAIN("tests/sim/dprint.cpp") { DPRINT << "value=" << get_arg_val<uint32_t>(0) << ENDL(); }
+TILESIM_KERNEL_MAIN("tests/sim/dprint.cpp") {
+    DPRINT << "value=" << get_arg_val<uint32_t>(0) << ENDL();
+}
 
 namespace {
-Device make_device() { return Device(load_device("wormhole_b0")); }
+Device make_device() {
+    return Device(load_device("wormhole_b0"));
+}
 
 void add_cb(Program& p, const CoreSpec& cores, uint32_t pages, uint32_t page_size = 256) {
-    CreateCircularBuffer(p, cores, CircularBufferConfig(pages * page_size, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, page_size));
+    CreateCircularBuffer(p, cores,
+                         CircularBufferConfig(pages * page_size, {{uint8_t{0}, DataType::Float32}})
+                             .set_page_size(0, page_size));
 }
 
 template <class E>
@@ -101,8 +139,10 @@ TEST(Deadlock, CbOnePageTooSmallIsDiagnosedNotHung) {
     SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
     const std::string msg = run_expecting<DeadlockError>(device, p);
     EXPECT_NE(msg.find("deadlock"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("reader kernel 'producer' on core (x=0,y=0) blocked in cb_reserve_back(c_0, 2): 1 pages free, capacity 1"),
-              std::string::npos) << msg;
+    EXPECT_NE(msg.find("reader kernel 'producer' on core (x=0,y=0) blocked in cb_reserve_back(c_0, 2): 1 "
+                       "pages free, capacity 1"),
+              std::string::npos)
+        << msg;
     EXPECT_NE(msg.find("cb_wait_front(c_0, 2): 0 pages available"), std::string::npos) << msg;
 }
 
@@ -117,7 +157,8 @@ TEST(Deadlock, DiagnosedWithTheThreadsExecutorToo) {
     RunOptions o;
     o.executor = Executor::Threads;
     const std::string msg = run_expecting<DeadlockError>(device, p, o);
-    EXPECT_NE(msg.find("blocked in cb_reserve_back(c_0, 2): 1 pages free, capacity 1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("blocked in cb_reserve_back(c_0, 2): 1 pages free, capacity 1"), std::string::npos)
+        << msg;
 }
 
 TEST(Deadlock, MissingPushLeavesConsumerBlocked) {
@@ -129,15 +170,18 @@ TEST(Deadlock, MissingPushLeavesConsumerBlocked) {
     SetRuntimeArgs(p, prod, CoreCoord{3, 1}, {1, 3});  // pushes 3 pages
     SetRuntimeArgs(p, cons, CoreCoord{3, 1}, {1, 4});  // waits for 4
     const std::string msg = run_expecting<DeadlockError>(device, p);
-    EXPECT_NE(msg.find("writer kernel 'consumer' on core (x=3,y=1) blocked in cb_wait_front(c_0, 1): 0 pages available, capacity 4"),
-              std::string::npos) << msg;
+    EXPECT_NE(msg.find("writer kernel 'consumer' on core (x=3,y=1) blocked in cb_wait_front(c_0, 1): 0 pages "
+                       "available, capacity 4"),
+              std::string::npos)
+        << msg;
 }
 
 TEST(Deadlock, CircularSemaphoreWaitBetweenTwoCores) {
     Device device = make_device();
     Program p;
     CreateSemaphore(p, CoreRange({0, 0}, {1, 0}), 0);
-    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}), ReaderDataMovementConfig{});
+    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
+                          ReaderDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{0, 0}, {1, 0});
     SetRuntimeArgs(p, k, CoreCoord{1, 0}, {0, 0});
     const std::string msg = run_expecting<DeadlockError>(device, p);
@@ -150,7 +194,8 @@ TEST(Runtime, SemaphoreHandshakeBetweenTwoCoresCompletes) {
     Device device = make_device();
     Program p;
     CreateSemaphore(p, CoreRange({0, 0}, {1, 0}), 0);
-    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}), ReaderDataMovementConfig{});
+    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
+                          ReaderDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{0, 0}, {1, 1});  // signals first, then waits
     SetRuntimeArgs(p, k, CoreCoord{1, 0}, {0, 0});
     EXPECT_NO_THROW(EnqueueProgram(device, p));
@@ -161,16 +206,45 @@ TEST(Watcher, L1PointerPastTheEndIsCaught) {
     EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2)"), std::string::npos) << msg;
     EXPECT_NE(msg.find("outside L1"), std::string::npos) << msg;
 }
-TEST(Watcher, PushWithoutReserveIsCaught) { EXPECT_NE(misbehave(1).find("cb_push_back(c_0, 1): only 0 page(s) reserved"), std::string::npos) << misbehave(1); }
-TEST(Watcher, PushMoreThanReservedIsCaught) { EXPECT_NE(misbehave(2).find("cb_push_back(c_0, 2): only 1 page(s) reserved"), std::string::npos) << misbehave(2); }
-TEST(Watcher, PopMoreThanWaitedIsCaught) { EXPECT_NE(misbehave(3).find("cb_pop_front(c_0, 2): only 1 page(s) were waited for"), std::string::npos) << misbehave(3); }
-TEST(Watcher, ReadPointerBeforeWaitIsCaught) { EXPECT_NE(misbehave(4).find("get_read_ptr(c_0): no page waited for"), std::string::npos) << misbehave(4); }
-TEST(Watcher, PagesLeftInCbAtEndAreCaught) { EXPECT_NE(misbehave(5).find("core (x=1,y=2): CB c_0 still holds 1 page(s)"), std::string::npos) << misbehave(5); }
-TEST(Watcher, MisalignedNocReadIsCaught) { EXPECT_NE(misbehave(6).find("misaligned transfer"), std::string::npos) << misbehave(6); }
-TEST(Watcher, RuntimeArgNeverSetIsCaught) { EXPECT_NE(misbehave(7).find("get_arg_val(9): runtime arg never set (kernel has 2 runtime args"), std::string::npos) << misbehave(7); }
-TEST(Watcher, NocWritePastReservedPagesIsCaught) { EXPECT_NE(misbehave(8).find("into CB c_0 outside the 1 page(s) this kernel reserved"), std::string::npos) << misbehave(8); }
-TEST(Watcher, NocReadPastDramBankIsCaught) { EXPECT_NE(misbehave(9).find("outside DRAM bank 0"), std::string::npos) << misbehave(9); }
-TEST(Watcher, ReservedButNeverPushedIsCaught) { EXPECT_NE(misbehave(12).find("returned with 1 page(s) of CB c_0 reserved but never pushed"), std::string::npos) << misbehave(12); }
+TEST(Watcher, PushWithoutReserveIsCaught) {
+    EXPECT_NE(misbehave(1).find("cb_push_back(c_0, 1): only 0 page(s) reserved"), std::string::npos)
+        << misbehave(1);
+}
+TEST(Watcher, PushMoreThanReservedIsCaught) {
+    EXPECT_NE(misbehave(2).find("cb_push_back(c_0, 2): only 1 page(s) reserved"), std::string::npos)
+        << misbehave(2);
+}
+TEST(Watcher, PopMoreThanWaitedIsCaught) {
+    EXPECT_NE(misbehave(3).find("cb_pop_front(c_0, 2): only 1 page(s) were waited for"), std::string::npos)
+        << misbehave(3);
+}
+TEST(Watcher, ReadPointerBeforeWaitIsCaught) {
+    EXPECT_NE(misbehave(4).find("get_read_ptr(c_0): no page waited for"), std::string::npos) << misbehave(4);
+}
+TEST(Watcher, PagesLeftInCbAtEndAreCaught) {
+    EXPECT_NE(misbehave(5).find("core (x=1,y=2): CB c_0 still holds 1 page(s)"), std::string::npos)
+        << misbehave(5);
+}
+TEST(Watcher, MisalignedNocReadIsCaught) {
+    EXPECT_NE(misbehave(6).find("misaligned transfer"), std::string::npos) << misbehave(6);
+}
+TEST(Watcher, RuntimeArgNeverSetIsCaught) {
+    EXPECT_NE(misbehave(7).find("get_arg_val(9): runtime arg never set (kernel has 2 runtime args"),
+              std::string::npos)
+        << misbehave(7);
+}
+TEST(Watcher, NocWritePastReservedPagesIsCaught) {
+    EXPECT_NE(misbehave(8).find("into CB c_0 outside the 1 page(s) this kernel reserved"), std::string::npos)
+        << misbehave(8);
+}
+TEST(Watcher, NocReadPastDramBankIsCaught) {
+    EXPECT_NE(misbehave(9).find("outside DRAM bank 0"), std::string::npos) << misbehave(9);
+}
+TEST(Watcher, ReservedButNeverPushedIsCaught) {
+    EXPECT_NE(misbehave(12).find("returned with 1 page(s) of CB c_0 reserved but never pushed"),
+              std::string::npos)
+        << misbehave(12);
+}
 
 TEST(Watcher, ChecksOffSkipsTheCbChecks) {
     RunOptions o;
@@ -180,7 +254,8 @@ TEST(Watcher, ChecksOffSkipsTheCbChecks) {
 
 TEST(Runtime, KernelExceptionReachesCallerWithCoreAndKernel) {
     const auto msg = misbehave(10);
-    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2): kernel says no"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2): kernel says no"), std::string::npos)
+        << msg;
 }
 
 TEST(Watchdog, SpinningKernelIsStoppedWithWhereItWas) {
@@ -197,16 +272,22 @@ TEST(Program, UnknownKernelPathListsCloseMatches) {
         CreateKernel(p, "tests/sim/producr.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
         FAIL();
     } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find("closest: tests/sim/producer.cpp"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("closest: tests/sim/producer.cpp"), std::string::npos)
+            << e.what();
     }
 }
 
 TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
     Device device = make_device();
-    auto l1buf = device.create_buffer({200 * 1024, 1024, BufferType::L1, TensorMemoryLayout::INTERLEAVED, {}});
+    auto l1buf =
+        device.create_buffer({200 * 1024, 1024, BufferType::L1, TensorMemoryLayout::INTERLEAVED, {}});
     Program p;
-    CreateCircularBuffer(p, CoreCoord{2, 2}, CircularBufferConfig(1100 * 1024, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 4096));
-    CreateCircularBuffer(p, CoreCoord{2, 2}, CircularBufferConfig(400 * 1024, {{uint8_t{1}, DataType::Float32}}).set_page_size(1, 4096));
+    CreateCircularBuffer(
+        p, CoreCoord{2, 2},
+        CircularBufferConfig(1100 * 1024, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 4096));
+    CreateCircularBuffer(
+        p, CoreCoord{2, 2},
+        CircularBufferConfig(400 * 1024, {{uint8_t{1}, DataType::Float32}}).set_page_size(1, 4096));
     try {
         ValidateProgram(device, p);
         FAIL();
@@ -222,7 +303,8 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
 TEST(Program, TwoKernelsOnOneProcessorAreRefused) {
     Program p;
     CreateKernel(p, "tests/sim/producer.cpp", CoreRange({0, 0}, {1, 1}), ReaderDataMovementConfig{});
-    EXPECT_THROW(CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}), InvalidArgument);
+    EXPECT_THROW(CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}),
+                 InvalidArgument);
 }
 
 TEST(Runtime, DprintLinesAreTaggedWithCoreAndKernel) {

@@ -109,7 +109,8 @@ TEST(Determinism, OutputsAndPredictedTimesAreIdenticalAcrossHostThreadCounts) {
             continue;
         }
         EXPECT_EQ(c.output, first_copy) << threads << " threads";
-        EXPECT_EQ(0, std::memcmp(e.output.data(), first_add.data(), first_add.size() * 4)) << threads << " threads";
+        EXPECT_EQ(0, std::memcmp(e.output.data(), first_add.data(), first_add.size() * 4))
+            << threads << " threads";
         EXPECT_EQ(c.report.predicted_cycles, first_cycles) << threads << " threads";
         EXPECT_EQ(e.report.predicted_cycles, first_add_cycles) << threads << " threads";
     }

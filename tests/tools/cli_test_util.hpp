@@ -29,10 +29,11 @@ inline std::string read_file(const std::filesystem::path& p) {
 
 // A temporary folder removed at the end of the test.
 class TempDir {
-public:
+  public:
     TempDir() {
         std::random_device rd;
-        path_ = std::filesystem::temp_directory_path() / ("tilesim-test-" + std::to_string(rd()) + std::to_string(rd()));
+        path_ = std::filesystem::temp_directory_path() /
+                ("tilesim-test-" + std::to_string(rd()) + std::to_string(rd()));
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
@@ -42,15 +43,15 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::string operator/(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
 // Runs `tilesim <args>` (args already shell-quoted where needed) in `dir`.
 inline CliResult run_cli(const std::string& args, const TempDir& dir) {
     const std::string out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = "cd '" + dir.path().string() + "' && '" + std::string(TILESIM_CLI_PATH) + "' " + args + " >'" + out +
-                            "' 2>'" + err + "' </dev/null";
+    const std::string cmd = "cd '" + dir.path().string() + "' && '" + std::string(TILESIM_CLI_PATH) + "' " +
+                            args + " >'" + out + "' 2>'" + err + "' </dev/null";
     const int status = std::system(cmd.c_str());
     CliResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -70,6 +71,8 @@ inline Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.f, float h
 }
 
 // stderr must be exactly one line.
-inline bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
+inline bool one_line(const std::string& s) {
+    return !s.empty() && s.find('\n') == s.size() - 1;
+}
 
 }  // namespace tilesim::testing

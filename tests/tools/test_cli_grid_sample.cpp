@@ -27,7 +27,8 @@ struct GridSampleFiles {
 
 TEST(CliGridSample, CpuBackendWritesThePyTorchResult) {
     GridSampleFiles f;
-    const auto r = run_cli("op grid_sample --input x.npy --grid g.npy --out y.npy --align-corners --mode bilinear", f.dir);
+    const auto r = run_cli(
+        "op grid_sample --input x.npy --grid g.npy --out y.npy --align-corners --mode bilinear", f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ops::GridSampleArgs a;
     a.align_corners = true;
@@ -39,11 +40,14 @@ TEST(CliGridSample, CpuBackendWritesThePyTorchResult) {
 
 TEST(CliGridSample, SimBackendWritesOutputReportTraceAndHeatmap) {
     GridSampleFiles f;
-    const auto r = run_cli("op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --dtype bfloat16 --grid-batching 2 "
-                           "--report r.json --trace t.json --heatmap h.svg",
-                           f.dir);
+    const auto r = run_cli(
+        "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --dtype bfloat16 "
+        "--grid-batching 2 "
+        "--report r.json --trace t.json --heatmap h.svg",
+        f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("program: interleaved factory, 42 grid sticks on 42 cores"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("program: interleaved factory, 42 grid sticks on 42 cores"), std::string::npos)
+        << r.out;
     EXPECT_NE(r.out.find("predicted "), std::string::npos) << r.out;
     const auto expected = ops::grid_sample(f.input, f.grid, {}).output;
     EXPECT_CLOSE(read_npy(f.dir / "y.npy").to_floats(), expected.to_floats(), 0.05, 0.999);
@@ -54,7 +58,8 @@ TEST(CliGridSample, SimBackendWritesOutputReportTraceAndHeatmap) {
     EXPECT_GT(report["run"]["predicted"]["cycles"].get<double>(), 0);
     const auto trace = nlohmann::json::parse(read_file(f.dir / "t.json"));
     EXPECT_GT(trace["traceEvents"].size(), 42u * 3);
-    EXPECT_NE(read_file(f.dir / "h.svg").find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);
+    EXPECT_NE(read_file(f.dir / "h.svg").find("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+              std::string::npos);
 }
 
 TEST(CliGridSample, RepeatPrintsTheMedianTime) {
@@ -68,9 +73,11 @@ TEST(CliGridSample, NanAndInfGridValuesDoNotCrash) {
     TempDir dir;
     write_npy(dir / "x.npy", random_tensor(Shape{1, 3, 4, 5}, 1));
     const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-    write_npy(dir / "g.npy", Tensor::from_floats(Shape{1, 1, 3, 2}, std::vector<float>{nan, 0.f, inf, -inf, 0.5f, 0.5f}));
+    write_npy(dir / "g.npy",
+              Tensor::from_floats(Shape{1, 1, 3, 2}, std::vector<float>{nan, 0.f, inf, -inf, 0.5f, 0.5f}));
     for (const char* backend : {"cpu", "sim"}) {
-        const auto r = run_cli(std::string("op grid_sample --input x.npy --grid g.npy --out y.npy --backend ") + backend, dir);
+        const auto r = run_cli(
+            std::string("op grid_sample --input x.npy --grid g.npy --out y.npy --backend ") + backend, dir);
         ASSERT_EQ(r.exit_code, 0) << backend << ": " << r.err;
         const auto y = read_npy(dir / "y.npy").to_floats();
         if (std::string(backend) == "cpu") {
@@ -113,19 +120,35 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"WrongRank", "op grid_sample --input x3.npy --grid g.npy --out y.npy", "input"},
         BadCase{"MismatchedBatch", "op grid_sample --input x.npy --grid g_n3.npy --out y.npy", "batch"},
         BadCase{"GridLastDim", "op grid_sample --input x.npy --grid g_last3.npy --out y.npy", "[2, 7, 6, 3]"},
-        BadCase{"Float64Npy", "op grid_sample --input " + kNpyFixtures + "f8.npy --grid g.npy --out y.npy", "<f8"},
-        BadCase{"FortranOrder", "op grid_sample --input " + kNpyFixtures + "fortran_order.npy --grid g.npy --out y.npy", "fortran"},
-        BadCase{"Truncated", "op grid_sample --input " + kNpyFixtures + "truncated_data.npy --grid g.npy --out y.npy", "truncated"},
-        BadCase{"ZeroSized", "op grid_sample --input " + kNpyFixtures + "empty_0x3.npy --grid g.npy --out y.npy", "input"},
+        BadCase{"Float64Npy", "op grid_sample --input " + kNpyFixtures + "f8.npy --grid g.npy --out y.npy",
+                "<f8"},
+        BadCase{"FortranOrder",
+                "op grid_sample --input " + kNpyFixtures + "fortran_order.npy --grid g.npy --out y.npy",
+                "fortran"},
+        BadCase{"Truncated",
+                "op grid_sample --input " + kNpyFixtures + "truncated_data.npy --grid g.npy --out y.npy",
+                "truncated"},
+        BadCase{"ZeroSized",
+                "op grid_sample --input " + kNpyFixtures + "empty_0x3.npy --grid g.npy --out y.npy", "input"},
         BadCase{"MissingFile", "op grid_sample --input nope.npy --grid g.npy --out y.npy", "nope.npy"},
-        BadCase{"BicubicOnSim", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --mode bicubic", "bicubic"},
-        BadCase{"BorderOnSim", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --padding-mode border", "border"},
-        BadCase{"BatchingNotDividing", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --grid-batching 4", "K=4"},
+        BadCase{"BicubicOnSim",
+                "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --mode bicubic",
+                "bicubic"},
+        BadCase{"BorderOnSim",
+                "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --padding-mode border",
+                "border"},
+        BadCase{"BatchingNotDividing",
+                "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --grid-batching 4",
+                "K=4"},
         BadCase{"UnknownFlag", "op grid_sample --input x.npy --grid g.npy --out y.npy --bogus", "--bogus"},
         BadCase{"BadMode", "op grid_sample --input x.npy --grid g.npy --out y.npy --mode cubic", "cubic"},
-        BadCase{"UnwritableOutput", "op grid_sample --input x.npy --grid g.npy --out /nonexistent/dir/y.npy", "/nonexistent/dir/y.npy"},
-        BadCase{"CudaWithoutGpu", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend cuda", "cuda"},
-        BadCase{"UnknownDevice", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --device nosuchchip", "nosuchchip"}),
+        BadCase{"UnwritableOutput", "op grid_sample --input x.npy --grid g.npy --out /nonexistent/dir/y.npy",
+                "/nonexistent/dir/y.npy"},
+        BadCase{"CudaWithoutGpu", "op grid_sample --input x.npy --grid g.npy --out y.npy --backend cuda",
+                "cuda"},
+        BadCase{"UnknownDevice",
+                "op grid_sample --input x.npy --grid g.npy --out y.npy --backend sim --device nosuchchip",
+                "nosuchchip"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(CliRun, DemoConfigRunsAndPasses) {
@@ -141,11 +164,13 @@ TEST(CliRun, DemoConfigRunsAndPasses) {
 
 TEST(CliRun, BadConfigNamesTheFileAndKey) {
     TempDir dir;
-    std::ofstream(dir / "c.json") << R"({"op": "grid_sample", "inputs": {"input": {"shape": [1, 2, 3, 4]}, "grid": {"shape": [1, 2, 2, 2]}}, "bogus": 1})";
+    std::ofstream(dir / "c.json")
+        << R"({"op": "grid_sample", "inputs": {"input": {"shape": [1, 2, 3, 4]}, "grid": {"shape": [1, 2, 2, 2]}}, "bogus": 1})";
     const auto r = run_cli("run c.json", dir);
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("c.json: bogus: unknown key"), std::string::npos) << r.err;
-    std::ofstream(dir / "d.json") << R"({"op": "grid_sample", "inputs": {"input": {"shape": [1, 0, 3, 4]}, "grid": {"shape": [1, 2, 2, 2]}}})";
+    std::ofstream(dir / "d.json")
+        << R"({"op": "grid_sample", "inputs": {"input": {"shape": [1, 0, 3, 4]}, "grid": {"shape": [1, 2, 2, 2]}}})";
     const auto r2 = run_cli("run d.json", dir);
     EXPECT_EQ(r2.exit_code, 2);
     EXPECT_NE(r2.err.find("inputs.input.shape"), std::string::npos) << r2.err;

@@ -53,7 +53,8 @@ void run_doc(const std::string& doc) {
     std::filesystem::create_symlink(TILESIM_CLI_PATH, dir.path() / "build" / "tools" / "tilesim");
     std::filesystem::create_symlink(std::string(TILESIM_SOURCE_DIR) + "/configs", dir.path() / "configs");
     std::string script = "set -e\ncd '" + dir.path().string() + "'\n";
-    for (size_t i = 0; i < blocks.size(); ++i) script += "echo '@@BLOCK " + std::to_string(i) + "'\n" + blocks[i].script;
+    for (size_t i = 0; i < blocks.size(); ++i)
+        script += "echo '@@BLOCK " + std::to_string(i) + "'\n" + blocks[i].script;
     std::ofstream(dir / "doc.sh") << script;
     const std::string out = dir / "doc.out";
     const int status = std::system(("bash '" + (dir / "doc.sh") + "' >'" + out + "' 2>&1").c_str());
@@ -64,14 +65,23 @@ void run_doc(const std::string& doc) {
         const size_t begin = output.find(marker);
         ASSERT_NE(begin, std::string::npos) << marker;
         const size_t end = output.find("@@BLOCK " + std::to_string(i + 1) + "\n");
-        const std::string section = output.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+        const std::string section =
+            output.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
         for (const auto& want : blocks[i].expected) {
-            EXPECT_NE(section.find(want), std::string::npos) << doc << " block " << i << " lacks '" << want << "':\n" << section;
+            EXPECT_NE(section.find(want), std::string::npos)
+                << doc << " block " << i << " lacks '" << want << "':\n"
+                << section;
         }
     }
 }
 }  // namespace
 
-TEST(Docs, TutorialNearestRunsAsWritten) { run_doc("tutorial-nearest.md"); }
-TEST(Docs, CliGuideRunsAsWritten) { run_doc("cli.md"); }
-TEST(Docs, CorrelationGuideRunsAsWritten) { run_doc("ops/correlation.md"); }
+TEST(Docs, TutorialNearestRunsAsWritten) {
+    run_doc("tutorial-nearest.md");
+}
+TEST(Docs, CliGuideRunsAsWritten) {
+    run_doc("cli.md");
+}
+TEST(Docs, CorrelationGuideRunsAsWritten) {
+    run_doc("ops/correlation.md");
+}

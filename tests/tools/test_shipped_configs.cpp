@@ -12,7 +12,8 @@ using namespace tilesim::testing;
 namespace {
 std::vector<std::string> shipped_configs() {
     std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(std::string(TILESIM_SOURCE_DIR) + "/configs/runs")) {
+    for (const auto& e :
+         std::filesystem::directory_iterator(std::string(TILESIM_SOURCE_DIR) + "/configs/runs")) {
         if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
     }
     std::sort(names.begin(), names.end());

@@ -21,8 +21,8 @@ int main() {
     args.backend = ops::Backend::Sim;
     const ops::GridSampleResult sim = ops::grid_sample(input, grid, args);
     const Comparison c = compare(sim.output.to_floats(), cpu.to_floats());
-    std::printf("grid_sample sim vs cpu: max abs error %.3g, PCC %.6f, predicted %.2f us on %s\n", c.max_abs_error, c.pcc,
-                sim.report->predicted_us(), sim.report->device.c_str());
+    std::printf("grid_sample sim vs cpu: max abs error %.3g, PCC %.6f, predicted %.2f us on %s\n",
+                c.max_abs_error, c.pcc, sim.report->predicted_us(), sim.report->device.c_str());
     const bool ok = c.within(1e-5, 0.9999);
     std::puts(ok ? "PASS" : "FAIL");
     return ok ? 0 : 1;

@@ -34,8 +34,8 @@ struct ShardSpec {
 };
 
 struct BufferConfig {
-    uint64_t size = 0;          // bytes (num_pages * page_size)
-    uint32_t page_size = 0;     // bytes of one page as seen by kernels
+    uint64_t size = 0;       // bytes (num_pages * page_size)
+    uint32_t page_size = 0;  // bytes of one page as seen by kernels
     BufferType type = BufferType::DRAM;
     TensorMemoryLayout layout = TensorMemoryLayout::INTERLEAVED;
     std::optional<ShardSpec> shard;  // required for HEIGHT_SHARDED
@@ -43,13 +43,13 @@ struct BufferConfig {
 
 struct PageLocation {
     BufferType type;
-    uint32_t bank = 0;      // DRAM bank (type == DRAM)
-    CoreCoord core;         // L1 core (type == L1)
-    uint64_t address = 0;   // byte offset in that bank / core's L1
+    uint32_t bank = 0;     // DRAM bank (type == DRAM)
+    CoreCoord core;        // L1 core (type == L1)
+    uint64_t address = 0;  // byte offset in that bank / core's L1
 };
 
 class Buffer {
-public:
+  public:
     Buffer(Device& device, const BufferConfig& config);  // use Device::create_buffer
     ~Buffer();
     Buffer(const Buffer&) = delete;
@@ -78,7 +78,7 @@ public:
     void read(std::span<std::byte> data) const;
     std::string str() const;
 
-private:
+  private:
     Device* device_;
     BufferConfig config_;
     uint64_t address_ = 0;

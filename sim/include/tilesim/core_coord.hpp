@@ -40,7 +40,7 @@ struct CoreRange {
 
 // A set of disjoint CoreRanges.
 class CoreRangeSet {
-public:
+  public:
     CoreRangeSet() = default;
     CoreRangeSet(std::initializer_list<CoreRange> ranges);
     explicit CoreRangeSet(std::vector<CoreRange> ranges);  // throws when ranges overlap
@@ -61,7 +61,7 @@ public:
     std::string str() const;
     friend bool operator==(const CoreRangeSet&, const CoreRangeSet&) = default;
 
-private:
+  private:
     std::vector<CoreRange> ranges_;
 };
 

@@ -39,9 +39,13 @@ inline bfloat16_bits float_to_bf16(float f) {
     uint32_t rounding_bias = 0x7fffu + ((u >> 16) & 1u);
     return static_cast<bfloat16_bits>((u + rounding_bias) >> 16);
 }
-inline float bf16_to_float(bfloat16_bits b) { return bits_to_float(uint32_t(b) << 16); }
+inline float bf16_to_float(bfloat16_bits b) {
+    return bits_to_float(uint32_t(b) << 16);
+}
 // Rounds a float32 to the nearest bfloat16 value, kept as float.
-inline float round_to_bf16(float f) { return bf16_to_float(float_to_bf16(f)); }
+inline float round_to_bf16(float f) {
+    return bf16_to_float(float_to_bf16(f));
+}
 
 void float_to_bf16(std::span<const float> in, std::span<bfloat16_bits> out);
 void bf16_to_float(std::span<const bfloat16_bits> in, std::span<float> out);
@@ -52,7 +56,7 @@ void bf16_to_float(std::span<const bfloat16_bits> in, std::span<float> out);
 // per block), then one byte per value, as tt-metal packs a tile.
 constexpr uint32_t kBfp8BlockSize = 16;
 size_t bfp8_bytes_for(size_t num_values);  // exponents + mantissas, num_values a multiple of 16
-std::vector<uint8_t> pack_bfp8_b(std::span<const float> values);   // size must be a multiple of 16
+std::vector<uint8_t> pack_bfp8_b(std::span<const float> values);  // size must be a multiple of 16
 std::vector<float> unpack_bfp8_b(std::span<const uint8_t> packed, size_t num_values);
 
 }  // namespace tilesim

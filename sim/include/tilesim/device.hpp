@@ -17,7 +17,7 @@ namespace tilesim {
 
 struct MemoryReport {
     uint64_t l1_size_per_core = 0;
-    uint64_t l1_buffers_bytes = 0;      // per core, in lockstep (same on every core)
+    uint64_t l1_buffers_bytes = 0;  // per core, in lockstep (same on every core)
     uint64_t l1_largest_free = 0;
     uint64_t dram_size = 0;
     uint64_t dram_allocated_bytes = 0;  // across all banks
@@ -26,7 +26,7 @@ struct MemoryReport {
 };
 
 class Device {
-public:
+  public:
     explicit Device(DeviceSpec spec);
     ~Device();
     Device(const Device&) = delete;
@@ -41,11 +41,11 @@ public:
     // A worker core's L1 bytes (l1_size_bytes long); throws for a core outside the worker grid.
     std::byte* l1(CoreCoord core);
     DramBankStorage& dram_bank(uint32_t bank);
-    Allocator& l1_allocator() { return l1_allocator_; }     // lockstep over all cores (buffers)
-    Allocator& dram_allocator() { return dram_allocator_; } // lockstep over all banks
+    Allocator& l1_allocator() { return l1_allocator_; }      // lockstep over all cores (buffers)
+    Allocator& dram_allocator() { return dram_allocator_; }  // lockstep over all banks
     MemoryReport memory_report() const;
 
-private:
+  private:
     DeviceSpec spec_;
     Allocator l1_allocator_;
     Allocator dram_allocator_;

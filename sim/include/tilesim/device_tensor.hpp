@@ -29,10 +29,11 @@ struct DeviceTensor {
 };
 
 // `page_size` 0: the natural page (stick or tile). A larger page_size pads each ROW_MAJOR page.
-DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig& config = {}, uint32_t page_size = 0);
+DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig& config = {},
+                       uint32_t page_size = 0);
 // An uninitialised device tensor of the given shape (e.g. an op's output).
-DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device, const MemoryConfig& config = {},
-                                uint32_t page_size = 0);
+DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device,
+                                const MemoryConfig& config = {}, uint32_t page_size = 0);
 Tensor from_device(const DeviceTensor& tensor);
 
 }  // namespace tilesim

@@ -64,10 +64,18 @@ bool cb_pages_available_at_front(uint32_t cb, uint32_t num_pages);
 uint32_t get_write_ptr(uint32_t cb);  // L1 address of the first reserved page
 uint32_t get_read_ptr(uint32_t cb);   // L1 address of the first waited page
 uint32_t get_cb_page_size(uint32_t cb);
-inline void cb_reserve_back(CBIndex cb, uint32_t n) { cb_reserve_back(static_cast<uint32_t>(cb), n); }
-inline void cb_push_back(CBIndex cb, uint32_t n) { cb_push_back(static_cast<uint32_t>(cb), n); }
-inline void cb_wait_front(CBIndex cb, uint32_t n) { cb_wait_front(static_cast<uint32_t>(cb), n); }
-inline void cb_pop_front(CBIndex cb, uint32_t n) { cb_pop_front(static_cast<uint32_t>(cb), n); }
+inline void cb_reserve_back(CBIndex cb, uint32_t n) {
+    cb_reserve_back(static_cast<uint32_t>(cb), n);
+}
+inline void cb_push_back(CBIndex cb, uint32_t n) {
+    cb_push_back(static_cast<uint32_t>(cb), n);
+}
+inline void cb_wait_front(CBIndex cb, uint32_t n) {
+    cb_wait_front(static_cast<uint32_t>(cb), n);
+}
+inline void cb_pop_front(CBIndex cb, uint32_t n) {
+    cb_pop_front(static_cast<uint32_t>(cb), n);
+}
 
 // ---- NoC ----------------------------------------------------------------------------------------------
 // A NoC address names a core's L1 (logical worker coordinates) or a DRAM bank, plus a byte offset.
@@ -88,7 +96,8 @@ struct InterleavedAddrGenFast {
     uint32_t page_size = 0;
     DataType data_format = DataType::Float32;
 };
-uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page, uint32_t offset);
+uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size, uint32_t page,
+                                   uint32_t offset);
 template <bool DRAM>
 uint64_t get_noc_addr(uint32_t page_id, const InterleavedAddrGen<DRAM>& s, uint32_t offset = 0) {
     return interleaved_page_noc_addr(DRAM, s.bank_base_address, s.page_size, page_id, offset);
@@ -107,11 +116,13 @@ void noc_async_read_page(uint32_t page_id, const Gen& s, uint32_t dst_local_l1_a
     noc_async_read(get_noc_addr(page_id, s, offset), dst_local_l1_addr, s.page_size);
 }
 template <bool DRAM>
-void noc_async_read_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s, uint32_t dst_local_l1_addr) {
+void noc_async_read_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s,
+                         uint32_t dst_local_l1_addr) {
     noc_async_read(get_noc_addr(tile_id, s), dst_local_l1_addr, s.page_size);
 }
 template <bool DRAM>
-void noc_async_write_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s, uint32_t src_local_l1_addr) {
+void noc_async_write_tile(uint32_t tile_id, const InterleavedAddrGenFast<DRAM>& s,
+                          uint32_t src_local_l1_addr) {
     noc_async_write(src_local_l1_addr, get_noc_addr(tile_id, s), s.page_size);
 }
 template <bool DRAM, class Gen>
@@ -131,12 +142,15 @@ void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr)
 // Charges `cycles` of scalar RISC-V work (address math, coordinate computation) to this kernel's clock.
 void kernel_spend_cycles(uint32_t cycles);
 
-// ---- DPRINT -------------------------------------------------------------------------------------------------
-// DPRINT << "x=" << x << ENDL();  prints one line tagged with the core and the kernel.
+// ---- DPRINT
+// ------------------------------------------------------------------------------------------------- DPRINT <<
+// "x=" << x << ENDL();  prints one line tagged with the core and the kernel.
 struct DebugEndl {};
-inline DebugEndl ENDL() { return {}; }
+inline DebugEndl ENDL() {
+    return {};
+}
 class DebugPrinter {
-public:
+  public:
     template <class T>
     DebugPrinter& operator<<(const T& v) {
         line() << v;
@@ -144,7 +158,7 @@ public:
     }
     DebugPrinter& operator<<(DebugEndl);
 
-private:
+  private:
     static std::ostringstream& line();
 };
 DebugPrinter& dprint_stream();
@@ -160,8 +174,12 @@ void tile_regs_acquire();
 void tile_regs_commit();
 void tile_regs_wait();
 void tile_regs_release();
-inline void acquire_dst() { tile_regs_acquire(); }
-inline void release_dst() { tile_regs_release(); }
+inline void acquire_dst() {
+    tile_regs_acquire();
+}
+inline void release_dst() {
+    tile_regs_release();
+}
 
 inline void copy_tile_init(uint32_t) {}
 void copy_tile(uint32_t cb, uint32_t tile_index, uint32_t dst_index);
@@ -181,8 +199,8 @@ inline void reduce_uninit() {}
 // REDUCE_COL: dst row 0 [c] += sum over rows r of in[r][c] * s, REDUCE_ROW: dst column 0 [r] += sum over
 // columns; REDUCE_SCALAR: dst [0][0] += sum of all; s = element [0][0] of the scalar tile. MAX takes
 // the maximum (times s). As tt-metal's reduce_tile<pool_type, reduce_dim>.
-void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scalar_cb, uint32_t tile, uint32_t scalar_tile,
-                 uint32_t dst_index);
+void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scalar_cb, uint32_t tile,
+                 uint32_t scalar_tile, uint32_t dst_index);
 template <PoolType P, ReduceDim D>
 void reduce_tile(uint32_t icb, uint32_t scalar_cb, uint32_t tile, uint32_t scalar_tile, uint32_t dst_index) {
     reduce_tile(P, D, icb, scalar_cb, tile, scalar_tile, dst_index);
@@ -199,10 +217,10 @@ void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb);
 
 // The pooling path tt-metal's grid_sample reuses (compute_pool_2d.cpp): unpack_tilizeA_B_block loads
 // the first `face_r_dim` rows of the front page of icb (rows of ntiles*32 values, row r at offset
-// r * row_stride_bytes, default ntiles*32 elements) as ntiles tiles into source A, and the scalar tile `scalar_tile` of
-// icb_scalar into source B; reduce_tile_math then writes, for each loaded tile t, into DEST[dst + t] row
-// 0: out[c] = sum over rows r < face_r_dim of B[0][r] * A[r][c] (a weighted reduction of the rows, each
-// row weighted by element r of the scalar tile's first row).
+// r * row_stride_bytes, default ntiles*32 elements) as ntiles tiles into source A, and the scalar tile
+// `scalar_tile` of icb_scalar into source B; reduce_tile_math then writes, for each loaded tile t, into
+// DEST[dst + t] row 0: out[c] = sum over rows r < face_r_dim of B[0][r] * A[r][c] (a weighted reduction of
+// the rows, each row weighted by element r of the scalar tile's first row).
 inline void tilizeA_B_reduce_init(uint32_t, uint32_t, uint32_t, uint32_t = 0, uint32_t = 0) {}
 void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile,
                             uint32_t num_faces = 4, uint32_t face_r_dim = 16, uint32_t row_stride_bytes = 0);

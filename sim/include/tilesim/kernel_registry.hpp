@@ -24,8 +24,8 @@ std::vector<std::string> registered_kernels();
 
 #define TILESIM_KERNEL_CONCAT_INNER(a, b) a##b
 #define TILESIM_KERNEL_CONCAT(a, b) TILESIM_KERNEL_CONCAT_INNER(a, b)
-#define TILESIM_KERNEL_MAIN(path)                                                                  \
-    static void TILESIM_KERNEL_CONCAT(tilesim_kernel_main_, __LINE__)();                           \
+#define TILESIM_KERNEL_MAIN(path)                                                                    \
+    static void TILESIM_KERNEL_CONCAT(tilesim_kernel_main_, __LINE__)();                             \
     [[maybe_unused]] static const bool TILESIM_KERNEL_CONCAT(tilesim_kernel_registered_, __LINE__) = \
-        ::tilesim::register_kernel(path, &TILESIM_KERNEL_CONCAT(tilesim_kernel_main_, __LINE__));   \
+        ::tilesim::register_kernel(path, &TILESIM_KERNEL_CONCAT(tilesim_kernel_main_, __LINE__));    \
     static void TILESIM_KERNEL_CONCAT(tilesim_kernel_main_, __LINE__)()

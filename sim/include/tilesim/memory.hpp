@@ -15,7 +15,7 @@ namespace tilesim {
 
 // First-fit allocator over [0, size). Addresses are multiples of `alignment`.
 class Allocator {
-public:
+  public:
     Allocator(std::string name, uint64_t size, uint32_t alignment);
     // Lowest (bottom_up) or highest (top-down) free block that fits. Throws OutOfMemory naming the
     // allocator, the requested and the free bytes.
@@ -29,7 +29,7 @@ public:
     uint64_t lowest_allocated_address() const;
     const std::string& name() const { return name_; }
 
-private:
+  private:
     std::string name_;
     uint64_t size_;
     uint32_t alignment_;
@@ -40,7 +40,7 @@ private:
 // One DRAM bank's bytes, backed by 64 KiB chunks created on first write; reads of untouched chunks
 // return zeros without allocating. Thread-safe for concurrent access to distinct or equal chunks.
 class DramBankStorage {
-public:
+  public:
     explicit DramBankStorage(uint64_t size);
     ~DramBankStorage();
     DramBankStorage(const DramBankStorage&) = delete;
@@ -52,7 +52,7 @@ public:
 
     static constexpr uint64_t kChunkBytes = 64 * 1024;
 
-private:
+  private:
     std::byte* chunk_for_write(uint64_t index);
     uint64_t size_;
     std::unique_ptr<std::atomic<std::byte*>[]> chunks_;

@@ -20,12 +20,42 @@ constexpr uint32_t kNumCircularBuffers = 32;
 
 // tt-metal's tt::CBIndex::c_0 ... c_31.
 enum class CBIndex : uint8_t {
-    c_0, c_1, c_2, c_3, c_4, c_5, c_6, c_7, c_8, c_9, c_10, c_11, c_12, c_13, c_14, c_15,
-    c_16, c_17, c_18, c_19, c_20, c_21, c_22, c_23, c_24, c_25, c_26, c_27, c_28, c_29, c_30, c_31
+    c_0,
+    c_1,
+    c_2,
+    c_3,
+    c_4,
+    c_5,
+    c_6,
+    c_7,
+    c_8,
+    c_9,
+    c_10,
+    c_11,
+    c_12,
+    c_13,
+    c_14,
+    c_15,
+    c_16,
+    c_17,
+    c_18,
+    c_19,
+    c_20,
+    c_21,
+    c_22,
+    c_23,
+    c_24,
+    c_25,
+    c_26,
+    c_27,
+    c_28,
+    c_29,
+    c_30,
+    c_31
 };
 
 class CircularBufferConfig {
-public:
+  public:
     // total_size bytes for the CB(s) in `data_formats` (tt-metal allows several indices sharing one
     // allocation; tilesim supports exactly one index per config).
     CircularBufferConfig(uint32_t total_size, std::map<uint8_t, DataType> data_formats);
@@ -43,7 +73,7 @@ public:
     uint32_t page_size() const { return page_size_; }
     const Buffer* globally_allocated_buffer() const { return buffer_; }
 
-private:
+  private:
     uint32_t total_size_;
     uint8_t index_ = 0;
     DataType format_ = DataType::Float32;
@@ -54,9 +84,9 @@ private:
 // Cores a kernel, CB or semaphore is placed on: one core, one rectangle, or a set.
 struct CoreSpec {
     CoreRangeSet set;
-    CoreSpec(CoreCoord c) : set({CoreRange(c)}) {}          // NOLINT(google-explicit-constructor)
-    CoreSpec(const CoreRange& r) : set({r}) {}               // NOLINT(google-explicit-constructor)
-    CoreSpec(CoreRangeSet s) : set(std::move(s)) {}          // NOLINT(google-explicit-constructor)
+    CoreSpec(CoreCoord c) : set({CoreRange(c)}) {}   // NOLINT(google-explicit-constructor)
+    CoreSpec(const CoreRange& r) : set({r}) {}       // NOLINT(google-explicit-constructor)
+    CoreSpec(CoreRangeSet s) : set(std::move(s)) {}  // NOLINT(google-explicit-constructor)
 };
 
 enum class DataMovementProcessor { RISCV_0, RISCV_1 };
@@ -88,7 +118,8 @@ struct ComputeConfig {
     std::vector<uint32_t> compile_args;
     std::map<std::string, std::string> defines;
 };
-using KernelConfig = std::variant<DataMovementConfig, ReaderDataMovementConfig, WriterDataMovementConfig, ComputeConfig>;
+using KernelConfig =
+    std::variant<DataMovementConfig, ReaderDataMovementConfig, WriterDataMovementConfig, ComputeConfig>;
 
 using CBHandle = uint32_t;
 using KernelHandle = uint32_t;
@@ -97,8 +128,8 @@ enum class KernelKind { Reader, Writer, Compute };  // by processor: RISCV_1, RI
 std::string_view to_string(KernelKind k);
 
 struct KernelSpec {
-    std::string path;            // registry path, e.g. "kernels/grid_sample/reader_grid_sample_interleaved.cpp"
-    std::string name;            // short name for reports: file stem
+    std::string path;  // registry path, e.g. "kernels/grid_sample/reader_grid_sample_interleaved.cpp"
+    std::string name;  // short name for reports: file stem
     CoreRangeSet cores;
     KernelKind kind = KernelKind::Reader;
     std::vector<uint32_t> compile_args;
@@ -121,7 +152,7 @@ struct SemaphoreSpec {
 };
 
 class Program {
-public:
+  public:
     Program() = default;
     const std::vector<KernelSpec>& kernels() const { return kernels_; }
     std::vector<KernelSpec>& kernels() { return kernels_; }
@@ -130,7 +161,7 @@ public:
     // Every core with a kernel, in row-major order.
     std::vector<CoreCoord> cores_with_kernels() const;
 
-private:
+  private:
     friend CBHandle CreateCircularBuffer(Program&, const CoreSpec&, const CircularBufferConfig&);
     friend KernelHandle CreateKernel(Program&, const std::string&, const CoreSpec&, const KernelConfig&);
     friend uint32_t CreateSemaphore(Program&, const CoreSpec&, uint32_t);
@@ -141,11 +172,13 @@ private:
 
 CBHandle CreateCircularBuffer(Program& program, const CoreSpec& cores, const CircularBufferConfig& config);
 // Looks `path` up in the kernel registry (unknown path -> error listing close matches).
-KernelHandle CreateKernel(Program& program, const std::string& path, const CoreSpec& cores, const KernelConfig& config);
+KernelHandle CreateKernel(Program& program, const std::string& path, const CoreSpec& cores,
+                          const KernelConfig& config);
 // Returns the semaphore id; kernels turn it into an L1 address with get_semaphore(id).
 uint32_t CreateSemaphore(Program& program, const CoreSpec& cores, uint32_t initial_value);
 
-void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores, const std::vector<uint32_t>& args);
+void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores,
+                    const std::vector<uint32_t>& args);
 std::vector<uint32_t>& GetRuntimeArgs(Program& program, KernelHandle kernel, CoreCoord core);
 void SetCommonRuntimeArgs(Program& program, KernelHandle kernel, const std::vector<uint32_t>& args);
 

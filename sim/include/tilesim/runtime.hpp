@@ -31,10 +31,10 @@ inline constexpr Executor kDefaultExecutor = Executor::TbbTasks;
 
 struct RunOptions {
     Executor executor = kDefaultExecutor;
-    uint32_t host_threads = 0;    // 0: all hardware threads
-    bool checks = true;           // watcher-style checks (bounds, CB misuse, alignment, unset args)
-    bool trace = false;           // record timeline slices per kernel (for the Chrome trace)
-    double watchdog_seconds = 60; // a run with no kernel progress for this long is stopped (0: off)
+    uint32_t host_threads = 0;       // 0: all hardware threads
+    bool checks = true;              // watcher-style checks (bounds, CB misuse, alignment, unset args)
+    bool trace = false;              // record timeline slices per kernel (for the Chrome trace)
+    double watchdog_seconds = 60;    // a run with no kernel progress for this long is stopped (0: off)
     std::ostream* dprint = nullptr;  // where DPRINT goes (nullptr: std::cerr)
 };
 

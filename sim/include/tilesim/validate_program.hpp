@@ -38,6 +38,8 @@ struct CoreL1Placement {
 // every core that has any; CBs backed by a sharded buffer use the shard's address. Throws OutOfMemory
 // naming the core, each CB's size, the total and the limit when they overlap the L1 buffers.
 std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& program);
-inline void ValidateProgram(Device& device, const Program& program) { (void)plan_l1(device, program); }
+inline void ValidateProgram(Device& device, const Program& program) {
+    (void)plan_l1(device, program);
+}
 
 }  // namespace tilesim

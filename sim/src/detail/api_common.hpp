@@ -20,7 +20,8 @@ inline KernelContext& enter(const char* call) {
 }
 
 inline CircularBufferState& cb_of(KernelContext& k, uint32_t cb, const char* call) {
-    if (cb >= kNumCircularBuffers || !k.core->cbs[cb]) watcher(k, fmt::format("{}(c_{}): no such CB on this core", call, cb));
+    if (cb >= kNumCircularBuffers || !k.core->cbs[cb])
+        watcher(k, fmt::format("{}(c_{}): no such CB on this core", call, cb));
     return *k.core->cbs[cb];
 }
 
@@ -32,7 +33,8 @@ inline void advance_to(KernelContext& k, double t, double& bucket, int cb = -1) 
         k.wait += t - k.clock;
         if (k.run->options.trace) {
             const char* call = k.last_call.load(std::memory_order_relaxed);
-            k.stats.trace.push_back({cb >= 0 ? fmt::format("{} c_{}", call, cb) : std::string(call), "wait", k.clock, t - k.clock});
+            k.stats.trace.push_back({cb >= 0 ? fmt::format("{} c_{}", call, cb) : std::string(call), "wait",
+                                     k.clock, t - k.clock});
         }
         k.clock = t;
     }

@@ -13,7 +13,9 @@
 
 namespace tilesim::ops {
 // gtest prints parameters with this (found by ADL).
-inline void PrintTo(ChannelLayout layout, std::ostream* os) { *os << to_string(layout); }
+inline void PrintTo(ChannelLayout layout, std::ostream* os) {
+    *os << to_string(layout);
+}
 }  // namespace tilesim::ops
 
 namespace tilesim::testing {

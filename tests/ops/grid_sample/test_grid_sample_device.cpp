@@ -37,7 +37,8 @@ Tensor tie_free_grid(Shape shape, uint32_t seed, uint32_t height, uint32_t width
     return Tensor::from_floats(std::move(shape), v);
 }
 
-std::vector<float> reference_nhwc(const Tensor& input, const Tensor& grid, GridSampleMode mode, bool align_corners) {
+std::vector<float> reference_nhwc(const Tensor& input, const Tensor& grid, GridSampleMode mode,
+                                  bool align_corners) {
     GridSampleArgs a;
     a.mode = mode;
     a.align_corners = align_corners;
@@ -64,8 +65,9 @@ class GridSampleDeviceVariants : public ::testing::TestWithParam<std::tuple<Vari
 TEST_P(GridSampleDeviceVariants, MatchesCpuReferenceOnOddShapes) {
     const auto [v, align_corners] = GetParam();
     const Tensor input = random_tensor(Shape{2, 13, 17, 37}, 11, -2.f, 2.f);  // NHWC
-    const Tensor grid = v.mode == GridSampleMode::Nearest ? tie_free_grid(Shape{2, 11, 9, 2}, 12, 13, 17, align_corners)
-                                                          : random_tensor(Shape{2, 11, 9, 2}, 12, -1.15f, 1.15f);
+    const Tensor grid = v.mode == GridSampleMode::Nearest
+                            ? tie_free_grid(Shape{2, 11, 9, 2}, 12, 13, 17, align_corners)
+                            : random_tensor(Shape{2, 11, 9, 2}, 12, -1.15f, 1.15f);
     GridSampleArgs a;
     a.mode = v.mode;
     a.align_corners = align_corners;
@@ -95,18 +97,28 @@ TEST_P(GridSampleDeviceVariants, MatchesCpuReferenceOnOddShapes) {
 INSTANTIATE_TEST_SUITE_P(
     AllFactories, GridSampleDeviceVariants,
     ::testing::Combine(
-        ::testing::Values(
-            Variant{"BilinearInterleaved", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
-            Variant{"BilinearInterleavedK3", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 3, false, false, DataType::Float32},
-            Variant{"BilinearInterleavedPrecomputedK3", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
-            Variant{"BilinearInterleavedBf16", GridSampleMode::Bilinear, GridSampleMemory::Interleaved, 1, false, false, DataType::BFloat16},
-            Variant{"BilinearSharded", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 1, false, false, DataType::Float32},
-            Variant{"BilinearShardedK3SplitReader", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 3, false, true, DataType::Float32},
-            Variant{"BilinearShardedPrecomputedBf16", GridSampleMode::Bilinear, GridSampleMemory::HeightSharded, 1, true, false, DataType::BFloat16},
-            Variant{"NearestInterleaved", GridSampleMode::Nearest, GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
-            Variant{"NearestInterleavedPrecomputedK3", GridSampleMode::Nearest, GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
-            Variant{"NearestShardedK3", GridSampleMode::Nearest, GridSampleMemory::HeightSharded, 3, false, false, DataType::Float32},
-            Variant{"NearestShardedBf16", GridSampleMode::Nearest, GridSampleMemory::HeightSharded, 1, false, false, DataType::BFloat16}),
+        ::testing::Values(Variant{"BilinearInterleaved", GridSampleMode::Bilinear,
+                                  GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
+                          Variant{"BilinearInterleavedK3", GridSampleMode::Bilinear,
+                                  GridSampleMemory::Interleaved, 3, false, false, DataType::Float32},
+                          Variant{"BilinearInterleavedPrecomputedK3", GridSampleMode::Bilinear,
+                                  GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
+                          Variant{"BilinearInterleavedBf16", GridSampleMode::Bilinear,
+                                  GridSampleMemory::Interleaved, 1, false, false, DataType::BFloat16},
+                          Variant{"BilinearSharded", GridSampleMode::Bilinear,
+                                  GridSampleMemory::HeightSharded, 1, false, false, DataType::Float32},
+                          Variant{"BilinearShardedK3SplitReader", GridSampleMode::Bilinear,
+                                  GridSampleMemory::HeightSharded, 3, false, true, DataType::Float32},
+                          Variant{"BilinearShardedPrecomputedBf16", GridSampleMode::Bilinear,
+                                  GridSampleMemory::HeightSharded, 1, true, false, DataType::BFloat16},
+                          Variant{"NearestInterleaved", GridSampleMode::Nearest,
+                                  GridSampleMemory::Interleaved, 1, false, false, DataType::Float32},
+                          Variant{"NearestInterleavedPrecomputedK3", GridSampleMode::Nearest,
+                                  GridSampleMemory::Interleaved, 3, true, false, DataType::Float32},
+                          Variant{"NearestShardedK3", GridSampleMode::Nearest,
+                                  GridSampleMemory::HeightSharded, 3, false, false, DataType::Float32},
+                          Variant{"NearestShardedBf16", GridSampleMode::Nearest,
+                                  GridSampleMemory::HeightSharded, 1, false, false, DataType::BFloat16}),
         ::testing::Bool()),
     variant_name);
 
@@ -160,12 +172,12 @@ TEST(GridSampleDevice, ReportedWorkSplitAndCbSizesFollowTheSpecFormulas) {
         EXPECT_EQ(info.cores_group_1, sticks % 64 == 0 ? std::min(sticks, 64u) : sticks % 64);
         ASSERT_EQ(info.cbs.size(), 4u);
         const uint32_t grid_stick = 2 * c.batching * e;
-        EXPECT_EQ(info.cbs[0].page_size, (grid_stick + 31) / 32 * 32);           // c_0: aligned grid stick
+        EXPECT_EQ(info.cbs[0].page_size, (grid_stick + 31) / 32 * 32);  // c_0: aligned grid stick
         EXPECT_EQ(info.cbs[0].num_pages, 1u);
-        EXPECT_EQ(info.cbs[1].page_size, (C + 31) / 32 * 1024 * e);            // c_1: ceil(C/32) * 1024 * elem
+        EXPECT_EQ(info.cbs[1].page_size, (C + 31) / 32 * 1024 * e);  // c_1: ceil(C/32) * 1024 * elem
         EXPECT_EQ(info.cbs[1].num_pages, 2u);
-        EXPECT_EQ(info.cbs[2].page_size, 1024 * e);                            // c_2: one tile
-        EXPECT_EQ(info.cbs[3].page_size, 16 * e);                              // c_3: face-width pieces
+        EXPECT_EQ(info.cbs[2].page_size, 1024 * e);  // c_2: one tile
+        EXPECT_EQ(info.cbs[3].page_size, 16 * e);    // c_3: face-width pieces
         EXPECT_EQ(info.cbs[3].num_pages, (C + 15) / 16 * 2);
         uint32_t units = 0;
         for (const auto& core : r.report->cores) units += core.units;
@@ -185,8 +197,10 @@ TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
         a.dtype = DataType::BFloat16;
         a.run.host_threads = threads;
         const auto out = grid_sample(input, grid, a).output.to_floats();
-        if (first.empty()) first = out;
-        else EXPECT_EQ(0, std::memcmp(out.data(), first.data(), first.size() * 4)) << threads;
+        if (first.empty())
+            first = out;
+        else
+            EXPECT_EQ(0, std::memcmp(out.data(), first.data(), first.size() * 4)) << threads;
     }
 }
 
@@ -206,20 +220,26 @@ std::string sim_error(GridSampleArgs a, Shape input = {1, 4, 5, 3}, Shape grid =
 TEST(GridSampleDevice, RefusesWhatItDoesNotSupportAndSaysWhatIs) {
     GridSampleArgs a;
     a.mode = GridSampleMode::Bicubic;
-    EXPECT_NE(sim_error(a).find("mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest)"), std::string::npos);
+    EXPECT_NE(sim_error(a).find(
+                  "mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest)"),
+              std::string::npos);
     a = {};
     a.padding_mode = PaddingMode::Border;
-    EXPECT_NE(sim_error(a).find("padding_mode 'border' is not supported on the simulated device (supported: zeros)"), std::string::npos);
+    EXPECT_NE(sim_error(a).find(
+                  "padding_mode 'border' is not supported on the simulated device (supported: zeros)"),
+              std::string::npos);
     a = {};
     a.grid_batching = 4;
     EXPECT_NE(sim_error(a).find("grid batching factor K=4 must divide W_out=6"), std::string::npos);
     a = {};
     a.split_reader = true;
-    EXPECT_NE(sim_error(a).find("split reader is available for bilinear height-sharded grids only"), std::string::npos);
+    EXPECT_NE(sim_error(a).find("split reader is available for bilinear height-sharded grids only"),
+              std::string::npos);
     a = {};
     EXPECT_NE(sim_error(a, {1, 4, 5, 600}).find("C=600 needs 19 channel tiles"), std::string::npos);
     EXPECT_NE(sim_error(a, {2, 4, 5, 3}).find("grid"), std::string::npos);
     a.memory = GridSampleMemory::HeightSharded;
     a.num_shard_cores = 65;
-    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores of the 8x8 core grid"), std::string::npos);
+    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores of the 8x8 core grid"),
+              std::string::npos);
 }
