@@ -1,4 +1,4 @@
-// The docs are runnable: every `sh` block of the tutorial and of docs/cli.md runs (in order, in one shell,
+// The docs are runnable: every `sh` block (```bash blocks are the set-up commands CI runs itself) of the tutorial and of docs/cli.md runs (in order, in one shell,
 // from a scratch copy of the repository layout) and each following `text` block's lines appear in that
 // block's output.
 #include <gtest/gtest.h>
@@ -46,7 +46,7 @@ std::vector<Block> sh_blocks(const std::string& markdown) {
 // Runs the blocks in one bash session from a scratch folder laid out like the repository (configs/ and
 // build/tools/tilesim linked), printing a marker before each block.
 void run_doc(const std::string& doc) {
-    const auto blocks = sh_blocks(read_file(std::string(TILESIM_SOURCE_DIR) + "/docs/" + doc));
+    const auto blocks = sh_blocks(read_file(std::string(TILESIM_SOURCE_DIR) + "/" + doc));
     ASSERT_FALSE(blocks.empty()) << doc;
     TempDir dir;
     std::filesystem::create_directories(dir.path() / "build" / "tools");
@@ -77,11 +77,13 @@ void run_doc(const std::string& doc) {
 }  // namespace
 
 TEST(Docs, TutorialNearestRunsAsWritten) {
-    run_doc("tutorial-nearest.md");
+    run_doc("docs/tutorial-nearest.md");
 }
+// README's usage block (its Quick start, ./tilesim.sh demo and test, is what CI runs).
+TEST(Docs, ReadmeUsageRunsAsWritten) { run_doc("README.md"); }
 TEST(Docs, CliGuideRunsAsWritten) {
-    run_doc("cli.md");
+    run_doc("docs/cli.md");
 }
 TEST(Docs, CorrelationGuideRunsAsWritten) {
-    run_doc("ops/correlation.md");
+    run_doc("docs/ops/correlation.md");
 }
