@@ -70,7 +70,7 @@ def time_backward(fn, *inputs, repeats, stat):
     return STATS[stat](times[1:]) * 1e3
 
 
-def pytorch_timings(repeats, stat):
+def pytorch_timings(repeats, stat, name_filter=""):
     torch.manual_seed(0)
     a, b = uniform(*FLOWNETC_SHAPE), uniform(*FLOWNETC_SHAPE)
     p1, p2 = uniform(*PWCNET_SHAPE), uniform(*PWCNET_SHAPE)
@@ -86,17 +86,20 @@ def pytorch_timings(repeats, stat):
     def raft(x, y):
         return raft_corr_lookup(raft_corr_pyramid(x, y, RAFT_LEVELS), coords, RAFT_RADIUS)
 
-    return {
-        "flownetc/flownet_forward": time_forward(flownet, a, b, repeats=repeats, stat=stat),
-        "flownetc/flownet_backward": time_backward(flownet, a, b, repeats=repeats, stat=stat),
-        "flownetc/spatial_preset_forward": time_forward(lambda x, y: spatial_correlation(x, y, **FLOWNETC_SPATIAL),
-                                                        a, b, repeats=repeats, stat=stat),
-        "pwcnet/spatial_forward": time_forward(pwc, p1, p2, repeats=repeats, stat=stat),
-        "pwcnet/spatial_backward": time_backward(pwc, p1, p2, repeats=repeats, stat=stat),
-        "raft/pyramid_lookup": time_forward(raft, f1, f2, repeats=repeats, stat=stat),
-        "raft/alternate_lookup": None,  # same PyTorch formulation as raft/pyramid_lookup (see docstring)
-        "raft/lookup_backward": time_backward(raft, f1, f2, repeats=repeats, stat=stat),
+    cases = {
+        "flownetc/flownet_forward": lambda: time_forward(flownet, a, b, repeats=repeats, stat=stat),
+        "flownetc/flownet_backward": lambda: time_backward(flownet, a, b, repeats=repeats, stat=stat),
+        "flownetc/spatial_preset_forward": lambda: time_forward(
+            lambda x, y: spatial_correlation(x, y, **FLOWNETC_SPATIAL), a, b, repeats=repeats, stat=stat),
+        "pwcnet/spatial_forward": lambda: time_forward(pwc, p1, p2, repeats=repeats, stat=stat),
+        "pwcnet/spatial_backward": lambda: time_backward(pwc, p1, p2, repeats=repeats, stat=stat),
+        "raft/pyramid_lookup": lambda: time_forward(raft, f1, f2, repeats=repeats, stat=stat),
+        "raft/lookup_backward": lambda: time_backward(raft, f1, f2, repeats=repeats, stat=stat),
     }
+    times = {name: run() for name, run in cases.items() if name_filter in name}
+    if "raft/pyramid_lookup" in times:  # same PyTorch formulation (see the module docstring)
+        times["raft/alternate_lookup"] = times["raft/pyramid_lookup"]
+    return times
 
 
 def cpp_timings(path, stat):
@@ -120,10 +123,10 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--stat", choices=sorted(STATS), default="median",
                         help="reduce repeated timings (and the C++ repetitions) with this statistic")
+    parser.add_argument("--filter", default="", help="only benchmarks whose name contains this")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    torch_ms = pytorch_timings(args.repeats, args.stat)
-    torch_ms["raft/alternate_lookup"] = torch_ms["raft/pyramid_lookup"]
+    torch_ms = pytorch_timings(args.repeats, args.stat, args.filter)
     cpp_ms = cpp_timings(args.cpp_json, args.stat) if args.cpp_json else {}
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; times in ms ({args.stat})")
     print(f"{'benchmark':34s} {'PyTorch':>10s} {'tilesim':>10s} {'speed-up':>9s}")

@@ -23,6 +23,8 @@ void add_common_op_options(CLI::App* cmd, CommonOpOptions& o, bool required_out)
     cmd->add_option("--report", o.report, "write a JSON report (shapes, timing, simulated run report)");
     cmd->add_option("--trace", o.trace, "sim: write a Chrome trace-event timeline (Perfetto, chrome://tracing)");
     cmd->add_option("--heatmap", o.heatmap, "sim: write an SVG heatmap of predicted time per core");
+    cmd->add_option("--timeline", o.timeline, "sim: write an SVG timeline of the slowest cores' kernels");
+    cmd->add_option("--timeline-us", o.timeline_us, "sim: show only the first microseconds in the timeline")->check(CLI::NonNegativeNumber);
     cmd->add_option("--threads", o.threads, "host threads for the simulator (0: all)");
     cmd->add_flag("--no-checks", o.no_checks, "sim: turn the watcher checks off (faster)");
     cmd->add_option("--watchdog", o.watchdog_seconds, "sim: stop a run with no kernel progress for this many seconds")
@@ -35,7 +37,7 @@ RunOptions run_options_of(const CommonOpOptions& o) {
     RunOptions r;
     r.host_threads = o.threads;
     r.checks = !o.no_checks;
-    r.trace = !o.trace.empty();
+    r.trace = !o.trace.empty() || !o.timeline.empty();
     r.watchdog_seconds = o.watchdog_seconds;
     return r;
 }
@@ -52,8 +54,8 @@ nlohmann::json shape_json(const Shape& s) { return s.dims(); }
 
 void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOutcome& outcome) {
     const bool sim = outcome.report.has_value();
-    if ((!o.trace.empty() || !o.heatmap.empty()) && !sim) {
-        fail("--trace and --heatmap need --backend sim (got --backend {})", o.backend);
+    if ((!o.trace.empty() || !o.heatmap.empty() || !o.timeline.empty()) && !sim) {
+        fail("--trace, --heatmap and --timeline need --backend sim (got --backend {})", o.backend);
     }
     if (!o.out.empty()) write_npy(o.out, outcome.outputs.front().second);
     nlohmann::json j;
@@ -69,6 +71,10 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
         std::fputs(report_to_table(*outcome.report).c_str(), stdout);
         if (!o.trace.empty()) write_text_file(o.trace, trace_to_json(*outcome.report));
         if (!o.heatmap.empty()) write_text_file(o.heatmap, core_heatmap_svg(*outcome.report));
+        if (!o.timeline.empty()) {
+            const RunReport& r = *outcome.report;
+            write_text_file(o.timeline, timeline_svg(r, 6, o.timeline_us * r.clock_mhz));
+        }
     }
     if (!o.report.empty()) write_text_file(o.report, j.dump(2) + "\n");
     for (const auto& [name, t] : outcome.outputs) std::printf("%s: %s\n", name.c_str(), t.shape().str().c_str());

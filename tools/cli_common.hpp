@@ -26,6 +26,8 @@ struct CommonOpOptions {
     std::string report;
     std::string trace;
     std::string heatmap;
+    std::string timeline;
+    double timeline_us = 0;  // zoom the timeline on the first microseconds (0: the whole run)
     int repeat = 0;
     unsigned threads = 0;
     bool no_checks = false;
@@ -79,6 +81,7 @@ std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key
 
 // The commands (each also registers its op).
 void add_grid_sample_command(CLI::App& op);
+void add_correlation_commands(CLI::App& op);  // spatial_correlation, correlation, corr_lookup
 void add_run_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_random_command(CLI::App& app);

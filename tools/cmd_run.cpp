@@ -111,7 +111,7 @@ int run_config(const RunFlags& f) {
     }
     std::printf("run: %s (%s on %s, backends %s)\n", c.name.c_str(), c.op.c_str(), c.device.c_str(), fmt::format("{}", fmt::join(c.backends, ", ")).c_str());
     Progress progress(c.backends.size());
-    const auto runs = run_backends(c, c.args, f, c.outputs.contains("trace"), progress);
+    const auto runs = run_backends(c, c.args, f, c.outputs.contains("trace") || c.outputs.contains("timeline"), progress);
     nlohmann::json report = {{"name", c.name}, {"op", c.op}, {"device", c.device}, {"args", c.args}, {"backends", nlohmann::json::array()}};
     const BackendOutcome* reference = find_backend(runs, c.reference);
     bool all_pass = true;
@@ -139,8 +139,10 @@ int run_config(const RunFlags& f) {
         if (c.outputs.contains("trace")) write_text_file(c.outputs["trace"], trace_to_json(*sim->outcome.report));
         if (c.outputs.contains("heatmap")) write_text_file(c.outputs["heatmap"], core_heatmap_svg(*sim->outcome.report));
         if (c.outputs.contains("l1_chart")) write_text_file(c.outputs["l1_chart"], l1_usage_svg(*sim->outcome.report));
-    } else if (c.outputs.contains("trace") || c.outputs.contains("heatmap") || c.outputs.contains("l1_chart")) {
-        fail("{}: outputs trace / heatmap / l1_chart need the 'sim' backend in backends", c.file.string());
+        if (c.outputs.contains("timeline")) write_text_file(c.outputs["timeline"], timeline_svg(*sim->outcome.report));
+    } else if (c.outputs.contains("trace") || c.outputs.contains("heatmap") || c.outputs.contains("l1_chart") ||
+               c.outputs.contains("timeline")) {
+        fail("{}: outputs trace / heatmap / l1_chart / timeline need the 'sim' backend in backends", c.file.string());
     }
     if (c.outputs.contains("out")) write_npy(c.outputs["out"], runs.front().outcome.outputs.front().second);
     report["pass"] = all_pass;
@@ -231,6 +233,7 @@ void add_run_command(CLI::App& app) {
     run->add_option("--trace", f->outputs["trace"], "write the Chrome trace here (overrides the config)");
     run->add_option("--heatmap", f->outputs["heatmap"], "write the core heatmap SVG here (overrides the config)");
     run->add_option("--l1-chart", f->outputs["l1_chart"], "write the L1-use bar chart SVG here (overrides the config)");
+    run->add_option("--timeline", f->outputs["timeline"], "write the timeline SVG here (overrides the config)");
     run->callback([f] {
         const int rc = run_config(*f);
         if (rc) throw CLI::RuntimeError(rc);
@@ -256,8 +259,9 @@ void add_demo_command(CLI::App& app) {
         RunFlags f;
         f.config = (default_config_dir() / "runs" / "demo.json").string();
         std::filesystem::create_directories(*out_dir);
-        for (const char* k : {"report", "trace", "heatmap"}) {
-            f.outputs[k] = (std::filesystem::path(*out_dir) / (std::string("demo_") + k + (std::string(k) == "heatmap" ? ".svg" : ".json"))).string();
+        for (const char* k : {"report", "trace", "heatmap", "timeline", "l1_chart"}) {
+            const bool svg = std::string(k) == "heatmap" || std::string(k) == "timeline" || std::string(k) == "l1_chart";
+            f.outputs[k] = (std::filesystem::path(*out_dir) / (std::string("demo_") + k + (svg ? ".svg" : ".json"))).string();
         }
         const int rc = run_config(f);
         if (rc) throw CLI::RuntimeError(rc);

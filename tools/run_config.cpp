@@ -136,8 +136,8 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
     if (j.contains("outputs")) {
         if (!j["outputs"].is_object()) config_error(c, "outputs", "must be an object of paths");
         for (const auto& [k, v] : j["outputs"].items()) {
-            static const std::set<std::string> known_out{"report", "trace", "heatmap", "l1_chart", "out", "csv"};
-            if (!known_out.contains(k)) config_error(c, "outputs." + k, "unknown output (expected report, trace, heatmap, l1_chart, out, csv)");
+            static const std::set<std::string> known_out{"report", "trace", "heatmap", "l1_chart", "timeline", "out", "csv"};
+            if (!known_out.contains(k)) config_error(c, "outputs." + k, "unknown output (expected report, trace, heatmap, l1_chart, timeline, out, csv)");
             if (!v.is_string()) config_error(c, "outputs." + k, "must be a path string");
             c.outputs[k] = v.get<std::string>();
         }

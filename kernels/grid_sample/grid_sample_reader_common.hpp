@@ -32,6 +32,38 @@ enum ReaderArg : uint32_t {
 };
 
 constexpr uint32_t kFloat32 = 0, kBFloat16 = 1;
+
+// Every reader's compile-time arguments, read once at kernel start.
+struct ReaderConfig {
+    uint32_t input_cb, scalar_cb, grid_cb;
+    uint32_t stick_bytes, slot_bytes;
+    int64_t height, width;
+    uint32_t batching;
+    bool precomputed, align_corners;
+    uint32_t format;
+    uint32_t sticks_per_image, grid_stick_bytes;
+    uint32_t point_stride, point_offset;
+};
+
+inline ReaderConfig load_reader_config() {
+    ReaderConfig c;
+    c.input_cb = get_compile_time_arg_val(kInputCb);
+    c.scalar_cb = get_compile_time_arg_val(kScalarCb);
+    c.grid_cb = get_compile_time_arg_val(kGridCb);
+    c.stick_bytes = get_compile_time_arg_val(kInputStickBytes);
+    c.slot_bytes = get_compile_time_arg_val(kInputSlotBytes);
+    c.height = get_compile_time_arg_val(kInputHeight);
+    c.width = get_compile_time_arg_val(kInputWidth);
+    c.batching = get_compile_time_arg_val(kGridBatching);
+    c.precomputed = get_compile_time_arg_val(kPrecomputedGrid);
+    c.align_corners = get_compile_time_arg_val(kAlignCorners);
+    c.format = get_compile_time_arg_val(kDataFormat);
+    c.sticks_per_image = get_compile_time_arg_val(kGridSticksPerImage);
+    c.grid_stick_bytes = get_compile_time_arg_val(kGridStickBytes);
+    c.point_stride = get_compile_time_arg_val(kPointStride);
+    c.point_offset = get_compile_time_arg_val(kPointOffset);
+    return c;
+}
 constexpr uint32_t kSpatialCyclesPerPoint = 40;  // scalar RISC-V work per point (coordinate math)
 
 inline float load_value(const std::byte* p, uint32_t index, uint32_t format) {
@@ -119,6 +151,15 @@ void read_bilinear_corners(const BilinearPoint& p, uint32_t image, const InputGe
     cb_push_back(scalar_cb, 1);
     noc_async_read_barrier();
     cb_push_back(input_cb, 1);
+}
+
+// Point k of a grid stick as a bilinear point, then its corner reads (the two steps every bilinear reader
+// takes per point).
+template <class InputGen>
+void process_bilinear_point(const ReaderConfig& c, const std::byte* stick, uint32_t k, uint32_t image, const InputGen& input,
+                            uint32_t input_cb, uint32_t scalar_cb) {
+    const BilinearPoint p = bilinear_point(stick, k, c.precomputed, c.format, c.height, c.width, c.align_corners);
+    read_bilinear_corners(p, image, input, input_cb, scalar_cb, c.stick_bytes, c.slot_bytes, c.height, c.width, c.format);
 }
 
 // Nearest point k of a grid stick: (h, w), or (-1, -1) when it falls outside. tt-metal rounds

@@ -14,28 +14,12 @@ TILESIM_KERNEL_MAIN("kernels/grid_sample/reader_grid_sample_sharded.cpp") {
     const uint32_t num_sticks = get_arg_val<uint32_t>(2);
     const uint32_t start = get_arg_val<uint32_t>(3);
 
-    const uint32_t input_cb = get_compile_time_arg_val(kInputCb);
-    const uint32_t scalar_cb = get_compile_time_arg_val(kScalarCb);
-    const uint32_t stick_bytes = get_compile_time_arg_val(kInputStickBytes);
-    const uint32_t slot_bytes = get_compile_time_arg_val(kInputSlotBytes);
-    const int64_t height = get_compile_time_arg_val(kInputHeight);
-    const int64_t width = get_compile_time_arg_val(kInputWidth);
-    const uint32_t batching = get_compile_time_arg_val(kGridBatching);
-    const bool precomputed = get_compile_time_arg_val(kPrecomputedGrid);
-    const bool align_corners = get_compile_time_arg_val(kAlignCorners);
-    const uint32_t format = get_compile_time_arg_val(kDataFormat);
-    const uint32_t sticks_per_image = get_compile_time_arg_val(kGridSticksPerImage);
-    const uint32_t grid_stick_bytes = get_compile_time_arg_val(kGridStickBytes);
-    const uint32_t point_stride = get_compile_time_arg_val(kPointStride);
-    const uint32_t point_offset = get_compile_time_arg_val(kPointOffset);
-
-    const InterleavedAddrGen<true> input{input_addr, stick_bytes};
-    const uint32_t num_points = num_sticks * batching;
-    for (uint32_t point = point_offset; point < num_points; point += point_stride) {
-        const uint32_t s = point / batching, k = point % batching;
-        const std::byte* stick = l1_ptr<std::byte>(shard_addr + s * grid_stick_bytes, grid_stick_bytes);
-        const BilinearPoint p = bilinear_point(stick, k, precomputed, format, height, width, align_corners);
-        read_bilinear_corners(p, (start + s) / sticks_per_image, input, input_cb, scalar_cb, stick_bytes, slot_bytes,
-                              height, width, format);
+    const ReaderConfig c = load_reader_config();  // compile-time args: see ReaderArg
+    const InterleavedAddrGen<true> input{input_addr, c.stick_bytes};
+    const uint32_t num_points = num_sticks * c.batching;
+    for (uint32_t point = c.point_offset; point < num_points; point += c.point_stride) {
+        const uint32_t s = point / c.batching, k = point % c.batching;
+        const std::byte* stick = l1_ptr<std::byte>(shard_addr + s * c.grid_stick_bytes, c.grid_stick_bytes);
+        process_bilinear_point(c, stick, k, (start + s) / c.sticks_per_image, input, c.input_cb, c.scalar_cb);
     }
 }

@@ -93,7 +93,7 @@ uint32_t Buffer::pages_per_shard() const { return config_.shard ? config_.shard-
 
 PageLocation Buffer::page_location(uint32_t page) const {
     if (page >= num_pages_) fail("{}: page {} out of range (buffer has {} pages)", str(), page, num_pages_);
-    PageLocation loc{config_.type};
+    PageLocation loc{config_.type, 0, {}, 0};
     if (config_.layout == TensorMemoryLayout::HEIGHT_SHARDED) {
         const uint32_t rows = config_.shard->shape[0];
         loc.core = shard_cores_[page / rows];

@@ -12,16 +12,23 @@ CostModel::CostModel(const DeviceSpec& spec, uint32_t active_cores)
       dram_bytes_per_cycle_per_core_(dram_bytes_per_cycle_ / std::max<uint32_t>(1, active_cores)),
       cb_call_cycles_(spec.cost.cb_call_cycles) {}
 
+double CostModel::transfer_bytes_per_cycle(bool dram) const {
+    return dram ? std::min(noc_bytes_per_cycle_, dram_bytes_per_cycle_per_core_) : noc_bytes_per_cycle_;
+}
+
 double CostModel::transfer_cycles(uint64_t bytes, bool dram) const {
-    const double bw = dram ? std::min(noc_bytes_per_cycle_, dram_bytes_per_cycle_per_core_) : noc_bytes_per_cycle_;
-    return static_cast<double>(bytes) / bw;
+    return static_cast<double>(bytes) / transfer_bytes_per_cycle(dram);
 }
 
 double CostModel::read_latency(bool dram) const {
     return spec_->cost.noc_read_latency_cycles + (dram ? spec_->cost.dram_read_latency_cycles : 0);
 }
 
-double CostModel::write_latency(bool /*dram*/) const { return spec_->cost.noc_write_latency_cycles; }
+// Writes are posted: the DRAM controller's queue absorbs them, so a DRAM write costs no more latency
+// than an L1 write (its bandwidth share still applies).
+double CostModel::write_latency(bool /*dram*/) const {
+    return spec_->cost.noc_write_latency_cycles;
+}
 
 double CostModel::tile_op_cycles(MathFidelity fidelity, uint64_t tiles) const {
     return static_cast<double>(spec_->cost.cycles_for(fidelity)) * static_cast<double>(tiles);
@@ -37,6 +44,55 @@ double CostModel::pack_cycles(uint64_t tiles) const {
 
 double CostModel::dram_bound_cycles(uint64_t dram_bytes) const {
     return static_cast<double>(dram_bytes) / dram_bytes_per_cycle_;
+}
+
+// ---- CB occupancy in simulated time ---------------------------------------------------------------------
+
+void CbOccupancyTracker::learn_pushes(uint64_t end_page, std::span<const double> push_clock) {
+    if (push_clock.empty()) return;
+    for (; pushes_known_ < end_page; ++pushes_known_)
+        pushes_.push_back(push_clock[pushes_known_ % push_clock.size()]);
+    merge(false);
+}
+
+void CbOccupancyTracker::popped(uint64_t pages, double t) {
+    pops_.insert(pops_.end(), pages, t);
+    merge(false);
+}
+
+uint32_t CbOccupancyTracker::finish(uint64_t total_pushed, std::span<const double> push_clock) {
+    learn_pushes(total_pushed, push_clock);
+    merge(true);
+    return high_water_;
+}
+
+// Replays push and pop events in simulated-time order. A pop and a push at the same clock count the pop
+// first: the producer's reservation waited for that pop, so the page slot was free when it pushed. An
+// event is replayed only once the next event of the other kind is known (its clock could be earlier),
+// except in the final pass, when no further events will come.
+void CbOccupancyTracker::merge(bool final_pass) {
+    for (;;) {
+        const bool have_push = !pushes_.empty(), have_pop = !pops_.empty();
+        bool take_push;
+        if (have_push && have_pop) {
+            take_push = pushes_.front() < pops_.front();
+        } else if (final_pass && (have_push || have_pop)) {
+            take_push = have_push;
+        } else {
+            return;
+        }
+        if (take_push) {
+            pushes_.pop_front();
+            ++merged_pushes_;
+            // (with checks off a kernel may pop pages it never waited for: never count below zero)
+            if (merged_pushes_ > merged_pops_) {
+                high_water_ = std::max(high_water_, static_cast<uint32_t>(merged_pushes_ - merged_pops_));
+            }
+        } else {
+            pops_.pop_front();
+            ++merged_pops_;
+        }
+    }
 }
 
 }  // namespace tilesim

@@ -108,7 +108,7 @@ void cb_reserve_back(uint32_t cb_id, uint32_t n) {
         k.run->block(k, ready, [&] { cb.waiting_producer.store(&k); }, [&] { cb.waiting_producer.store(nullptr); });
     }
     const uint64_t last = cb.pushed.load() + n - 1;  // last page index the reservation covers
-    if (last >= cb.num_pages) advance_to(k, cb.pop_time[last % cb.num_pages], k.cb_wait);
+    if (last >= cb.num_pages) advance_to(k, cb.pop_time[last % cb.num_pages], k.stats.cb_reserve_wait_cycles, static_cast<int>(cb_id));
     cb.reserved = std::max<uint64_t>(cb.reserved, n);
     k.pack_tile_cursor[cb_id] = 0;
 }
@@ -124,7 +124,6 @@ void cb_push_back(uint32_t cb_id, uint32_t n) {
     for (uint64_t p = pushed; p < pushed + n; ++p) cb.push_time[p % cb.num_pages] = k.clock;
     cb.reserved = cb.reserved > n ? cb.reserved - n : 0;
     cb.pushed.store(pushed + n);  // seq_cst: pairs with the consumer publishing itself as waiter
-    cb.high_water = std::max<uint32_t>(cb.high_water, static_cast<uint32_t>(pushed + n - cb.popped.load()));
     k.progress.fetch_add(1, std::memory_order_relaxed);
     k.pack_tile_cursor[cb_id] = 0;
     if (KernelContext* w = cb.waiting_consumer.load()) {
@@ -155,7 +154,8 @@ void cb_wait_front(uint32_t cb_id, uint32_t n) {
         k.block_pages = n;
         k.run->block(k, ready, [&] { cb.waiting_consumer.store(&k); }, [&] { cb.waiting_consumer.store(nullptr); });
     }
-    advance_to(k, cb.push_time[(cb.popped.load() + n - 1) % cb.num_pages], k.cb_wait);
+    advance_to(k, cb.push_time[(cb.popped.load() + n - 1) % cb.num_pages], k.cb_wait, static_cast<int>(cb_id));
+    cb.occupancy.learn_pushes(cb.popped.load() + n, cb.push_time);
     cb.waited = std::max<uint64_t>(cb.waited, n);
 }
 
@@ -168,6 +168,7 @@ void cb_pop_front(uint32_t cb_id, uint32_t n) {
     }
     const uint64_t popped = cb.popped.load(std::memory_order_relaxed);
     for (uint64_t p = popped; p < popped + n; ++p) cb.pop_time[p % cb.num_pages] = k.clock;
+    cb.occupancy.popped(n, k.clock);
     cb.waited = cb.waited > n ? cb.waited - n : 0;
     cb.popped.store(popped + n);
     k.progress.fetch_add(1, std::memory_order_relaxed);

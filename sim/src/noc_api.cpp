@@ -231,7 +231,9 @@ void semaphore_wait(volatile uint32_t* sem, uint32_t value, bool at_least, const
         auto& waiters = k.core->semaphore_waiters;
         k.run->block(k, ready, [&] { waiters.push_back(&k); },
                      [&] { waiters.erase(std::find(waiters.begin(), waiters.end(), &k)); });
-        k.wait += k.clock - before;
+        const double woken = k.clock;  // the waker moved the clock to its signal's arrival
+        k.clock = before;
+        advance_to(k, woken, k.stats.sem_wait_cycles);
     }
 }
 

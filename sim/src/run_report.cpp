@@ -1,24 +1,40 @@
 // Gathers a RunReport from the state of a finished run and applies the chip-level bounds of the cost
-// model (shared DRAM bandwidth).
+// model (shared DRAM bandwidth); classifies what bounds the predicted duration.
 #include "tilesim/run_report.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "detail/run_state.hpp"
+#include "tilesim/error.hpp"
 
 namespace tilesim {
 
 std::string_view to_string(Bound b) {
     switch (b) {
-        case Bound::DramBandwidth: return "DRAM bandwidth";
-        case Bound::Noc: return "NoC";
-        case Bound::Compute: return "compute";
-        case Bound::CircularBufferStall: return "CB stall";
-        case Bound::None: return "none";
+        case Bound::DramBandwidth:
+            return "DRAM bandwidth";
+        case Bound::Noc:
+            return "NoC";
+        case Bound::Compute:
+            return "compute";
+        case Bound::CircularBufferStall:
+            return "CB stall";
+        case Bound::KernelCode:
+            return "kernel code";
+        case Bound::None:
+            return "none";
     }
     return "?";
 }
+
+namespace {
+template <class Field>
+uint64_t sum_kernels(const std::vector<KernelStats>& ks, Field f) {
+    uint64_t s = 0;
+    for (const auto& k : ks) s += k.*f;
+    return s;
+}
+}  // namespace
 
 double CoreStats::end_cycle() const {
     double e = 0;
@@ -26,45 +42,141 @@ double CoreStats::end_cycle() const {
     return e;
 }
 uint64_t CoreStats::bytes_read() const {
-    uint64_t b = 0;
-    for (const auto& k : kernels) b += k.bytes_read;
-    return b;
+    return sum_kernels(kernels, &KernelStats::bytes_read);
 }
 uint64_t CoreStats::bytes_written() const {
-    uint64_t b = 0;
-    for (const auto& k : kernels) b += k.bytes_written;
-    return b;
+    return sum_kernels(kernels, &KernelStats::bytes_written);
+}
+uint64_t CoreStats::dram_bytes_read() const {
+    return sum_kernels(kernels, &KernelStats::dram_bytes_read);
+}
+uint64_t CoreStats::dram_bytes_written() const {
+    return sum_kernels(kernels, &KernelStats::dram_bytes_written);
 }
 
 CoreStats* RunReport::find_core(CoreCoord c) {
-    for (auto& cs : cores) {
+    return const_cast<CoreStats*>(static_cast<const RunReport*>(this)->find_core(c));
+}
+const CoreStats* RunReport::find_core(CoreCoord c) const {
+    // Linear: a report built by hand need not be sorted, and grids have at most a few hundred cores.
+    for (const auto& cs : cores) {
         if (cs.core == c) return &cs;
     }
     return nullptr;
 }
+uint64_t RunReport::total_units() const {
+    uint64_t s = 0;
+    for (const auto& c : cores) s += c.units;
+    return s;
+}
+uint64_t RunReport::bytes_read() const {
+    uint64_t s = 0;
+    for (const auto& c : cores) s += c.bytes_read();
+    return s;
+}
+uint64_t RunReport::bytes_written() const {
+    uint64_t s = 0;
+    for (const auto& c : cores) s += c.bytes_written();
+    return s;
+}
+
+void set_units(RunReport& report, CoreCoord core, uint32_t units) {
+    CoreStats* cs = report.find_core(core);
+    if (!cs) {
+        fail(
+            "set_units: core {} is not in the run report ({} cores the program uses); expected a core with "
+            "kernels or CBs",
+            core.str(), report.cores.size());
+    }
+    cs->units = units;
+}
+
+void set_units(RunReport& report, std::span<const CoreWork> work) {
+    for (const CoreWork& w : work) set_units(report, w.core, w.count);
+}
 
 namespace {
-// What limits the run: on the slowest core, the kernel that waited least on CBs drives the pipeline
-// (the others wait for it); where did that kernel spend its time?
-Bound classify(const RunReport& r, const CoreStats& slowest_core) {
-    if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) return Bound::DramBandwidth;
-    const KernelStats* driver = nullptr;
-    for (const auto& k : slowest_core.kernels) {
-        if (!driver || k.cb_wait_cycles < driver->cb_wait_cycles) driver = &k;
-    }
-    if (!driver) return Bound::None;
-    if (driver->cb_wait_cycles > driver->busy_cycles + driver->noc_wait_cycles) return Bound::CircularBufferStall;
-    if (driver->noc_wait_cycles >= driver->busy_cycles) return Bound::Noc;
-    return driver->kind == KernelKind::Compute ? Bound::Compute : Bound::Noc;
+
+double percent(double part, double whole) {
+    return whole > 0 ? 100.0 * part / whole : 0.0;
 }
+
+// Time the kernels of a core spent waiting for room in a full CB.
+double full_cb_cycles(const CoreStats& cs) {
+    double t = 0;
+    for (const auto& k : cs.kernels) t += k.cb_reserve_wait_cycles;
+    return t;
+}
+
+// What limits the predicted duration. The chip-wide DRAM floor first; otherwise the slowest core's
+// bottleneck: the kernel with the most time of its own (busy or waiting on its NoC transfers, not waiting
+// on a CB for a neighbour), and where that time went.
+void classify(RunReport& r) {
+    const CoreStats* slowest = nullptr;
+    for (const auto& cs : r.cores) {
+        if (!cs.kernels.empty() && (!slowest || cs.end_cycle() > slowest->end_cycle())) slowest = &cs;
+    }
+    if (!slowest) return;
+    const KernelStats* k = nullptr;
+    auto own = [](const KernelStats& s) { return s.busy_cycles + s.noc_wait_cycles; };
+    for (const auto& s : slowest->kernels) {
+        if (!k || own(s) > own(*k)) k = &s;
+    }
+    const double end = slowest->end_cycle();
+    r.bound_detail = fmt::format(
+        "{} kernel '{}' on core {} (the slowest core, {:.0f} cycles): busy {:.0f}%, NoC wait {:.0f}%, "
+        "CB wait {:.0f}%, semaphore wait {:.0f}%",
+        to_string(k->kind), k->name, slowest->core.str(), end, percent(k->busy_cycles, end),
+        percent(k->noc_wait_cycles, end), percent(k->cb_wait_cycles, end), percent(k->sem_wait_cycles, end));
+    if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) {
+        r.bound = Bound::DramBandwidth;
+        r.bound_detail = fmt::format("{} DRAM bytes need {:.0f} cycles at the chip's {:.1f} B/cycle; {}",
+                                     r.dram_bytes_read + r.dram_bytes_written, r.dram_bound_cycles,
+                                     r.dram_bytes_per_cycle, r.bound_detail);
+    } else if (own(*k) < 0.75 * end && full_cb_cycles(*slowest) >= 0.25 * end) {
+        // No kernel works three quarters of the time, and producers waited a quarter of it for a full CB:
+        // the stages take turns instead of overlapping.
+        r.bound = Bound::CircularBufferStall;
+    } else if (k->noc_wait_cycles >= k->busy_cycles) {
+        // Bandwidth-bound when moving its DRAM bytes at its share takes at least half the NoC wait.
+        const double dram_cycles =
+            r.dram_bytes_per_cycle_per_core > 0 && r.dram_bytes_per_cycle_per_core < r.noc_bytes_per_cycle
+                ? static_cast<double>(k->dram_bytes_read + k->dram_bytes_written) /
+                      r.dram_bytes_per_cycle_per_core
+                : 0.0;
+        r.bound = dram_cycles >= 0.5 * k->noc_wait_cycles ? Bound::DramBandwidth : Bound::Noc;
+    } else {
+        r.bound = k->kind == KernelKind::Compute ? Bound::Compute : Bound::KernelCode;
+    }
+}
+
+CircularBufferStats cb_stats(detail::CircularBufferState& cb) {
+    CircularBufferStats s{cb.index,
+                          cb.base,
+                          cb.page_size,
+                          cb.num_pages,
+                          cb.page_size * cb.num_pages,
+                          cb.format,
+                          cb.globally_allocated,
+                          0,
+                          cb.pushed.load()};
+    s.high_water_pages = cb.occupancy.finish(cb.pushed.load(), cb.push_time);
+    return s;
+}
+
 }  // namespace
 
 RunReport build_run_report(detail::RunState& run) {
     RunReport r;
     r.device = run.spec->name;
     r.clock_mhz = run.spec->clock_mhz;
+    r.grid = run.spec->worker_grid;
     r.checks = run.options.checks;
-    for (const auto& cs : run.cores) {
+    r.traced = run.options.trace;
+    r.noc_bytes_per_cycle = run.cost->noc_bytes_per_cycle();
+    r.dram_bytes_per_cycle = run.cost->dram_bytes_per_cycle();
+    r.dram_bytes_per_cycle_per_core = run.cost->dram_bytes_per_cycle_per_core();
+    for (const auto& cs : run.cores) {  // indexed row-major: the report's cores come out sorted
         if (!cs) continue;
         CoreStats s;
         s.core = cs->core;
@@ -73,8 +185,7 @@ RunReport build_run_report(detail::RunState& run) {
         s.l1_limit = run.spec->l1_size_bytes;
         for (const auto& cb : cs->cbs) {
             if (!cb) continue;
-            s.circular_buffers.push_back({cb->index, cb->base, cb->page_size, cb->num_pages, cb->page_size * cb->num_pages,
-                                          cb->format, cb->globally_allocated, cb->high_water, cb->pushed.load()});
+            s.circular_buffers.push_back(cb_stats(*cb));
             r.cb_pages_handed_off += cb->pushed.load();
         }
         r.cores.push_back(std::move(s));
@@ -82,30 +193,27 @@ RunReport build_run_report(detail::RunState& run) {
     for (auto& k : run.kernels) {
         KernelStats ks = k->stats;
         ks.wait_cycles = k->wait;
-        ks.cb_wait_cycles = k->cb_wait;
+        ks.cb_wait_cycles = k->cb_wait + ks.cb_reserve_wait_cycles;  // k->cb_wait: cb_wait_front only
         ks.noc_wait_cycles = k->noc_wait;
         ks.busy_cycles = ks.end_cycle - ks.wait_cycles;
         r.dram_bytes_read += ks.dram_bytes_read;
         r.dram_bytes_written += ks.dram_bytes_written;
-        CoreStats* cs = r.find_core(k->core->core);
-        cs->kernels.push_back(std::move(ks));
+        r.find_core(k->core->core)->kernels.push_back(std::move(ks));
     }
     double sum = 0;
+    size_t busy_cores = 0;  // cores with kernels (a core with only CBs does no work)
     for (auto& cs : r.cores) {
-        std::sort(cs.kernels.begin(), cs.kernels.end(), [](const auto& a, const auto& b) { return a.kind < b.kind; });
+        std::stable_sort(cs.kernels.begin(), cs.kernels.end(),
+                         [](const auto& a, const auto& b) { return a.kind < b.kind; });
         r.critical_path_cycles = std::max(r.critical_path_cycles, cs.end_cycle());
         sum += cs.end_cycle();
-    }
-    std::sort(r.cores.begin(), r.cores.end(), [](const auto& a, const auto& b) { return a.core < b.core; });
-    const CoreStats* slowest_core = nullptr;
-    for (const auto& cs : r.cores) {
-        if (!slowest_core || cs.end_cycle() > slowest_core->end_cycle()) slowest_core = &cs;
+        busy_cores += cs.kernels.empty() ? 0 : 1;
     }
     r.dram_bound_cycles = run.cost->dram_bound_cycles(r.dram_bytes_read + r.dram_bytes_written);
     r.predicted_cycles = std::max(r.critical_path_cycles, r.dram_bound_cycles);
-    const double mean = r.cores.empty() ? 0 : sum / static_cast<double>(r.cores.size());
+    const double mean = busy_cores ? sum / static_cast<double>(busy_cores) : 0;
     r.load_imbalance = mean > 0 ? r.critical_path_cycles / mean : 1;
-    r.bound = slowest_core ? classify(r, *slowest_core) : Bound::None;
+    classify(r);
     return r;
 }
 

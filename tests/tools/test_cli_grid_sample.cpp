@@ -44,14 +44,14 @@ TEST(CliGridSample, SimBackendWritesOutputReportTraceAndHeatmap) {
                            f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("program: interleaved factory, 42 grid sticks on 42 cores"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("predicted:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("predicted "), std::string::npos) << r.out;
     const auto expected = ops::grid_sample(f.input, f.grid, {}).output;
     EXPECT_CLOSE(read_npy(f.dir / "y.npy").to_floats(), expected.to_floats(), 0.05, 0.999);
     const auto report = nlohmann::json::parse(read_file(f.dir / "r.json"));
     EXPECT_EQ(report["op"], "grid_sample");
     EXPECT_EQ(report["details"]["program"]["grid_sticks"], 42);
     EXPECT_EQ(report["run"]["cores"].size(), 42u);
-    EXPECT_GT(report["run"]["predicted_cycles"].get<double>(), 0);
+    EXPECT_GT(report["run"]["predicted"]["cycles"].get<double>(), 0);
     const auto trace = nlohmann::json::parse(read_file(f.dir / "t.json"));
     EXPECT_GT(trace["traceEvents"].size(), 42u * 3);
     EXPECT_NE(read_file(f.dir / "h.svg").find("<svg xmlns=\"http://www.w3.org/2000/svg\""), std::string::npos);

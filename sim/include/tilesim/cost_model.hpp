@@ -1,21 +1,25 @@
 #pragma once
 // The timing model: a cost model, not cycle accuracy. Kept apart from the functional model (the runtime
-// asks it what an action costs; it never touches data). Every constant comes from the DeviceSpec and
-// is documented in docs/cost-model.md.
+// asks it what an action costs; it never touches data). Every constant comes from the DeviceSpec; the
+// constants, formulas and what is left out are documented in docs/cost-model.md.
 #include <cstdint>
+#include <deque>
+#include <span>
 
 #include "tilesim/device_spec.hpp"
 
 namespace tilesim {
 
 class CostModel {
-public:
+  public:
     // `active_cores`: cores that move data in this program; they share the chip's DRAM bandwidth.
     CostModel(const DeviceSpec& spec, uint32_t active_cores);
 
-    // Cycles the NoC port of one core is busy moving `bytes` (DRAM transfers are limited to this core's
+    // Cycles the NoC port of one kernel is busy moving `bytes` (DRAM transfers are limited to this core's
     // share of the chip's DRAM bandwidth, when that is lower than the NoC link).
     double transfer_cycles(uint64_t bytes, bool dram) const;
+    // Bytes per cycle one transfer moves at: the NoC link, or for DRAM the lower of it and the core's share.
+    double transfer_bytes_per_cycle(bool dram) const;
     // Fixed latency from issue to completion of one read / write.
     double read_latency(bool dram) const;
     double write_latency(bool dram) const;
@@ -27,13 +31,40 @@ public:
     // The whole program cannot finish before all its DRAM bytes have crossed the chip's DRAM interface.
     double dram_bound_cycles(uint64_t dram_bytes) const;
     double dram_bytes_per_cycle() const { return dram_bytes_per_cycle_; }
+    double dram_bytes_per_cycle_per_core() const { return dram_bytes_per_cycle_per_core_; }
+    double noc_bytes_per_cycle() const { return noc_bytes_per_cycle_; }
 
-private:
+  private:
     const DeviceSpec* spec_;
     double noc_bytes_per_cycle_;
     double dram_bytes_per_cycle_;
     double dram_bytes_per_cycle_per_core_;
     double cb_call_cycles_;
+};
+
+// The occupancy of one CB over *simulated* time: the most pages pushed and not yet popped at any simulated
+// instant. Host threads run kernels in any order, so counting pages at push time on the host would give a
+// number that changes with the thread count; merging the push and pop clocks (each sorted, as one producer
+// and one consumer stamp them in page order) does not. Only the consumer feeds it (no locking): it learns
+// the push clocks of the pages it waited for and stamps its own pops; `finish` adds pages never popped.
+class CbOccupancyTracker {
+  public:
+    // The consumer waited for pages up to (not including) `end_page`; `push_clock` is the CB's ring of
+    // push clocks (slot = page % ring size), valid for every page pushed and not yet popped.
+    void learn_pushes(uint64_t end_page, std::span<const double> push_clock);
+    // The consumer popped `pages` pages at simulated clock `t`.
+    void popped(uint64_t pages, double t);
+    // End of the run: pages [pushes known, total_pushed) were never waited for; they count from their
+    // push clocks on. Returns the high-water mark.
+    uint32_t finish(uint64_t total_pushed, std::span<const double> push_clock);
+    uint32_t high_water() const { return high_water_; }
+
+  private:
+    void merge(bool final_pass);
+    std::deque<double> pushes_, pops_;  // clocks not merged yet, each in page order
+    uint64_t pushes_known_ = 0;         // pages whose push clock was learned
+    uint64_t merged_pushes_ = 0, merged_pops_ = 0;
+    uint32_t high_water_ = 0;
 };
 
 }  // namespace tilesim

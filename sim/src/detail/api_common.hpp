@@ -24,12 +24,16 @@ inline CircularBufferState& cb_of(KernelContext& k, uint32_t cb, const char* cal
     return *k.core->cbs[cb];
 }
 
-// Moves the kernel's clock to `t` (if later), counting the gap as waiting in `bucket`.
-inline void advance_to(KernelContext& k, double t, double& bucket) {
+// Moves the kernel's clock to `t` (if later), counting the gap as waiting in `bucket`. The trace slice is
+// named after the call, and the CB when `cb` >= 0 ("cb_wait_front c_1").
+inline void advance_to(KernelContext& k, double t, double& bucket, int cb = -1) {
     if (t > k.clock) {
         bucket += t - k.clock;
         k.wait += t - k.clock;
-        if (k.run->options.trace) k.stats.trace.push_back({k.last_call.load(std::memory_order_relaxed), "wait", k.clock, t - k.clock});
+        if (k.run->options.trace) {
+            const char* call = k.last_call.load(std::memory_order_relaxed);
+            k.stats.trace.push_back({cb >= 0 ? fmt::format("{} c_{}", call, cb) : std::string(call), "wait", k.clock, t - k.clock});
+        }
         k.clock = t;
     }
 }

@@ -49,7 +49,7 @@ struct CircularBufferState {
     // cost model: the clock at which each page slot was last pushed / popped
     std::vector<double> push_time;
     std::vector<double> pop_time;
-    uint32_t high_water = 0;
+    CbOccupancyTracker occupancy;      // high-water mark in simulated time (fed by the consumer)
     uint32_t end() const { return base + page_size * num_pages; }
 };
 

@@ -1,0 +1,117 @@
+"""tilesim against PyTorch on the same shapes, in one run, through the CLI a user runs.
+
+For each case: writes the inputs as .npy, times PyTorch's CPU op (or the PyTorch formulation of the op),
+then `tilesim op ... --repeat N` on the CPU reference (and, where marked, on the simulated device), and
+prints the milliseconds and ratios. `--markdown FILE` writes the table for docs/performance.md.
+
+    /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+
+def median_ms(fn, repeat):
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1e3)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def smooth_grid(n, h, w, seed):
+    """A gentle rotation + zoom warp: the access pattern of real image warps."""
+    g = torch.empty(n, h, w, 2)
+    ys, xs = torch.meshgrid(torch.linspace(-1, 1, h), torch.linspace(-1, 1, w), indexing="ij")
+    for b in range(n):
+        a = 0.15 + 0.05 * b + 0.01 * seed
+        g[b, ..., 0] = 0.9 * (np.cos(a) * xs - np.sin(a) * ys) + 0.05
+        g[b, ..., 1] = 0.9 * (np.sin(a) * xs + np.cos(a) * ys) - 0.03
+    return g
+
+
+def grid_sample_cases():
+    cases = []
+    for (n, c, h, w, oh, ow) in [(1, 64, 128, 128, 128, 128), (8, 32, 64, 64, 64, 64), (1, 256, 96, 320, 96, 320),
+                                 (2, 37, 131, 97, 111, 89)]:
+        for mode in ("bilinear", "nearest"):
+            cases.append(dict(op="grid_sample", name=f"grid_sample {mode} {n}x{c}x{h}x{w}->{oh}x{ow}",
+                              shapes=dict(input=(n, c, h, w)), mode=mode, grid=(n, oh, ow),
+                              sim=(mode == "bilinear" and (n, c, h, w) == (1, 64, 128, 128))))
+    return cases
+
+
+def run_case(case, tilesim, repeat, tmp):
+    torch.manual_seed(1)
+    x = torch.rand(*case["shapes"]["input"]) * 2 - 1
+    g = smooth_grid(*case["grid"], seed=2)
+    np.save(os.path.join(tmp, "x.npy"), x.numpy())
+    np.save(os.path.join(tmp, "g.npy"), g.numpy())
+    x_cl = x.contiguous(memory_format=torch.channels_last)
+    torch_ms = median_ms(lambda: F.grid_sample(x, g, mode=case["mode"], padding_mode="zeros", align_corners=False), repeat)
+    torch_cl_ms = median_ms(lambda: F.grid_sample(x_cl, g, mode=case["mode"], padding_mode="zeros", align_corners=False), repeat)
+    np.save(os.path.join(tmp, "xh.npy"), x.permute(0, 2, 3, 1).contiguous().numpy())
+    base = [tilesim, "op", "grid_sample", "--grid", "g.npy", "--out", "y.npy", "--mode", case["mode"], "--repeat", str(repeat)]
+    rows = {"torch": torch_ms, "torch_channels_last": torch_cl_ms,
+            "tilesim_nchw": tilesim_ms(base + ["--input", "x.npy"], tmp),
+            "tilesim_nhwc": tilesim_ms(base + ["--input", "xh.npy", "--input-layout", "nhwc"], tmp)}
+    if case.get("sim"):
+        rows["sim"] = tilesim_ms(base + ["--input", "x.npy", "--backend", "sim", "--no-checks"], tmp)
+        rows["sim_checks"] = tilesim_ms(base + ["--input", "x.npy", "--backend", "sim"], tmp)
+        rows["sim_1_thread"] = tilesim_ms(base + ["--input", "x.npy", "--backend", "sim", "--no-checks", "--threads", "1"], tmp)
+    return rows
+
+
+def tilesim_ms(cmd, cwd):
+    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed: {out.stderr.strip()}")
+    return float(re.search(r"time_ms: ([0-9.]+)", out.stdout).group(1))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--tilesim", default=os.path.join(os.path.dirname(__file__), "..", "build", "tools", "tilesim"))
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--markdown", help="write the table here")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    tilesim = os.path.abspath(args.tilesim)
+    lines = ["| case | PyTorch NCHW ms | PyTorch channels_last ms | tilesim NCHW ms | ratio | tilesim NHWC ms | ratio |",
+             "|---|---|---|---|---|---|---|"]
+    sim_lines = []
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; tilesim {tilesim}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in grid_sample_cases():
+            r = run_case(case, tilesim, args.repeat, tmp)
+            best_torch = min(r["torch"], r["torch_channels_last"])
+            line = (f"| {case['name']} | {r['torch']:.3f} | {r['torch_channels_last']:.3f} | {r['tilesim_nchw']:.3f} | "
+                    f"{r['torch'] / r['tilesim_nchw']:.1f}x | {r['tilesim_nhwc']:.3f} | {best_torch / r['tilesim_nhwc']:.1f}x |")
+            print(line, flush=True)
+            lines.append(line)
+            if "sim" in r:
+                sim_lines.append(f"| {case['name']} | {r['tilesim_nchw']:.3f} | {r['sim']:.2f} | {r['sim'] / r['tilesim_nchw']:.1f}x | "
+                                 f"{r['sim_checks']:.2f} | {r['sim_checks'] / r['tilesim_nchw']:.1f}x | {r['sim_1_thread']:.2f} | "
+                                 f"{r['sim_1_thread'] / r['sim']:.2f}x |")
+                print(sim_lines[-1], flush=True)
+    if args.markdown:
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(lines) + "\n\nSimulated path (grid_sample bilinear, interleaved, float32, Wormhole B0):\n\n")
+            f.write("| case | CPU reference ms | sim ms (checks off) | sim / ref | sim ms (checks on) | sim / ref | sim ms 1 thread | 2-thread speed-up |\n")
+            f.write("|---|---|---|---|---|---|---|---|\n" + "\n".join(sim_lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

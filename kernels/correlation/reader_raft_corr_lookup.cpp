@@ -1,0 +1,120 @@
+// RAFT lookup reader, the AlternateCorrBlock way (no correlation volume). Per query pixel: its coords
+// stick (x, y) and its fmap1 stick (replicated in 32 rows); per pyramid level: the window centre
+// coords / 2^l, its bilinear taps (ops/common/bilinear.hpp, as the references), and the (2r+2)^2 pooled
+// fmap2 sticks of the window's cells (cell (u, v) = level pixel (floor(y) - r + u, floor(x) - r + v)) in
+// row blocks of 32, zero rows for cells outside the level; the 4 weights of every level go into row 0 of
+// one scalar tile (element l * 4 + tap). A non-finite centre reads no cell and has zero weights
+// (the references output 0 there).
+#include "kernels/correlation/correlation_kernel_common.hpp"
+#include "ops/common/bilinear.hpp"
+
+using namespace correlation_kernels;
+
+namespace {
+struct Level {
+    int64_t height, width;
+    uint32_t first_page;
+};
+
+Level level_args(uint32_t l) {
+    const uint32_t at = kRaftReaderLevelDims + 3 * l;
+    return {get_compile_time_arg_val(at), get_compile_time_arg_val(at + 1), get_compile_time_arg_val(at + 2)};
+}
+
+// Reads the coords stick of query `q` through the coords CB (the reader is its producer and consumer).
+void read_coords(uint32_t q, const InterleavedAddrGen<true>& coords, uint32_t cb, uint32_t bytes, float& x,
+                 float& y) {
+    cb_reserve_back(cb, 1);
+    noc_async_read(get_noc_addr(q, coords), get_write_ptr(cb), bytes);
+    noc_async_read_barrier();
+    cb_push_back(cb, 1);
+    cb_wait_front(cb, 1);
+    const float* xy = l1_ptr<float>(get_read_ptr(cb), 2);
+    x = xy[0];
+    y = xy[1];
+    cb_pop_front(cb, 1);
+}
+}  // namespace
+
+TILESIM_KERNEL_MAIN("kernels/correlation/reader_raft_corr_lookup.cpp") {
+    // Runtime args: 0 fmap1 address, 1 pyramid address, 2 coords address, 3 number of queries, 4 first query.
+    // Compile-time args: RaftReaderArg (correlation_kernel_args.hpp).
+    const uint32_t f1_addr = get_arg_val<uint32_t>(0);
+    const uint32_t pyramid_addr = get_arg_val<uint32_t>(1);
+    const uint32_t coords_addr = get_arg_val<uint32_t>(2);
+    const uint32_t num_units = get_arg_val<uint32_t>(3);
+    const uint32_t start = get_arg_val<uint32_t>(4);
+
+    const uint32_t f1_cb = get_compile_time_arg_val(kRaftReaderF1Cb);
+    const uint32_t cells_cb = get_compile_time_arg_val(kRaftReaderCellsCb);
+    const uint32_t weights_cb = get_compile_time_arg_val(kRaftReaderWeightsCb);
+    const uint32_t coords_cb = get_compile_time_arg_val(kRaftReaderCoordsCb);
+    const uint32_t stick_bytes = get_compile_time_arg_val(kRaftReaderStickBytes);
+    const uint32_t row_bytes = get_compile_time_arg_val(kRaftReaderRowBytes);
+    const uint32_t coords_bytes = get_compile_time_arg_val(kRaftReaderCoordsStickBytes);
+    const uint32_t hw =
+        get_compile_time_arg_val(kRaftReaderHeight) * get_compile_time_arg_val(kRaftReaderWidth);
+    const uint32_t levels = get_compile_time_arg_val(kRaftReaderLevels);
+    const int64_t radius = get_compile_time_arg_val(kRaftReaderRadius);
+    const uint32_t format = get_compile_time_arg_val(kRaftReaderFormat);
+    const int64_t cells_per_side = 2 * radius + 2;
+    const uint32_t cells = static_cast<uint32_t>(cells_per_side * cells_per_side);
+    const uint32_t blocks = (cells + kTileRows - 1) / kTileRows;
+
+    push_scalar_tile(get_compile_time_arg_val(kRaftReaderScalarCb),
+                     tilesim::bits_to_float(get_compile_time_arg_val(kRaftReaderScalerBits)), format);
+    const InterleavedAddrGen<true> fmap1{f1_addr, stick_bytes};
+    const InterleavedAddrGen<true> pyramid{pyramid_addr, stick_bytes};
+    const InterleavedAddrGen<true> coords{coords_addr, coords_bytes};
+    for (uint32_t q = start; q < start + num_units; ++q) {
+        const uint32_t b = q / hw;
+        float x = 0, y = 0;
+        read_coords(q, coords, coords_cb, coords_bytes, x, y);
+        cb_reserve_back(f1_cb, 1);
+        const uint32_t f1_block = get_write_ptr(f1_cb);
+        read_stick_row(fmap1, q, f1_block, stick_bytes, row_bytes);
+        noc_async_read_barrier();
+        replicate_first_row(f1_block, row_bytes);
+        cb_push_back(f1_cb, 1);
+
+        cb_reserve_back(weights_cb, 1);
+        const uint32_t weights_addr = get_write_ptr(weights_cb);
+        zero_l1(weights_addr, kTileValues * element_bytes(format));
+        std::byte* weights = l1_ptr<std::byte>(weights_addr, kTileValues * element_bytes(format));
+        for (uint32_t l = 0; l < levels; ++l) {
+            const Level level = level_args(l);
+            const float scale = static_cast<float>(int64_t{1} << l);  // RAFT: coords / 2**i
+            const float xc = x / scale, yc = y / scale;
+            const bool usable =
+                tilesim::ops::coordinate_is_usable(xc) && tilesim::ops::coordinate_is_usable(yc);
+            const tilesim::ops::BilinearTaps t =
+                usable ? tilesim::ops::bilinear_taps(yc, xc) : tilesim::ops::BilinearTaps{};
+            const float w[kBilinearTaps] = {t.w_nw, t.w_ne, t.w_sw, t.w_se};
+            for (uint32_t tap = 0; tap < kBilinearTaps && usable; ++tap) {
+                store_value(weights, row0_index(l * kBilinearTaps + tap), w[tap], format);
+            }
+            kernel_spend_cycles(kCyclesPerStickAddress * 4);  // centre, floor, weights
+            for (uint32_t k = 0; k < blocks; ++k) {
+                cb_reserve_back(cells_cb, 1);
+                const uint32_t block = get_write_ptr(cells_cb);
+                for (uint32_t r = 0; r < kTileRows; ++r) {
+                    const uint32_t cell = k * kTileRows + r;
+                    const int64_t cy = t.y0 - radius + cell / cells_per_side,
+                                  cx = t.x0 - radius + cell % cells_per_side;
+                    const uint32_t row = block + r * row_bytes;
+                    if (usable && cell < cells &&
+                        tilesim::ops::in_bounds(cy, cx, level.height, level.width)) {
+                        const auto page = static_cast<uint32_t>(level.first_page +
+                                                                (b * level.height + cy) * level.width + cx);
+                        read_stick_row(pyramid, page, row, stick_bytes, row_bytes);
+                    } else {
+                        zero_l1(row, row_bytes);
+                    }
+                }
+                noc_async_read_barrier();
+                cb_push_back(cells_cb, 1);
+            }
+        }
+        cb_push_back(weights_cb, 1);
+    }
+}

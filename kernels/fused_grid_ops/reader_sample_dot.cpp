@@ -1,0 +1,97 @@
+// sample_dot reader: per unit (b, hd, q), read the (b, q) samples stick, the unit's queries stick and the
+// (b, q) stick of positional encodings (pe of each depth sample, computed on the host); then per group of
+// up to 32 depth samples: for each sample its 4 corner sticks of image b (one kValueRowsCb page) and its 4
+// bilinear weights (row 0 of a scalar tile), as grid_sample's reader does; after them the 32 rows of the
+// vectors the samples are dotted with, cat(queries[b, hd, q], pe[b, q, dd]) (zero rows after the last
+// sample). The compute kernel interpolates each sample to one row and does the 32 dot products.
+#include <algorithm>
+
+#include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
+
+using namespace sampling_kernels;
+using namespace fused_grid_kernels;
+
+namespace {
+
+// One sample: corner rows into a kValueRowsCb page, bilinear weights into a kWeightRowsCb page.
+template <class Gen>
+void push_sample(const tilesim::ops::PixelTaps& t, uint32_t first_page, const Gen& images,
+                 const RowGeometry& rows) {
+    cb_reserve_back(kValueRowsCb, 1);
+    cb_reserve_back(kWeightRowsCb, 1);
+    read_corner_rows(t, first_page, images, get_write_ptr(kValueRowsCb), rows);
+    std::byte* weights =
+        l1_ptr<std::byte>(get_write_ptr(kWeightRowsCb), kCorners * element_bytes(rows.format));
+    for (uint32_t i = 0; i < kCorners; ++i)
+        store_value(weights, i, t.pixel[i] >= 0 ? t.weight[i] : 0.f, rows.format);
+    kernel_spend_cycles(kCoordinateCycles);
+    cb_push_back(kWeightRowsCb, 1);
+    noc_async_read_barrier();
+    cb_push_back(kValueRowsCb, 1);
+}
+
+// 32 rows of cat(queries, pe[first + r]) for r < n, zero rows after.
+void push_vector_rows(uint32_t queries_addr, const std::byte* encodings, uint32_t first, uint32_t n,
+                      const RowGeometry& rows, uint32_t query_bytes, uint32_t encoding_bytes) {
+    cb_reserve_back(kVectorRowsCb, 1);
+    const uint32_t block = get_write_ptr(kVectorRowsCb);
+    for (uint32_t r = 0; r < kSamplesPerDotBlock; ++r) {
+        const uint32_t row = block + r * rows.row_bytes;
+        std::byte* p = l1_ptr<std::byte>(row, rows.row_bytes);
+        const uint32_t used = r < n ? query_bytes + encoding_bytes : 0;
+        // The queries part is a local L1 -> L1 NoC copy (both ends aligned); the encodings follow it at any
+        // offset, so the RISC-V copies them.
+        if (used && query_bytes) noc_async_read(get_noc_addr(queries_addr), row, query_bytes);
+        if (used && encoding_bytes)
+            std::memcpy(p + query_bytes, encodings + (first + r) * encoding_bytes, encoding_bytes);
+        std::memset(p + used, 0, rows.row_bytes - used);
+    }
+    kernel_spend_cycles(kSamplesPerDotBlock * 8);
+    noc_async_read_barrier();
+    cb_push_back(kVectorRowsCb, 1);
+}
+
+}  // namespace
+
+TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
+    // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address, 4 number of
+    // units, 5 first unit.
+    // Compile-time args: see FusedReaderArg.
+    const uint32_t images_addr = get_arg_val<uint32_t>(0);
+    const uint32_t samples_addr = get_arg_val<uint32_t>(1);
+    const uint32_t queries_addr = get_arg_val<uint32_t>(2);
+    const uint32_t encodings_addr = get_arg_val<uint32_t>(3);
+    const uint32_t num_units = get_arg_val<uint32_t>(4);
+    const uint32_t start = get_arg_val<uint32_t>(5);
+
+    const auto d = grid_dims();
+    const RowGeometry rows = row_geometry();
+    const uint32_t query_bytes = get_compile_time_arg_val(kQueryBytes);
+    const uint32_t encoding_bytes = get_compile_time_arg_val(kEncodingBytes);
+    const auto depth = static_cast<uint32_t>(d.depth);
+    const auto pixels = static_cast<uint32_t>(d.height * d.width);
+    const InterleavedAddrGen<true> images{images_addr, rows.stick_bytes};
+    const InterleavedAddrGen<true> samples{samples_addr, 2 * depth * 4};
+    const InterleavedAddrGen<true> queries{queries_addr, query_bytes};
+    const InterleavedAddrGen<true> encodings{encodings_addr, depth * encoding_bytes};
+    push_reduce_scaler(kScalerCb, rows.format, 1.f);
+    for (uint32_t u = start; u < start + num_units; ++u) {
+        const Unit unit = unit_of(u, d);
+        read_stick(kIndexStickCb, samples, unit.query_row, 2 * depth * 4);
+        const float* xy = l1_ptr<float>(get_read_ptr(kIndexStickCb), 2 * depth);
+        if (query_bytes) read_stick(kWeightStickCb, queries, u, query_bytes);
+        const std::byte* pe =
+            encoding_bytes ? read_stick(kEncodingStickCb, encodings, unit.query_row, depth * encoding_bytes)
+                           : nullptr;
+        for (uint32_t first = 0; first < depth; first += kSamplesPerDotBlock) {
+            const uint32_t n = std::min(kSamplesPerDotBlock, depth - first);
+            for (uint32_t dd = first; dd < first + n; ++dd)
+                push_sample(sample_taps(xy, dd, d), unit.batch * pixels, images, rows);
+            push_vector_rows(query_bytes ? get_read_ptr(kWeightStickCb) : 0, pe, first, n, rows, query_bytes,
+                             encoding_bytes);
+        }
+        cb_pop_front(kIndexStickCb, 1);
+        if (query_bytes) cb_pop_front(kWeightStickCb, 1);
+        if (encoding_bytes) cb_pop_front(kEncodingStickCb, 1);
+    }
+}

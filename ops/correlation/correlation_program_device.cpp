@@ -1,0 +1,77 @@
+#include "ops/correlation/correlation_program_device.hpp"
+
+#include "tilesim/error.hpp"
+#include "tilesim/validate_program.hpp"
+
+namespace tilesim::ops::correlation_device_detail {
+
+void validate_options(const char* op, const Device& device, const CorrelationDeviceOptions& o) {
+    if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
+        fail("{} (sim): dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
+    }
+    const CoreCoord full = device.compute_with_storage_grid_size();
+    if ((o.core_grid.x || o.core_grid.y) &&
+        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
+        fail("{} (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", op,
+             o.core_grid.x, o.core_grid.y, full.x, full.y);
+    }
+    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
+        fail("{} (sim): buffering factor must be in [1, 64], got {}", op, o.buffering_factor);
+    }
+}
+
+CoreCoord core_grid_of(const Device& device, const CorrelationDeviceOptions& o) {
+    return o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
+}
+
+NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t) {
+    const Shape& s = t.shape();
+    if (s.rank() != 4 || s.volume() == 0)
+        fail("{} (sim): {} must be a non-empty [B, H, W, C] tensor, got {}", op, name, s.str());
+    return {s[0], s[3], s[1], s[2]};
+}
+
+void add_cb(Program& program, const CoreRangeSet& cores, CorrelationProgramInfo& info, uint8_t index,
+            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
+    CircularBufferConfig cfg(page_size * num_pages, {{index, format}});
+    cfg.set_page_size(index, page_size);
+    CreateCircularBuffer(program, cores, cfg);
+    info.cbs.push_back({index, holds, page_size, num_pages});
+}
+
+void record_split(CorrelationProgramInfo& info, const WorkSplit& split) {
+    info.num_cores = split.num_cores;
+    info.units_per_core_group_1 = split.units_per_core_group_1;
+    info.units_per_core_group_2 = split.units_per_core_group_2;
+    info.cores_group_1 = split.core_group_1.num_cores();
+    info.cores_group_2 = split.core_group_2.num_cores();
+}
+
+ComputeConfig compute_config(const CorrelationDeviceOptions& o, std::vector<uint32_t> args) {
+    ComputeConfig c;
+    c.math_fidelity = MathFidelity::HiFi4;
+    c.fp32_dest_acc_en = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32);
+    c.compile_args = std::move(args);
+    return c;
+}
+
+void finish_program(Device& device, const Program& program, CorrelationProgramInfo& info) {
+    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
+    info.cb_bytes_per_core = 0;
+    for (const auto& cb : info.cbs) info.cb_bytes_per_core += cb.total_size();
+    info.l1_bytes_per_core = device.spec().l1_size_bytes;
+    ValidateProgram(device, program);  // refuses CBs that do not fit L1, with the byte counts
+}
+
+RunReport run_program(Device& device, Program& program, const RunOptions& run, uint32_t units_arg) {
+    RunReport report = EnqueueProgram(device, program, run);
+    for (const auto& k : program.kernels()) {
+        if (k.kind != KernelKind::Reader) continue;
+        for (const auto& [core, args] : k.runtime_args) {
+            if (CoreStats* cs = report.find_core(core)) cs->units = args.at(units_arg);
+        }
+    }
+    return report;
+}
+
+}  // namespace tilesim::ops::correlation_device_detail

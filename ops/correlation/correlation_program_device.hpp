@@ -1,0 +1,86 @@
+#pragma once
+// Pieces every simulated correlation program shares: the device options, what a program factory
+// decided (work split, CBs, kernels) and the small host-side helpers the factories use. The factories
+// themselves live in patch_correlation_device.cpp (spatial sampler and FlowNet) and raft_corr_device.cpp.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ops/correlation/correlation_common.hpp"
+#include "tilesim/device.hpp"
+#include "tilesim/program.hpp"
+#include "tilesim/run_report.hpp"
+#include "tilesim/runtime.hpp"
+#include "tilesim/tensor.hpp"
+#include "tilesim/work_split.hpp"
+
+namespace tilesim::ops {
+
+struct CorrelationDeviceOptions {
+    DataType dtype = DataType::Float32;    // Float32 or BFloat16 for inputs, CBs and output
+    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
+    uint32_t buffering_factor = 2;         // pages of the streamed row-block CBs (1: no double buffering)
+    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
+};
+
+struct CorrelationCbInfo {
+    uint32_t index = 0;
+    std::string holds;
+    uint32_t page_size = 0;
+    uint32_t num_pages = 0;
+    uint32_t total_size() const { return page_size * num_pages; }
+};
+
+// What a correlation program factory decided: the split, the CBs, the kernels and the L1 they take.
+struct CorrelationProgramInfo {
+    std::string factory;  // "patch_correlation" or "raft_corr_lookup"
+    uint32_t units = 0;   // output sticks (one per output pixel / query pixel)
+    uint32_t num_cores = 0;
+    uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
+    uint32_t cores_group_1 = 0, cores_group_2 = 0;
+    uint32_t channel_tiles = 0;  // ceil(C / 32): tiles per row block
+    uint32_t row_blocks = 0;     // blocks of 32 rows per output stick (spatial / FlowNet) or per level (RAFT)
+    uint64_t cb_bytes_per_core = 0;  // sum of the CBs' sizes on each core
+    uint64_t l1_bytes_per_core = 0;  // usable L1 per core of the device
+    std::vector<CorrelationCbInfo> cbs;
+    std::vector<std::string> kernels;
+};
+
+// A simulated correlation op's result: the output in the op's original layout (Float32), the run report
+// and the factory's decisions.
+struct CorrelationDeviceResult {
+    Tensor output;
+    RunReport report;
+    CorrelationProgramInfo info;
+};
+
+namespace correlation_device_detail {
+
+inline uint32_t round_up(uint32_t v, uint32_t a) {
+    return (v + a - 1) / a * a;
+}
+inline uint32_t ceil_div(uint32_t v, uint32_t d) {
+    return (v + d - 1) / d;
+}
+
+// Throws InvalidArgument naming `op` unless dtype, core grid and buffering factor are usable on `device`.
+void validate_options(const char* op, const Device& device, const CorrelationDeviceOptions& o);
+// The grid the work is split over: o.core_grid, or the device's worker grid.
+CoreCoord core_grid_of(const Device& device, const CorrelationDeviceOptions& o);
+
+// The NCHW shape of a channels-last [B, H, W, C] tensor; throws naming `op` and `name` unless rank 4.
+NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t);
+
+// Creates CB `index` on `cores` and records it in `info`.
+void add_cb(Program& program, const CoreRangeSet& cores, CorrelationProgramInfo& info, uint8_t index,
+            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format);
+void record_split(CorrelationProgramInfo& info, const WorkSplit& split);
+ComputeConfig compute_config(const CorrelationDeviceOptions& o, std::vector<uint32_t> args);
+// Records the kernels, the CB total and the L1 limit, and checks that the program fits (ValidateProgram).
+void finish_program(Device& device, const Program& program, CorrelationProgramInfo& info);
+// Runs the program; each core's units of work come from runtime arg `units_arg` of its reader.
+RunReport run_program(Device& device, Program& program, const RunOptions& run, uint32_t units_arg);
+
+}  // namespace correlation_device_detail
+}  // namespace tilesim::ops

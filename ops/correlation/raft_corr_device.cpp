@@ -1,0 +1,267 @@
+// RAFT lookup program factory (AlternateCorrBlock route). Reads top to bottom: work split -> CBs ->
+// kernels -> runtime args; the host prepares the pooled fmap2 pyramid.
+#include "ops/correlation/raft_corr_device.hpp"
+
+#include <cmath>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "kernels/correlation/correlation_kernel_args.hpp"
+#include "ops/common/channel_layout.hpp"
+#include "tilesim/device_tensor.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::ops {
+
+using namespace correlation_device_detail;
+using namespace correlation_kernels;
+
+namespace {
+constexpr const char* kOp = "corr_lookup";
+constexpr uint8_t kF1RowsCb = 0, kF1TilesCb = 1, kCellRowsCb = 2, kCellTilesCb = 3, kProductsCb = 4,
+                  kScalarCb = 5, kCellsOutCb = 6, kTapsCb = 7, kWeightsCb = 8, kCoordsCb = 9, kOutCb = 16;
+constexpr uint32_t kMaxLevels = kTileRows / kBilinearTaps;  // 4 tap rows per level in one 32-row reduction
+constexpr uint32_t kMaxStick = 16 * kTileRows;              // output stick in 16 DEST tiles
+
+struct RaftGeometry {
+    uint32_t batch = 0, channels = 0, height = 0, width = 0, levels = 0, radius = 0;
+    std::vector<std::pair<int64_t, int64_t>> sizes;  // (h, w) per level
+    std::vector<uint32_t> first_page;                // of each level in the pyramid buffer
+    uint32_t side() const { return 2 * radius + 1; }
+    uint32_t samples() const { return levels * side() * side(); }  // output stick length
+    uint32_t cells() const { return (side() + 1) * (side() + 1); }
+};
+
+RaftGeometry geometry(const NchwShape& f, int num_levels, int radius) {
+    if (radius < 0) fail("{} (sim): radius must be >= 0, got {}", kOp, radius);
+    RaftGeometry g;
+    g.sizes = raft_level_sizes(f.h, f.w, num_levels);  // throws for num_levels < 1 or an empty level
+    const uint64_t side = 2 * uint64_t(radius) + 1;
+    if (uint32_t(num_levels) > kMaxLevels || num_levels * side * side > kMaxStick) {
+        fail(
+            "{} (sim): num_levels {} x (2 radius + 1)^2 = {} outputs per query; the simulated program "
+            "supports at most {} "
+            "levels and {} outputs (RAFT's 4 levels of radius 4 need 324); use backend 'cpu' or 'cuda'",
+            kOp, num_levels, num_levels * side * side, kMaxLevels, kMaxStick);
+    }
+    g.batch = static_cast<uint32_t>(f.n);
+    g.channels = static_cast<uint32_t>(f.c);
+    g.height = static_cast<uint32_t>(f.h);
+    g.width = static_cast<uint32_t>(f.w);
+    g.levels = static_cast<uint32_t>(num_levels);
+    g.radius = static_cast<uint32_t>(radius);
+    uint64_t page = 0;
+    for (const auto& [h, w] : g.sizes) {
+        g.first_page.push_back(static_cast<uint32_t>(page));
+        page += uint64_t(g.batch) * h * w;
+    }
+    if (page > UINT32_MAX) fail("{} (sim): {} pyramid sticks exceed the 32-bit page ids", kOp, page);
+    return g;
+}
+
+std::vector<uint32_t> reader_args(const RaftGeometry& g, uint32_t stick_bytes, uint32_t row_bytes,
+                                  DataType dtype) {
+    std::vector<uint32_t> a(kRaftReaderLevelDims + 3 * g.levels, 0);
+    a[kRaftReaderF1Cb] = kF1RowsCb;
+    a[kRaftReaderCellsCb] = kCellRowsCb;
+    a[kRaftReaderWeightsCb] = kWeightsCb;
+    a[kRaftReaderScalarCb] = kScalarCb;
+    a[kRaftReaderCoordsCb] = kCoordsCb;
+    a[kRaftReaderStickBytes] = stick_bytes;
+    a[kRaftReaderRowBytes] = row_bytes;
+    a[kRaftReaderCoordsStickBytes] = 2 * sizeof(float);
+    a[kRaftReaderHeight] = g.height;
+    a[kRaftReaderWidth] = g.width;
+    a[kRaftReaderLevels] = g.levels;
+    a[kRaftReaderRadius] = g.radius;
+    a[kRaftReaderFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
+    a[kRaftReaderScalerBits] =
+        float_to_bits(1.f / std::sqrt(static_cast<float>(g.channels)));  // RAFT: / sqrt(C)
+    for (uint32_t l = 0; l < g.levels; ++l) {
+        a[kRaftReaderLevelDims + 3 * l] = static_cast<uint32_t>(g.sizes[l].first);
+        a[kRaftReaderLevelDims + 3 * l + 1] = static_cast<uint32_t>(g.sizes[l].second);
+        a[kRaftReaderLevelDims + 3 * l + 2] = g.first_page[l];
+    }
+    return a;
+}
+
+struct RaftSizes {
+    uint32_t ct, blocks, out_tiles, face_cols, taps_row_bytes;
+};
+
+std::vector<uint32_t> compute_args(const RaftGeometry& g, const RaftSizes& s, DataType dtype) {
+    std::vector<uint32_t> a(kNumRaftComputeArgs, 0);
+    a[kRaftComputeF1RowsCb] = kF1RowsCb;
+    a[kRaftComputeF1TilesCb] = kF1TilesCb;
+    a[kRaftComputeCellsRowsCb] = kCellRowsCb;
+    a[kRaftComputeCellsTilesCb] = kCellTilesCb;
+    a[kRaftComputeProductsCb] = kProductsCb;
+    a[kRaftComputeScalarCb] = kScalarCb;
+    a[kRaftComputeCellsOutCb] = kCellsOutCb;
+    a[kRaftComputeTapsCb] = kTapsCb;
+    a[kRaftComputeWeightsCb] = kWeightsCb;
+    a[kRaftComputeOutCb] = kOutCb;
+    a[kRaftComputeChannelTiles] = s.ct;
+    a[kRaftComputeRowBlocks] = s.blocks;
+    a[kRaftComputeLevels] = g.levels;
+    a[kRaftComputeOutTiles] = s.out_tiles;
+    a[kRaftComputeFaceCols] = s.face_cols;
+    a[kRaftComputeTapsRowBytes] = s.taps_row_bytes;
+    a[kRaftComputeFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
+    return a;
+}
+
+std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s, DataType dtype) {
+    std::vector<uint32_t> a(kNumRaftWriterArgs, 0);
+    a[kRaftWriterCellsOutCb] = kCellsOutCb;
+    a[kRaftWriterTapsCb] = kTapsCb;
+    a[kRaftWriterOutCb] = kOutCb;
+    a[kRaftWriterLevels] = g.levels;
+    a[kRaftWriterRadius] = g.radius;
+    a[kRaftWriterRowBlocks] = s.blocks;
+    a[kRaftWriterTapsRowBytes] = s.taps_row_bytes;
+    a[kRaftWriterFaceCols] = s.face_cols;
+    a[kRaftWriterFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
+    return a;
+}
+
+Program raft_program(Device& device, const RaftGeometry& g, const CorrelationDeviceOptions& o,
+                     const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
+    info.factory = "raft_corr_lookup";
+    const uint32_t esize = element_size(o.dtype), tile_bytes = kTileValues * esize;
+    RaftSizes s;
+    s.ct = ceil_div(g.channels, kTileRows);
+    s.blocks = ceil_div(g.cells(), kTileRows);
+    s.out_tiles = ceil_div(g.samples(), kTileRows);
+    s.face_cols = ceil_div(g.samples(), 16);
+    s.taps_row_bytes = s.out_tiles * kTileRows * esize;
+    info.channel_tiles = s.ct;
+    info.row_blocks = s.blocks;
+    // Work split: one unit per query pixel (its output stick).
+    const CoreCoord grid = core_grid_of(device, o);
+    info.units = g.batch * g.height * g.width;
+    const WorkSplit split = split_work_to_cores(grid, info.units);
+    record_split(info, split);
+    const CoreRangeSet& cores = split.all_cores;
+
+    Program program;
+    // Circular buffers.
+    const uint32_t n = o.buffering_factor;
+    add_cb(program, cores, info, kF1RowsCb, "fmap1 stick x 32 rows", s.ct * tile_bytes, n, o.dtype);
+    add_cb(program, cores, info, kF1TilesCb, "fmap1 tiles (broadcast rows)", tile_bytes, s.ct, o.dtype);
+    add_cb(program, cores, info, kCellRowsCb, "32 window cells (fmap2 sticks)", s.ct * tile_bytes, n,
+           o.dtype);
+    add_cb(program, cores, info, kCellTilesCb, "window cell tiles", tile_bytes, s.ct, o.dtype);
+    add_cb(program, cores, info, kProductsCb, "product tiles", tile_bytes, s.ct, o.dtype);
+    add_cb(program, cores, info, kScalarCb, "reduce scaler 1/sqrt(C)", tile_bytes, 1, o.dtype);
+    add_cb(program, cores, info, kCellsOutCb, "cell dot products (column 0)", tile_bytes, n, o.dtype);
+    add_cb(program, cores, info, kTapsCb, "4 tap rows per level", g.levels * kBilinearTaps * s.taps_row_bytes,
+           n, o.dtype);
+    add_cb(program, cores, info, kWeightsCb, "bilinear weights (4 per level)", tile_bytes, n, o.dtype);
+    add_cb(program, cores, info, kCoordsCb, "coords stick (x, y)",
+           round_up(2 * sizeof(float), device.spec().dram_alignment), 1, DataType::Float32);
+    add_cb(program, cores, info, kOutCb, "output stick (face-width pages)", 16 * esize, n * s.face_cols,
+           o.dtype);
+
+    // Kernels.
+    const KernelHandle reader = CreateKernel(
+        program, "kernels/correlation/reader_raft_corr_lookup.cpp", cores,
+        ReaderDataMovementConfig(reader_args(g, g.channels * esize, s.ct * kTileRows * esize, o.dtype)));
+    const KernelHandle writer = CreateKernel(program, "kernels/correlation/writer_raft_corr_lookup.cpp",
+                                             cores, WriterDataMovementConfig(writer_args(g, s, o.dtype)));
+    const KernelHandle compute = CreateKernel(program, "kernels/correlation/compute_raft_corr_lookup.cpp",
+                                              cores, compute_config(o, compute_args(g, s, o.dtype)));
+
+    // Runtime args: consecutive queries per core, cores in split_work_to_cores order.
+    for (const CoreWork& w : assign_work(split, grid)) {
+        SetRuntimeArgs(program, reader, w.core, {addrs[0], addrs[1], addrs[2], w.count, w.start});
+        SetRuntimeArgs(program, writer, w.core, {addrs[3], w.count, w.start});
+        SetRuntimeArgs(program, compute, w.core, {w.count});
+    }
+    finish_program(device, program, info);
+    return program;
+}
+
+// One pooled level: (((p00 + p01) + p10) + p11) / 4, the order of the CPU reference's AlternateCorrBlock.
+std::vector<float> pool_level(const std::vector<float>& src, uint32_t batch, int64_t h, int64_t w,
+                              uint32_t c) {
+    const int64_t ph = h / 2, pw = w / 2;
+    std::vector<float> dst(static_cast<size_t>(batch * ph * pw * c));
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, batch * ph), [&](const auto& range) {
+        for (int64_t row = range.begin(); row < range.end(); ++row) {
+            const int64_t b = row / ph, i = row % ph;
+            for (int64_t j = 0; j < pw; ++j) {
+                const float* p00 = src.data() + ((b * h + 2 * i) * w + 2 * j) * c;
+                const float* p10 = p00 + w * c;
+                float* out = dst.data() + ((b * ph + i) * pw + j) * c;
+                for (uint32_t k = 0; k < c; ++k)
+                    out[k] = (((p00[k] + p00[c + k]) + p10[k]) + p10[c + k]) / 4.f;
+            }
+        }
+    });
+    return dst;
+}
+}  // namespace
+
+Tensor raft_pooled_pyramid_nhwc(const Tensor& fmap2, int num_levels, bool round_levels_to_bf16) {
+    const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap2", fmap2);
+    const auto sizes = raft_level_sizes(f.h, f.w, num_levels);
+    const uint32_t b = static_cast<uint32_t>(f.n), c = static_cast<uint32_t>(f.c);
+    std::vector<float> level = fmap2.to_floats(), all;
+    auto round = [&](std::vector<float>& v) {
+        if (round_levels_to_bf16) {
+            for (float& x : v) x = tilesim::round_to_bf16(x);
+        }
+    };
+    round(level);
+    all = level;
+    for (int l = 1; l < num_levels; ++l) {
+        level = pool_level(level, b, sizes[l - 1].first, sizes[l - 1].second, c);
+        round(level);
+        all.insert(all.end(), level.begin(), level.end());
+    }
+    return Tensor::from_floats(Shape{static_cast<uint32_t>(all.size() / c), c}, all);
+}
+
+CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels,
+                                               int radius, const CorrelationDeviceOptions& opts) {
+    validate_options(kOp, device, opts);
+    CorrelationProgramInfo info;
+    raft_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
+    return info;
+}
+
+CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1, const Tensor& fmap2,
+                                           const Tensor& coords, int num_levels, int radius,
+                                           const CorrelationDeviceOptions& opts, const RunOptions& run) {
+    validate_options(kOp, device, opts);
+    const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap1", fmap1);
+    if (fmap2.shape() != fmap1.shape()) {
+        fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape().str(),
+             fmap2.shape().str());
+    }
+    const Shape coords_shape{fmap1.shape()[0], fmap1.shape()[1], fmap1.shape()[2], 2};
+    if (coords.shape() != coords_shape) {
+        fail("{} (sim): coords must be [B, H, W, 2] = {} (channels-last), got {}", kOp, coords_shape.str(),
+             coords.shape().str());
+    }
+    const RaftGeometry g = geometry(f, num_levels, radius);
+    const DeviceTensor f1_dev = to_device(fmap1.to_dtype(opts.dtype), device);
+    const Tensor pyramid = raft_pooled_pyramid_nhwc(fmap2, num_levels, opts.dtype == DataType::BFloat16);
+    const DeviceTensor pyramid_dev = to_device(pyramid.to_dtype(opts.dtype), device);
+    const DeviceTensor coords_dev = to_device(coords.to_dtype(DataType::Float32), device);
+    const DeviceTensor out_dev =
+        allocate_on_device(Shape{g.batch, g.height, g.width, g.samples()}, opts.dtype, device);
+    CorrelationDeviceResult result;
+    Program program = raft_program(device, g, opts,
+                                   {f1_dev.buffer->address(), pyramid_dev.buffer->address(),
+                                    coords_dev.buffer->address(), out_dev.buffer->address()},
+                                   result.info);
+    result.report = run_program(device, program, run, /*units_arg=*/3);
+    result.output =
+        nhwc_to_nchw(from_device(out_dev).to_dtype(DataType::Float32));  // -> [B, L (2r+1)^2, H, W]
+    return result;
+}
+
+}  // namespace tilesim::ops

@@ -1,0 +1,115 @@
+#include "ops/deformable_aggregation/sampling_program_device.hpp"
+
+#include "kernels/deformable_aggregation/sampling_reader_common.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::ops::sampling_detail {
+
+using namespace sampling_kernels;
+
+uint32_t round_up(uint32_t v, uint32_t a) {
+    return (v + a - 1) / a * a;
+}
+
+void validate_options(const Device& device, const SamplingDeviceOptions& o, std::string_view op,
+                      uint64_t channels) {
+    if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
+        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
+    }
+    const uint64_t channel_tiles = (channels + 31) / 32;
+    if (channel_tiles > 16) {
+        fail(
+            "{}: C={} needs {} channel tiles; DEST holds 16 (C <= 512 supported on the simulated device; use "
+            "backend "
+            "'cpu' or 'cuda' for more)",
+            op, channels, channel_tiles);
+    }
+    const CoreCoord full = device.compute_with_storage_grid_size();
+    if ((o.core_grid.x || o.core_grid.y) &&
+        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
+        fail("{}: core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", op,
+             o.core_grid.x, o.core_grid.y, full.x, full.y);
+    }
+    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
+        fail("{}: buffering factor must be in [1, 64], got {}", op, o.buffering_factor);
+    }
+}
+
+ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions& o) {
+    ChannelGeometry g;
+    g.channels = channels;
+    g.dtype = o.dtype;
+    g.element_bytes = element_size(o.dtype);
+    g.stick_bytes = channels * g.element_bytes;
+    g.channel_tiles = (channels + 31) / 32;
+    g.face_cols = (channels + 15) / 16;
+    g.row_bytes = g.channel_tiles * 32 * g.element_bytes;
+    g.tile_bytes = 1024 * g.element_bytes;
+    g.intermediate = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32) ? DataType::Float32 : o.dtype;
+    g.format_arg = o.dtype == DataType::Float32 ? kFloat32 : kBFloat16;
+    return g;
+}
+
+CoreCoord core_grid_of(const Device& device, const SamplingDeviceOptions& o) {
+    return o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
+}
+
+void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
+            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
+    const auto i = static_cast<uint8_t>(index);
+    CircularBufferConfig cfg(page_size * num_pages, {{i, format}});
+    cfg.set_page_size(i, page_size);
+    CreateCircularBuffer(program, cores, cfg);
+    info.cbs.push_back({index, holds, page_size, num_pages});
+}
+
+void record_split(SamplingProgramInfo& info, const WorkSplit& split) {
+    info.num_cores = split.num_cores;
+    info.units_per_core_group_1 = split.units_per_core_group_1;
+    info.units_per_core_group_2 = split.units_per_core_group_2;
+    info.cores_group_1 = split.core_group_1.num_cores();
+    info.cores_group_2 = split.core_group_2.num_cores();
+}
+
+ComputeConfig compute_config(const SamplingDeviceOptions& o, std::vector<uint32_t> args) {
+    ComputeConfig c;
+    c.math_fidelity = MathFidelity::HiFi4;
+    c.fp32_dest_acc_en = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32);
+    c.compile_args = std::move(args);
+    return c;
+}
+
+WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
+                                        const SamplingDeviceOptions& o, SamplingProgramInfo& info) {
+    const uint32_t n = o.buffering_factor, block_bytes = kTileRows * g.row_bytes, t = g.channel_tiles;
+    const uint32_t tile = 1024 * element_size(g.intermediate);
+    add_cb(program, cores, info, kCountCb, "blocks of the unit (uint32)", 16, 2, DataType::UInt32);
+    add_cb(program, cores, info, kValueRowsCb, "value block (8 samples x 4 corners)", block_bytes, n,
+           g.dtype);
+    add_cb(program, cores, info, kWeightRowsCb, "weight block", block_bytes, n, g.dtype);
+    add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
+    add_cb(program, cores, info, kOutputCb, "output stick", g.face_cols * 16 * g.element_bytes, 2, g.dtype);
+    add_cb(program, cores, info, kValueTilesCb, "value tiles", g.tile_bytes, t, g.dtype);
+    add_cb(program, cores, info, kWeightTilesCb, "weight tiles", g.tile_bytes, t, g.dtype);
+    add_cb(program, cores, info, kProductCb, "value x weight tiles", tile, t, g.intermediate);
+    add_cb(program, cores, info, kPartialCb, "column sums so far", tile, t, g.intermediate);
+
+    WeightedSumKernels k;
+    std::vector<uint32_t> compute_args(kNumWeightedSumComputeArgs);
+    compute_args[kSumChannelTiles] = g.channel_tiles;
+    compute_args[kSumFaceCols] = g.face_cols;
+    k.compute = CreateKernel(program, "kernels/deformable_aggregation/compute_weighted_row_sum.cpp", cores,
+                             compute_config(o, compute_args));
+    // The output stick leaves as grid_sample's does: one CB page per stick to output page start + i.
+    k.writer = CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
+                            WriterDataMovementConfig({kOutputCb, g.stick_bytes, 1}));
+    return k;
+}
+
+void set_weighted_row_sum_args(Program& program, const WeightedSumKernels& k, const CoreWork& w,
+                               uint32_t output_address) {
+    SetRuntimeArgs(program, k.compute, w.core, {w.count});
+    SetRuntimeArgs(program, k.writer, w.core, {output_address, w.count, w.start});
+}
+
+}  // namespace tilesim::ops::sampling_detail

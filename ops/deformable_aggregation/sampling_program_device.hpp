@@ -1,0 +1,93 @@
+#pragma once
+// What the simulated programs of deformable_aggregation, sample_sum and sample_dot share: their options,
+// the description of the program a factory built (work split, CBs, kernels), and the host-side pieces
+// every factory uses (row geometry of the blocks, CB creation, the weighted row-sum compute and writer
+// kernels). Kernels: kernels/deformable_aggregation/ (the weighted row sum, its readers' common header)
+// and kernels/fused_grid_ops/.
+//
+// Data on the device: feature maps / images channels-last in DRAM, one stick (page) per pixel, in the
+// chosen dtype; coordinates and weights float32 (the readers do scalar math on them, and bf16 coordinates
+// would move a sample by up to 1/256 of the map); outputs in the chosen dtype.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tilesim/device.hpp"
+#include "tilesim/program.hpp"
+#include "tilesim/run_report.hpp"
+#include "tilesim/work_split.hpp"
+
+namespace tilesim::ops {
+
+struct SamplingDeviceOptions {
+    DataType dtype = DataType::Float32;    // Float32 or BFloat16: feature data, blocks and output
+    uint32_t buffering_factor = 2;         // pages of the block CBs in flight
+    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
+    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
+};
+
+struct SamplingCbInfo {
+    uint32_t index = 0;
+    std::string holds;
+    uint32_t page_size = 0;
+    uint32_t num_pages = 0;
+};
+
+// What a program factory decided: the split, the CBs (per core) and the kernels.
+struct SamplingProgramInfo {
+    std::string factory;  // "deformable_aggregation", "sample_sum", "sample_dot"
+    uint32_t units = 0;   // work units: anchors, or (b, hd, q) rows
+    uint32_t num_cores = 0;
+    uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
+    uint32_t cores_group_1 = 0, cores_group_2 = 0;
+    std::vector<SamplingCbInfo> cbs;
+    std::vector<std::string> kernels;
+};
+
+namespace sampling_detail {
+
+// Channel geometry of the row-major blocks: one row = one stick padded with zeros to whole tiles.
+struct ChannelGeometry {
+    uint32_t channels = 0;
+    uint32_t element_bytes = 4;
+    uint32_t stick_bytes = 0;    // C * element size
+    uint32_t channel_tiles = 0;  // ceil(C / 32)
+    uint32_t face_cols = 0;      // ceil(C / 16)
+    uint32_t row_bytes = 0;      // channel_tiles * 32 * element size
+    uint32_t tile_bytes = 0;     // 1024 * element size
+    DataType dtype = DataType::Float32;
+    DataType intermediate =
+        DataType::Float32;    // products and partial sums: Float32 when DEST accumulates in fp32
+    uint32_t format_arg = 0;  // kernels' format code: 0 float32, 1 bfloat16
+};
+
+// Checks the options (dtype, buffering, core grid) and the channel count (C <= 512: a unit's sums live in
+// DEST's 16 tiles); `op` prefixes the messages, e.g. "sample_sum (sim)".
+void validate_options(const Device& device, const SamplingDeviceOptions& o, std::string_view op,
+                      uint64_t channels);
+ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions& o);
+CoreCoord core_grid_of(const Device& device, const SamplingDeviceOptions& o);
+uint32_t round_up(uint32_t v, uint32_t a);
+
+// Creates CB `index` on `cores` and records it in `info`.
+void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
+            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format);
+void record_split(SamplingProgramInfo& info, const WorkSplit& split);
+ComputeConfig compute_config(const SamplingDeviceOptions& o, std::vector<uint32_t> args);
+
+// The CBs (count, blocks, scaler, tiles, products, partial sums, output stick) and the compute and writer
+// kernels of the weighted row sum; the caller adds its reader, its own stick CBs and the runtime args.
+struct WeightedSumKernels {
+    KernelHandle compute = 0;
+    KernelHandle writer = 0;
+};
+WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
+                                        const SamplingDeviceOptions& o, SamplingProgramInfo& info);
+// Runtime args of the weighted row-sum compute and writer for one core's units.
+void set_weighted_row_sum_args(Program& program, const WeightedSumKernels& k, const CoreWork& w,
+                               uint32_t output_address);
+
+}  // namespace sampling_detail
+}  // namespace tilesim::ops

@@ -1,0 +1,275 @@
+// sample_sum_device / sample_dot_device: validate, lay the tensors out on the device, build the program
+// (work split -> CBs -> kernels -> runtime args), run it and read the output back.
+#include "ops/fused_grid_ops/fused_grid_ops_device.hpp"
+
+#include <cmath>
+#include <numbers>
+
+#include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
+#include "ops/deformable_aggregation/host_array.hpp"
+#include "tilesim/device_tensor.hpp"
+#include "tilesim/error.hpp"
+#include "tilesim/validate_program.hpp"
+
+namespace tilesim::ops {
+
+using namespace sampling_detail;
+using namespace sampling_kernels;
+using namespace fused_grid_kernels;
+
+namespace {
+
+ArrayView<float> float_view(std::string_view op, const Tensor& t, const char* name) {
+    if (t.dtype() != DataType::Float32 || t.layout() != Layout::ROW_MAJOR) {
+        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", op, name, to_string(t.dtype()),
+             to_string(t.layout()));
+    }
+    return {t.data<float>(), {t.shape().dims().begin(), t.shape().dims().end()}};
+}
+
+// Sizes of a fused op on the device: images [b, h, w, c], samples [b, q, d, 2], heads from weights/queries.
+struct FusedDims {
+    uint32_t batch = 0, height = 0, width = 0, channels = 0, queries = 0, depth = 0, heads = 0;
+    uint32_t units() const { return batch * heads * queries; }
+};
+
+FusedDims validate_images_and_samples(std::string_view op, const Tensor& images, const Tensor& samples) {
+    const ArrayView<float> im = float_view(op, images, "images"), s = float_view(op, samples, "samples");
+    check_rank(op, "images", im, 4, "[b, h, w, c] (channels-last)");
+    check_rank(op, "samples", s, 4, "[b, q, d, 2]");
+    const Shape& i = images.shape();
+    FusedDims d{i[0], i[1], i[2], i[3], samples.shape()[1], samples.shape()[2], 0};
+    check_shape(op, "samples", s, {d.batch, d.queries, d.depth, 2}, "[b (from images), q, d, 2]");
+    return d;
+}
+
+// The device's limits beyond the shapes: non-empty pages and 32-bit page ids.
+void check_device_limits(std::string_view op, const FusedDims& d) {
+    if (d.batch == 0 || d.height == 0 || d.width == 0 || d.channels == 0 || d.queries == 0 || d.depth == 0 ||
+        d.heads == 0) {
+        fail(
+            "{}: zero-sized dimension (b={}, h={}, w={}, c={}, q={}, d={}, hd={}); the simulated device "
+            "needs every "
+            "dimension >= 1",
+            op, d.batch, d.height, d.width, d.channels, d.queries, d.depth, d.heads);
+    }
+    if (uint64_t(d.batch) * d.height * d.width > UINT32_MAX ||
+        uint64_t(d.batch) * d.heads * d.queries > UINT32_MAX) {
+        fail("{}: b * h * w or b * hd * q exceeds the 32-bit page ids", op);
+    }
+}
+
+std::vector<uint32_t> reader_args(const FusedDims& d, const ChannelGeometry& g, uint32_t query_bytes,
+                                  uint32_t encoding_bytes) {
+    std::vector<uint32_t> a(kNumFusedReaderArgs);
+    a[kChannels] = g.channels;
+    a[kStickBytes] = g.stick_bytes;
+    a[kRowBytes] = g.row_bytes;
+    a[kFormat] = g.format_arg;
+    a[kHeight] = d.height;
+    a[kWidth] = d.width;
+    a[kQueries] = d.queries;
+    a[kHeads] = d.heads;
+    a[kDepth] = d.depth;
+    a[kQueryBytes] = query_bytes;
+    a[kEncodingBytes] = encoding_bytes;
+    return a;
+}
+
+// The part of every fused program before its CBs: the split of the (b, hd, q) units over the cores.
+WorkSplit split_units(Device& device, const FusedDims& d, const SamplingDeviceOptions& o, const char* factory,
+                      SamplingProgramInfo& info) {
+    info.factory = factory;
+    info.units = d.units();
+    const WorkSplit split = split_work_to_cores(core_grid_of(device, o), info.units);
+    record_split(info, split);
+    return split;
+}
+
+Tensor images_on_device_format(const Tensor& images, const FusedDims& d, DataType dtype) {
+    const Tensor sticks = images.reshape(Shape{d.batch * d.height * d.width, d.channels});
+    return dtype == DataType::Float32 ? sticks : sticks.to_dtype(dtype);
+}
+
+FusedGridDeviceResult finish_run(Device& device, Program& program, const RunOptions& run,
+                                 const std::vector<CoreWork>& work, const DeviceTensor& output,
+                                 DataType dtype, Shape shape, SamplingProgramInfo info) {
+    FusedGridDeviceResult result;
+    result.report = EnqueueProgram(device, program, run);
+    set_units(result.report, work);
+    Tensor out = from_device(output);
+    if (dtype != DataType::Float32) out = out.to_dtype(DataType::Float32);
+    result.output = out.reshape(std::move(shape));
+    result.info = std::move(info);
+    return result;
+}
+
+}  // namespace
+
+FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, const Tensor& samples,
+                                        const Tensor& weights, const SamplingDeviceOptions& opts,
+                                        const RunOptions& run) {
+    constexpr std::string_view op = "sample_sum (sim)";
+    FusedDims d = validate_images_and_samples(op, images, samples);
+    const ArrayView<float> w = float_view(op, weights, "weights");
+    check_rank(op, "weights", w, 4, "[b, hd, q, d]");
+    d.heads = weights.shape()[1];
+    check_shape(op, "weights", w, {d.batch, d.heads, d.queries, d.depth},
+                "[b (from images), hd, q, d (from samples)]");
+    check_device_limits(op, d);
+    validate_options(device, opts, op, d.channels);
+    const ChannelGeometry g = channel_geometry(d.channels, opts);
+
+    const DeviceTensor images_dev = to_device(images_on_device_format(images, d, opts.dtype), device);
+    const DeviceTensor samples_dev =
+        to_device(samples.reshape(Shape{d.batch * d.queries, 2 * d.depth}), device);
+    const DeviceTensor weights_dev = to_device(weights.reshape(Shape{d.units(), d.depth}), device);
+    const DeviceTensor output = allocate_on_device(Shape{d.units(), d.channels}, opts.dtype, device);
+
+    SamplingProgramInfo info;
+    const WorkSplit split = split_units(device, d, opts, "sample_sum", info);
+    const CoreRangeSet& cores = split.all_cores;
+    Program program;
+    // Circular buffers: the unit's samples and depth weights, then the weighted row sum's.
+    const uint32_t align = device.spec().dram_alignment;
+    add_cb(program, cores, info, kIndexStickCb, "samples of (b, q)", round_up(2 * d.depth * 4, align), 1,
+           DataType::Float32);
+    add_cb(program, cores, info, kWeightStickCb, "depth weights of the unit", round_up(d.depth * 4, align), 1,
+           DataType::Float32);
+    // Kernels.
+    const KernelHandle reader = CreateKernel(program, "kernels/fused_grid_ops/reader_sample_sum.cpp", cores,
+                                             ReaderDataMovementConfig(reader_args(d, g, 0, 0)));
+    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, opts, info);
+    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
+    // Runtime args: consecutive units per core.
+    const std::vector<CoreWork> work = assign_work(split, core_grid_of(device, opts));
+    for (const CoreWork& cw : work) {
+        SetRuntimeArgs(program, reader, cw.core,
+                       {images_dev.buffer->address(), samples_dev.buffer->address(),
+                        weights_dev.buffer->address(), cw.count, cw.start});
+        set_weighted_row_sum_args(program, sum, cw, output.buffer->address());
+    }
+    ValidateProgram(device, program);
+    return finish_run(device, program, run, work, output, opts.dtype,
+                      Shape{d.batch, d.heads, d.queries, d.channels}, std::move(info));
+}
+
+FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, const Tensor& samples,
+                                        const Tensor& queries, const Tensor& depths, int64_t num_octaves,
+                                        const SamplingDeviceOptions& opts, const RunOptions& run) {
+    constexpr std::string_view op = "sample_dot (sim)";
+    FusedDims d = validate_images_and_samples(op, images, samples);
+    if (num_octaves < 0 || 2 * num_octaves > int64_t{d.channels}) {
+        fail("{}: num_octaves = {} must be in [0, c / 2] with c = {} (images' channels)", op, num_octaves,
+             d.channels);
+    }
+    const auto encodings = static_cast<uint32_t>(2 * num_octaves), query_channels = d.channels - encodings;
+    const ArrayView<float> q = float_view(op, queries, "queries");
+    check_rank(op, "queries", q, 4, "[b, hd, q, c - 2 * num_octaves]");
+    d.heads = queries.shape()[1];
+    check_shape(op, "queries", q, {d.batch, d.heads, d.queries, query_channels},
+                "[b (from images), hd, q (from samples), c - 2 * num_octaves]");
+    check_shape(op, "depths", float_view(op, depths, "depths"), {d.batch, d.queries, d.depth},
+                "[b, q, d] (from samples)");
+    check_device_limits(op, d);
+    validate_options(device, opts, op, d.channels);
+    const ChannelGeometry g = channel_geometry(d.channels, opts);
+    const uint32_t query_bytes = query_channels * g.element_bytes,
+                   encoding_bytes = encodings * g.element_bytes;
+
+    const DeviceTensor images_dev = to_device(images_on_device_format(images, d, opts.dtype), device);
+    const DeviceTensor samples_dev =
+        to_device(samples.reshape(Shape{d.batch * d.queries, 2 * d.depth}), device);
+    DeviceTensor queries_dev, encodings_dev;
+    if (query_channels)
+        queries_dev =
+            to_device(queries.reshape(Shape{d.units(), query_channels}).to_dtype(opts.dtype), device);
+    if (encodings) {
+        const Tensor pe = sample_dot_encodings(depths, num_octaves)
+                              .reshape(Shape{d.batch * d.queries, d.depth * encodings});
+        encodings_dev = to_device(pe.to_dtype(opts.dtype), device);
+    }
+    const DeviceTensor output = allocate_on_device(Shape{d.units(), d.depth}, opts.dtype, device);
+
+    SamplingProgramInfo info;
+    const WorkSplit split = split_units(device, d, opts, "sample_dot", info);
+    const CoreRangeSet& cores = split.all_cores;
+    Program program;
+    // Circular buffers.
+    const uint32_t align = device.spec().dram_alignment, n = opts.buffering_factor, t = g.channel_tiles;
+    const uint32_t interm_bytes = element_size(g.intermediate);
+    add_cb(program, cores, info, kIndexStickCb, "samples of (b, q)", round_up(2 * d.depth * 4, align), 1,
+           DataType::Float32);
+    if (query_bytes)
+        add_cb(program, cores, info, kWeightStickCb, "queries of the unit", round_up(query_bytes, align), 1,
+               g.dtype);
+    if (encoding_bytes) {
+        add_cb(program, cores, info, kEncodingStickCb, "pe of (b, q)",
+               round_up(d.depth * encoding_bytes, align), 1, g.dtype);
+    }
+    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes, n,
+           g.dtype);
+    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, n, g.dtype);
+    add_cb(program, cores, info, kVectorRowsCb, "32 rows cat(queries, pe)", kTileRows * g.row_bytes, 2,
+           g.dtype);
+    add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
+    add_cb(program, cores, info, kOutputCb, "dot products (column 0)", g.tile_bytes, 2, g.dtype);
+    add_cb(program, cores, info, kInterpRowsCb, "interpolated rows", t * 32 * interm_bytes,
+           kSamplesPerDotBlock, g.intermediate);
+    add_cb(program, cores, info, kValueTilesCb, "interpolated tiles", 1024 * interm_bytes, t, g.intermediate);
+    add_cb(program, cores, info, kWeightTilesCb, "vector tiles", g.tile_bytes, t, g.dtype);
+    add_cb(program, cores, info, kProductCb, "products", 1024 * interm_bytes, t, g.intermediate);
+    // Kernels.
+    std::vector<uint32_t> dot_args(kNumSampleDotArgs);
+    dot_args[kDotChannelTiles] = t;
+    dot_args[kDotDepth] = d.depth;
+    dot_args[kDotCornerRowBytes] = g.row_bytes;
+    dot_args[kDotOutputStickBytes] = d.depth * g.element_bytes;
+    dot_args[kDotFormat] = g.format_arg;
+    const KernelHandle reader =
+        CreateKernel(program, "kernels/fused_grid_ops/reader_sample_dot.cpp", cores,
+                     ReaderDataMovementConfig(reader_args(d, g, query_bytes, encoding_bytes)));
+    const KernelHandle compute = CreateKernel(program, "kernels/fused_grid_ops/compute_sample_dot.cpp", cores,
+                                              compute_config(opts, dot_args));
+    const KernelHandle writer = CreateKernel(program, "kernels/fused_grid_ops/writer_sample_dot.cpp", cores,
+                                             WriterDataMovementConfig(dot_args));
+    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
+    // Runtime args: consecutive units per core.
+    const uint32_t queries_addr = query_bytes ? queries_dev.buffer->address() : 0;
+    const uint32_t encodings_addr = encoding_bytes ? encodings_dev.buffer->address() : 0;
+    const std::vector<CoreWork> work = assign_work(split, core_grid_of(device, opts));
+    for (const CoreWork& cw : work) {
+        SetRuntimeArgs(program, reader, cw.core,
+                       {images_dev.buffer->address(), samples_dev.buffer->address(), queries_addr,
+                        encodings_addr, cw.count, cw.start});
+        SetRuntimeArgs(program, compute, cw.core, {cw.count});
+        SetRuntimeArgs(program, writer, cw.core, {output.buffer->address(), cw.count, cw.start});
+    }
+    ValidateProgram(device, program);
+    return finish_run(device, program, run, work, output, opts.dtype,
+                      Shape{d.batch, d.heads, d.queries, d.depth}, std::move(info));
+}
+
+void sample_dot_positional_encoding(float depth, int64_t num_octaves, float* pe) {
+    // As the CPU reference: float arithmetic, depth * freq + phase, freq = 2π·2^f.
+    constexpr auto two_pi = static_cast<float>(2 * std::numbers::pi);
+    constexpr auto half_pi = static_cast<float>(std::numbers::pi / 2);
+    for (int64_t f = 0; f < num_octaves; ++f) {
+        const float freq = two_pi * std::ldexp(1.f, static_cast<int>(f));
+        pe[2 * f] = std::sin(depth * freq + 0.f);
+        pe[2 * f + 1] = std::sin(depth * freq + half_pi);
+    }
+}
+
+Tensor sample_dot_encodings(const Tensor& depths, int64_t num_octaves) {
+    std::vector<uint32_t> dims = depths.shape().dims();
+    dims.push_back(static_cast<uint32_t>(2 * num_octaves));
+    Tensor pe{Shape(dims), DataType::Float32};
+    const auto d = depths.data<float>();
+    auto out = pe.data<float>();
+    for (size_t i = 0; i < d.size(); ++i)
+        sample_dot_positional_encoding(d[i], num_octaves, out.data() + i * 2 * num_octaves);
+    return pe;
+}
+
+}  // namespace tilesim::ops

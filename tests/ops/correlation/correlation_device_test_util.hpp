@@ -1,0 +1,64 @@
+#pragma once
+// Helpers of the simulated correlation tests: random NCHW tensors, the run arguments of the CPU reference
+// and of the simulated device, the output's scale, and checking an error message.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "ops/correlation/correlation.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::testing {
+
+inline Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.f, float hi = 1.f) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> d(lo, hi);
+    std::vector<float> v(shape.volume());
+    for (auto& x : v) x = d(rng);
+    return Tensor::from_floats(std::move(shape), v);
+}
+
+inline ops::CorrelationRunArgs cpu_args(DataType dtype = DataType::Float32) {
+    ops::CorrelationRunArgs a;
+    a.dtype = dtype;
+    return a;
+}
+
+inline ops::CorrelationRunArgs sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
+    ops::CorrelationRunArgs a;
+    a.backend = ops::Backend::Sim;
+    a.dtype = dtype;
+    a.run.host_threads = threads;
+    return a;
+}
+
+// Largest |value| (at least 1): float32 tolerances are relative to it.
+inline double scale_of(const Tensor& t) {
+    double s = 1.0;
+    for (float v : t.to_floats()) s = std::max(s, static_cast<double>(std::abs(v)));
+    return s;
+}
+
+// Expects f() to throw E whose message contains `fragment`.
+template <class E = InvalidArgument>
+void expect_error(const std::function<void()>& f, const std::string& fragment) {
+    try {
+        f();
+        ADD_FAILURE() << "expected an error containing '" << fragment << "'";
+    } catch (const E& e) {
+        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)
+            << "message: " << e.what() << "\nexpected to contain: " << fragment;
+    }
+}
+
+inline bool bitwise_equal(const Tensor& a, const Tensor& b) {
+    const auto x = a.to_floats(), y = b.to_floats();
+    return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+}
+
+}  // namespace tilesim::testing

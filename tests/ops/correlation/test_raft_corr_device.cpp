@@ -1,0 +1,140 @@
+// RAFT's correlation lookup on the simulated device (AlternateCorrBlock route) against the CPU reference:
+// random odd shapes, levels and radii, coordinates outside the map and non-finite ones, bfloat16, the
+// RAFT preset through the front end, determinism, the L1 plan for RAFT's real shapes, and the limits.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "common/compare.hpp"
+#include "correlation_device_test_util.hpp"
+#include "ops/correlation/raft_corr_device.hpp"
+#include "tilesim/device_spec.hpp"
+
+using namespace tilesim;
+using namespace tilesim::ops;
+using namespace tilesim::testing;
+
+namespace {
+// Coordinates around the map (x in [-3, W + 3), y in [-3, H + 3)), some of them NaN or infinite.
+Tensor random_coords(uint32_t b, uint32_t h, uint32_t w, uint32_t seed) {
+    Tensor coords = random_tensor(Shape{b, 2, h, w}, seed, 0.f, 1.f);
+    auto v = coords.data<float>();
+    for (size_t i = 0; i < v.size(); ++i) {
+        const bool is_x = (i / (h * w)) % 2 == 0;
+        v[i] = v[i] * (float(is_x ? w : h) + 6.f) - 3.f;
+    }
+    v[3] = std::numeric_limits<float>::quiet_NaN();
+    v[h * w + 5] = std::numeric_limits<float>::infinity();
+    v[7] = -1e12f;
+    return coords;
+}
+
+struct Case {
+    const char* name;
+    Shape fmap;  // [B, C, H, W]
+    int levels, radius;
+};
+
+std::vector<Case> cases() {
+    return {{"TwoLevelsRadius2", Shape{2, 19, 7, 9}, 2, 2},
+            {"ThreeLevelsRadius1TwoChannelTiles", Shape{1, 40, 12, 10}, 3, 1},
+            {"OneLevelRadius0", Shape{1, 5, 5, 6}, 1, 0}};
+}
+
+class RaftCorrDevice : public ::testing::TestWithParam<Case> {};
+}  // namespace
+
+TEST_P(RaftCorrDevice, Float32MatchesCpuReference) {
+    const Case& c = GetParam();
+    const Tensor f1 = random_tensor(c.fmap, 31), f2 = random_tensor(c.fmap, 32);
+    const Tensor coords = random_coords(c.fmap[0], c.fmap[2], c.fmap[3], 33);
+    const Tensor expected = corr_lookup(f1, f2, coords, c.levels, c.radius, cpu_args()).output;
+    const auto sim = corr_lookup(f1, f2, coords, c.levels, c.radius, sim_args());
+    ASSERT_EQ(sim.output.shape(), expected.shape());
+    EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
+}
+
+TEST_P(RaftCorrDevice, BFloat16MatchesCpuReferenceByPcc) {
+    const Case& c = GetParam();
+    const Tensor f1 = random_tensor(c.fmap, 34), f2 = random_tensor(c.fmap, 35);
+    const Tensor coords = random_coords(c.fmap[0], c.fmap[2], c.fmap[3], 36);
+    const Tensor expected =
+        corr_lookup(f1, f2, coords, c.levels, c.radius, cpu_args(DataType::BFloat16)).output;
+    const auto sim = corr_lookup(f1, f2, coords, c.levels, c.radius, sim_args(DataType::BFloat16));
+    // Outputs are dot products / sqrt(C) (|out| ~ 1): bf16 products, sums, weights and pooled levels.
+    EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 0.03, 0.999);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, RaftCorrDevice, ::testing::ValuesIn(cases()),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+TEST(RaftCorrDevicePreset, FourLevelsRadiusFourGive324ChannelsAndMatchTheReference) {
+    const Shape s{1, 8, 16, 10};  // levels 16x10, 8x5, 4x2, 2x1
+    const Tensor f1 = random_tensor(s, 37), f2 = random_tensor(s, 38);
+    const Tensor coords = random_coords(1, 16, 10, 39);
+    const auto preset = raft_corr_lookup_preset();
+    const auto sim = corr_lookup(f1, f2, coords, preset.num_levels, preset.radius, sim_args());
+    EXPECT_EQ(sim.output.shape(), (Shape{1, 324, 16, 10}));
+    EXPECT_EQ(sim.program->row_blocks, 4u);  // 100 window cells per level
+    const Tensor expected = corr_lookup(f1, f2, coords, preset.num_levels, preset.radius, cpu_args()).output;
+    EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
+}
+
+TEST(RaftCorrDeviceRuns, BitwiseIdenticalOnOneAndTwoHostThreads) {
+    const Shape s{1, 21, 6, 8};
+    const Tensor f1 = random_tensor(s, 40), f2 = random_tensor(s, 41);
+    const Tensor coords = random_coords(1, 6, 8, 42);
+    const auto one = corr_lookup(f1, f2, coords, 2, 2, sim_args(DataType::BFloat16, 1));
+    const auto two = corr_lookup(f1, f2, coords, 2, 2, sim_args(DataType::BFloat16, 2));
+    EXPECT_TRUE(bitwise_equal(one.output, two.output));
+}
+
+TEST(RaftCorrDevicePlan, RaftShapesFitL1WithoutTheCorrelationVolume) {
+    // RAFT at 1/8 of 436x1024: 55x128 feature maps of 256 channels, 4 levels, radius 4.
+    Device device(load_device("wormhole_b0"));
+    const NchwShape fmap{1, 256, 55, 128};
+    for (DataType dtype : {DataType::Float32, DataType::BFloat16}) {
+        CorrelationDeviceOptions o;
+        o.dtype = dtype;
+        const CorrelationProgramInfo p = corr_lookup_device_plan(device, fmap, 4, 4, o);
+        EXPECT_EQ(p.units, 55u * 128);
+        EXPECT_EQ(p.num_cores, 64u);
+        EXPECT_EQ(p.channel_tiles, 8u);
+        const uint64_t elem = element_size(dtype);
+        // The two largest CBs: the double-buffered row blocks of 32 sticks of 256 channels.
+        EXPECT_EQ(p.cbs[0].total_size(), 2 * 8 * 1024 * elem);
+        EXPECT_EQ(p.cbs[2].total_size(), 2 * 8 * 1024 * elem);
+        // Far below the 1.43 MiB of L1, and far below one query's slice of the volume at level 0
+        // (55 * 128 values) times the queries a core handles.
+        EXPECT_LT(p.cb_bytes_per_core, p.l1_bytes_per_core / 4);
+        EXPECT_EQ(p.l1_bytes_per_core, 1499136u);
+    }
+}
+
+TEST(RaftCorrDeviceErrors, LimitsAndBadArgumentsAreRefusedPrecisely) {
+    const Shape s{1, 3, 8, 8};
+    const Tensor f = random_tensor(s, 43);
+    const Tensor coords = random_coords(1, 8, 8, 44);
+    expect_error([&] { corr_lookup(f, f, coords, 4, 6, sim_args()); },
+                 "corr_lookup (sim): num_levels 4 x (2 radius + 1)^2 = 676 outputs per query");
+    Device device(load_device("wormhole_b0"));
+    expect_error(
+        [&] {
+            corr_lookup_device_plan(device, NchwShape{1, 3, 1024, 1024}, 9, 0);
+        },
+        "the simulated program supports at most 8 levels and 512 outputs");
+    expect_error([&] { corr_lookup(f, f, coords, 5, 1, sim_args()); },
+                 "raft_corr: level 4 of the pyramid would be 0x0");
+    expect_error([&] { corr_lookup(f, f, coords, 1, -1, sim_args()); },
+                 "raft_corr: radius must be >= 0, got -1");
+    expect_error(
+        [&] {
+            corr_lookup(f, f, random_tensor(Shape{1, 2, 8, 7}, 45), 1, 1, sim_args());
+        },
+        "raft_corr: coords must be [B, 2, H, W] = [1, 2, 8, 8]");
+    expect_error(
+        [&] {
+            corr_lookup(f, random_tensor(Shape{1, 4, 8, 8}, 46), coords, 1, 1, sim_args());
+        },
+        "raft_corr: fmap1 and fmap2 must have the same shape");
+}
