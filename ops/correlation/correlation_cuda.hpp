@@ -1,18 +1,8 @@
 #pragma once
-// CUDA references of the correlation family (built when CMake finds the CUDA toolkit and .cu sources).
-// Same contracts as the CPU references (same arguments, same validation, same outputs); host data in and
-// out. Throw BackendUnavailable when built without CUDA or when no CUDA device is present.
-#include "ops/correlation/flownet_correlation_reference.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
-#include "ops/correlation/spatial_correlation_reference.hpp"
-
-namespace tilesim::ops {
-
-HostArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const SpatialCorrelationParams& p);
-HostArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const FlowNetCorrelationParams& p);
-HostArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                     int num_levels = 4, int radius = 4);
-
-}  // namespace tilesim::ops
+// CUDA references of the correlation family, in one include: the spatial correlation sampler, FlowNet's
+// correlation and RAFT's pyramid and lookups (forward and backward). Same contracts as the CPU references;
+// host data in and out; BackendUnavailable when built without CUDA or when no CUDA device is present.
+// Device-pointer entries: correlation_launch_cuda.hpp.
+#include "ops/correlation/flownet_correlation_cuda.hpp"
+#include "ops/correlation/raft_corr_cuda.hpp"
+#include "ops/correlation/spatial_correlation_cuda.hpp"
