@@ -17,6 +17,10 @@
 #include "tilesim/runtime.hpp"
 #include "tilesim/tensor.hpp"
 
+namespace tilesim::ops {
+struct SamplingProgramInfo;
+}
+
 namespace tilesim::cli {
 
 struct CommonOpOptions {
@@ -81,10 +85,31 @@ std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key
 
 // The commands (each also registers its op).
 void add_grid_sample_command(CLI::App& op);
+void add_deformable_aggregation_command(CLI::App& op);
+void add_sample_sum_command(CLI::App& op);
+void add_sample_dot_command(CLI::App& op);
 void add_correlation_commands(CLI::App& op);  // spatial_correlation, correlation, corr_lookup
 void add_run_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_random_command(CLI::App& app);
+
+// What the commands of the sampling ops (deformable_aggregation, sample_sum, sample_dot) share, defined in
+// cmd_deformable_aggregation.cpp: their simulated-device flags, as JSON op arguments and back, and their
+// program in the summary and the report.
+struct SamplingOpFlags {
+    std::string dtype = "float32";
+    int64_t buffering_factor = 2;
+    std::vector<int64_t> core_grid{0, 0};
+};
+struct SamplingOpSettings {
+    DataType dtype = DataType::Float32;
+    uint32_t buffering_factor = 2;
+    CoreCoord core_grid{0, 0};
+};
+void add_sampling_op_flags(CLI::App* cmd, SamplingOpFlags& flags);
+nlohmann::json sampling_op_args(const SamplingOpFlags& flags);
+SamplingOpSettings sampling_op_settings(const nlohmann::json& args, const char* op);
+void describe_sampling_program(OpOutcome& out, const ops::SamplingProgramInfo& program);
 
 template <class R>
 R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {

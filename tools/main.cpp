@@ -19,6 +19,9 @@ int main(int argc, char** argv) {
     CLI::App* op = app.add_subcommand("op", "run one op on .npy inputs (cpu | sim | cuda)");
     op->require_subcommand(1);
     cli::add_grid_sample_command(*op);
+    cli::add_deformable_aggregation_command(*op);
+    cli::add_sample_sum_command(*op);
+    cli::add_sample_dot_command(*op);
     cli::add_correlation_commands(*op);
     cli::add_run_command(app);
     cli::add_demo_command(app);

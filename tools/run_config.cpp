@@ -27,6 +27,31 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
         if (p.is_relative()) p = c.file.parent_path() / p;
         return read_npy(p, key);
     }
+    if (spec.contains("values")) {  // small inputs written out: {"shape": [...], "values": [...]}
+        if (!spec["values"].is_array()) config_error(c, key + ".values", "must be an array of numbers");
+        std::vector<float> values;
+        for (const auto& v : spec["values"]) {
+            if (!v.is_number()) config_error(c, key + ".values", fmt::format("must hold numbers, got {}", v.dump()));
+            values.push_back(v.get<float>());
+        }
+        std::vector<uint32_t> dims;
+        if (spec.contains("shape")) {
+            if (!spec["shape"].is_array()) config_error(c, key + ".shape", "must be an array of positive integers");
+            for (const auto& d : spec["shape"]) {
+                if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 28)) {
+                    config_error(c, key + ".shape", fmt::format("dims must be positive integers, got {}", spec["shape"].dump()));
+                }
+                dims.push_back(d.get<uint32_t>());
+            }
+        } else {
+            dims.push_back(static_cast<uint32_t>(values.size()));
+        }
+        const Shape shape(dims);
+        if (shape.volume() != values.size()) {
+            config_error(c, key + ".values", fmt::format("{} values for shape {} ({} elements)", values.size(), shape.str(), shape.volume()));
+        }
+        return Tensor::from_floats(shape, values);
+    }
     if (!spec.contains("shape") || !spec["shape"].is_array() || spec["shape"].empty()) {
         config_error(c, key + ".shape", "must be a non-empty array of positive integers");
     }
@@ -44,7 +69,7 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
     if (volume > (uint64_t(1) << 28)) config_error(c, key + ".shape", fmt::format("{} elements is more than 2^28", volume));
     for (const auto& [k, v] : spec.items()) {
         static const std::set<std::string> known{"shape", "seed", "low", "high", "integers"};
-        if (!known.contains(k)) config_error(c, key + "." + k, "unknown key (expected shape, seed, low, high, integers)");
+        if (!known.contains(k)) config_error(c, key + "." + k, "unknown key (expected shape, seed, low, high, integers, or npy, or values)");
     }
     const auto seed = spec.value("seed", 0u);
     const double low = spec.value("low", -1.0), high = spec.value("high", 1.0);

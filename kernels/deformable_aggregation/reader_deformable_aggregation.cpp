@@ -42,9 +42,9 @@ uint32_t kept_samples(const std::byte* locations, const AnchorGeometry& a) {
 }  // namespace
 
 TILESIM_KERNEL_MAIN("kernels/deformable_aggregation/reader_deformable_aggregation.cpp") {
-    // Runtime args: 0 mc_ms_feat address, 1 sampling_location address, 2 weights address, 3 number of
-    // anchors, 4 first anchor (b * num_anchor + a). Compile-time args: see DeformableReaderArg; the maps' (H,
-    // W, start) follow from kFirstMapArg.
+    // Runtime args: 0 mc_ms_feat address, 1 sampling_location address, 2 weights address,
+    //               3 number of anchors, 4 first anchor (b * num_anchor + a).
+    // Compile-time args: see DeformableReaderArg; (H, W, start) of every map from kFirstMapArg on.
     const uint32_t feat_addr = get_arg_val<uint32_t>(0);
     const uint32_t location_addr = get_arg_val<uint32_t>(1);
     const uint32_t weight_addr = get_arg_val<uint32_t>(2);

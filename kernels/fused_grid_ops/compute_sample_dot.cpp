@@ -16,16 +16,18 @@ using namespace fused_grid_kernels;
 
 namespace {
 
-// Step 1 for n samples; 32 - n zero rows complete the block.
+// Step 1 for n samples, which the reader sends in whole batches (padded with zero samples); zero rows
+// complete the block.
 void interpolate_samples(uint32_t n, uint32_t tiles, uint32_t corner_row_bytes) {
+    const uint32_t sent = (n + kSamplesPerDotBatch - 1) / kSamplesPerDotBatch * kSamplesPerDotBatch;
     cb_reserve_back(kInterpRowsCb, kSamplesPerDotBlock);
     for (uint32_t r = 0; r < kSamplesPerDotBlock; ++r) {
-        if (r < n) {
+        if (r < sent) {
             cb_wait_front(kValueRowsCb, 1);
             cb_wait_front(kWeightRowsCb, 1);
         }
         tile_regs_acquire();
-        if (r < n) {
+        if (r < sent) {
             unpack_tilizeA_B_block(kValueRowsCb, kWeightRowsCb, tiles, 0, 4, kCorners, corner_row_bytes);
             reduce_tile_math(0);
         }
@@ -33,7 +35,7 @@ void interpolate_samples(uint32_t n, uint32_t tiles, uint32_t corner_row_bytes) 
         tile_regs_wait();
         pack_untilize_dest_row(kInterpRowsCb, 2 * tiles);
         tile_regs_release();
-        if (r < n) {
+        if (r < sent) {
             cb_pop_front(kValueRowsCb, 1);
             cb_pop_front(kWeightRowsCb, 1);
         }

@@ -34,6 +34,7 @@ enum SampleDotArg : uint32_t {
 };
 
 constexpr uint32_t kSamplesPerDotBlock = 32;  // one interpolated sample per tile row
+constexpr uint32_t kSamplesPerDotBatch = 8;   // samples the reader reads per barrier (divides 32)
 
 inline tilesim::ops::detail::GridDims grid_dims() {
     tilesim::ops::detail::GridDims d{};

@@ -1,9 +1,9 @@
 // sample_dot reader: per unit (b, hd, q), read the (b, q) samples stick, the unit's queries stick and the
 // (b, q) stick of positional encodings (pe of each depth sample, computed on the host); then per group of
-// up to 32 depth samples: for each sample its 4 corner sticks of image b (one kValueRowsCb page) and its 4
-// bilinear weights (row 0 of a scalar tile), as grid_sample's reader does; after them the 32 rows of the
-// vectors the samples are dotted with, cat(queries[b, hd, q], pe[b, q, dd]) (zero rows after the last
-// sample). The compute kernel interpolates each sample to one row and does the 32 dot products.
+// up to 32 depth samples, in batches of 8: for each sample its 4 corner sticks of image b (one kValueRowsCb
+// page) and its 4 bilinear weights (row 0 of a scalar tile), as grid_sample's reader does; after them the 32
+// rows of the vectors the samples are dotted with, cat(queries[b, hd, q], pe[b, q, dd]) (zero rows after
+// the last sample). The compute kernel interpolates each sample to one row and does the 32 dot products.
 #include <algorithm>
 
 #include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
@@ -13,21 +13,33 @@ using namespace fused_grid_kernels;
 
 namespace {
 
-// One sample: corner rows into a kValueRowsCb page, bilinear weights into a kWeightRowsCb page.
+// Samples [first, first + kSamplesPerDotBatch) of the unit: for each, its corner rows into one kValueRowsCb
+// page and its bilinear weights into row 0 of one kWeightRowsCb tile, with one read barrier per batch (the
+// CBs hold a multiple of the batch and always take a whole batch, so its pages are consecutive). Samples
+// from `end` on pad the batch: zero rows and zero weights.
 template <class Gen>
-void push_sample(const tilesim::ops::PixelTaps& t, uint32_t first_page, const Gen& images,
-                 const RowGeometry& rows) {
-    cb_reserve_back(kValueRowsCb, 1);
-    cb_reserve_back(kWeightRowsCb, 1);
-    read_corner_rows(t, first_page, images, get_write_ptr(kValueRowsCb), rows);
-    std::byte* weights =
-        l1_ptr<std::byte>(get_write_ptr(kWeightRowsCb), kCorners * element_bytes(rows.format));
-    for (uint32_t i = 0; i < kCorners; ++i)
-        store_value(weights, i, t.pixel[i] >= 0 ? t.weight[i] : 0.f, rows.format);
-    kernel_spend_cycles(kCoordinateCycles);
-    cb_push_back(kWeightRowsCb, 1);
+void push_sample_batch(const float* xy, uint32_t first, uint32_t end, uint32_t image_page, const Gen& images,
+                       const tilesim::ops::detail::GridDims& d, const RowGeometry& rows) {
+    cb_reserve_back(kValueRowsCb, kSamplesPerDotBatch);
+    cb_reserve_back(kWeightRowsCb, kSamplesPerDotBatch);
+    const uint32_t values = get_write_ptr(kValueRowsCb), weights = get_write_ptr(kWeightRowsCb);
+    for (uint32_t j = 0; j < kSamplesPerDotBatch; ++j) {
+        tilesim::ops::PixelTaps t{};
+        if (first + j < end) {
+            t = sample_taps(xy, first + j, d);
+        } else {
+            std::fill(t.pixel, t.pixel + kCorners, int64_t{-1});
+        }
+        read_corner_rows(t, image_page, images, values + j * get_cb_page_size(kValueRowsCb), rows);
+        std::byte* w = l1_ptr<std::byte>(weights + j * get_cb_page_size(kWeightRowsCb),
+                                         kCorners * element_bytes(rows.format));
+        for (uint32_t i = 0; i < kCorners; ++i)
+            store_value(w, i, t.pixel[i] >= 0 ? t.weight[i] : 0.f, rows.format);
+    }
+    kernel_spend_cycles(kCoordinateCycles * kSamplesPerDotBatch);
+    cb_push_back(kWeightRowsCb, kSamplesPerDotBatch);
     noc_async_read_barrier();
-    cb_push_back(kValueRowsCb, 1);
+    cb_push_back(kValueRowsCb, kSamplesPerDotBatch);
 }
 
 // 32 rows of cat(queries, pe[first + r]) for r < n, zero rows after.
@@ -54,8 +66,8 @@ void push_vector_rows(uint32_t queries_addr, const std::byte* encodings, uint32_
 }  // namespace
 
 TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
-    // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address, 4 number of
-    // units, 5 first unit.
+    // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address,
+    //               4 number of units, 5 first unit.
     // Compile-time args: see FusedReaderArg.
     const uint32_t images_addr = get_arg_val<uint32_t>(0);
     const uint32_t samples_addr = get_arg_val<uint32_t>(1);
@@ -85,8 +97,9 @@ TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
                            : nullptr;
         for (uint32_t first = 0; first < depth; first += kSamplesPerDotBlock) {
             const uint32_t n = std::min(kSamplesPerDotBlock, depth - first);
-            for (uint32_t dd = first; dd < first + n; ++dd)
-                push_sample(sample_taps(xy, dd, d), unit.batch * pixels, images, rows);
+            for (uint32_t batch = first; batch < first + n; batch += kSamplesPerDotBatch) {
+                push_sample_batch(xy, batch, first + n, unit.batch * pixels, images, d, rows);
+            }
             push_vector_rows(query_bytes ? get_read_ptr(kWeightStickCb) : 0, pe, first, n, rows, query_bytes,
                              encoding_bytes);
         }

@@ -73,7 +73,9 @@ FloatsResult eltwise_add_bf16(Device& device, std::span<const float> a, std::spa
     for (const auto& [group, units] : {std::pair{split.core_group_1, split.units_per_core_group_1},
                                         std::pair{split.core_group_2, split.units_per_core_group_2}}) {
         if (!group.empty()) {
-            CreateKernel(program, "kernels/examples/compute_add_tiles.cpp", group, ComputeConfig{.compile_args = {units}});
+            ComputeConfig compute;
+            compute.compile_args = {units};
+            CreateKernel(program, "kernels/examples/compute_add_tiles.cpp", group, compute);
         }
     }
     for (const CoreWork& w : assign_work(split, grid)) {

@@ -154,74 +154,83 @@ FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, co
                       Shape{d.batch, d.heads, d.queries, d.channels}, std::move(info));
 }
 
-FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, const Tensor& samples,
-                                        const Tensor& queries, const Tensor& depths, int64_t num_octaves,
-                                        const SamplingDeviceOptions& opts, const RunOptions& run) {
-    constexpr std::string_view op = "sample_dot (sim)";
-    FusedDims d = validate_images_and_samples(op, images, samples);
+namespace {
+
+// sample_dot's sizes: the fused sizes plus the split of c into query channels and encodings.
+struct SampleDotDims : FusedDims {
+    uint32_t query_channels = 0, encodings = 0;
+};
+
+SampleDotDims validate_sample_dot(std::string_view op, const Tensor& images, const Tensor& samples,
+                                  const Tensor& queries, const Tensor& depths, int64_t num_octaves) {
+    SampleDotDims d{validate_images_and_samples(op, images, samples)};
     if (num_octaves < 0 || 2 * num_octaves > int64_t{d.channels}) {
         fail("{}: num_octaves = {} must be in [0, c / 2] with c = {} (images' channels)", op, num_octaves,
              d.channels);
     }
-    const auto encodings = static_cast<uint32_t>(2 * num_octaves), query_channels = d.channels - encodings;
+    d.encodings = static_cast<uint32_t>(2 * num_octaves);
+    d.query_channels = d.channels - d.encodings;
     const ArrayView<float> q = float_view(op, queries, "queries");
     check_rank(op, "queries", q, 4, "[b, hd, q, c - 2 * num_octaves]");
     d.heads = queries.shape()[1];
-    check_shape(op, "queries", q, {d.batch, d.heads, d.queries, query_channels},
+    check_shape(op, "queries", q, {d.batch, d.heads, d.queries, d.query_channels},
                 "[b (from images), hd, q (from samples), c - 2 * num_octaves]");
     check_shape(op, "depths", float_view(op, depths, "depths"), {d.batch, d.queries, d.depth},
                 "[b, q, d] (from samples)");
     check_device_limits(op, d);
-    validate_options(device, opts, op, d.channels);
-    const ChannelGeometry g = channel_geometry(d.channels, opts);
-    const uint32_t query_bytes = query_channels * g.element_bytes,
-                   encoding_bytes = encodings * g.element_bytes;
+    return d;
+}
 
-    const DeviceTensor images_dev = to_device(images_on_device_format(images, d, opts.dtype), device);
-    const DeviceTensor samples_dev =
-        to_device(samples.reshape(Shape{d.batch * d.queries, 2 * d.depth}), device);
-    DeviceTensor queries_dev, encodings_dev;
-    if (query_channels)
-        queries_dev =
-            to_device(queries.reshape(Shape{d.units(), query_channels}).to_dtype(opts.dtype), device);
-    if (encodings) {
-        const Tensor pe = sample_dot_encodings(depths, num_octaves)
-                              .reshape(Shape{d.batch * d.queries, d.depth * encodings});
-        encodings_dev = to_device(pe.to_dtype(opts.dtype), device);
-    }
-    const DeviceTensor output = allocate_on_device(Shape{d.units(), d.depth}, opts.dtype, device);
+struct SampleDotBuffers {
+    DeviceTensor images, samples, queries, encodings, output;  // queries / encodings: none when 0 channels
+};
 
-    SamplingProgramInfo info;
-    const WorkSplit split = split_units(device, d, opts, "sample_dot", info);
-    const CoreRangeSet& cores = split.all_cores;
-    Program program;
-    // Circular buffers.
-    const uint32_t align = device.spec().dram_alignment, n = opts.buffering_factor, t = g.channel_tiles;
-    const uint32_t interm_bytes = element_size(g.intermediate);
+// CBs: the unit's sticks, one sample's corners and weights, the 32 vector rows, the interpolated rows and
+// the tiles of the dot products.
+void add_sample_dot_cbs(Program& program, const CoreRangeSet& cores, const SampleDotDims& d,
+                        const ChannelGeometry& g, const SamplingDeviceOptions& o, uint32_t align,
+                        SamplingProgramInfo& info) {
+    const uint32_t n = o.buffering_factor, t = g.channel_tiles,
+                   interm_tile = 1024 * element_size(g.intermediate);
     add_cb(program, cores, info, kIndexStickCb, "samples of (b, q)", round_up(2 * d.depth * 4, align), 1,
            DataType::Float32);
-    if (query_bytes)
-        add_cb(program, cores, info, kWeightStickCb, "queries of the unit", round_up(query_bytes, align), 1,
-               g.dtype);
-    if (encoding_bytes) {
-        add_cb(program, cores, info, kEncodingStickCb, "pe of (b, q)",
-               round_up(d.depth * encoding_bytes, align), 1, g.dtype);
+    if (d.query_channels) {
+        add_cb(program, cores, info, kWeightStickCb, "queries of the unit",
+               round_up(d.query_channels * g.element_bytes, align), 1, g.dtype);
     }
-    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes, n,
-           g.dtype);
-    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, n, g.dtype);
+    if (d.encodings) {
+        add_cb(program, cores, info, kEncodingStickCb, "pe of (b, q)",
+               round_up(d.depth * d.encodings * g.element_bytes, align), 1, g.dtype);
+    }
+    // The reader fills whole batches of samples (one page each), so these CBs hold a multiple of the batch.
+    const uint32_t sample_pages = n * kSamplesPerDotBatch;
+    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes,
+           sample_pages, g.dtype);
+    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, sample_pages, g.dtype);
     add_cb(program, cores, info, kVectorRowsCb, "32 rows cat(queries, pe)", kTileRows * g.row_bytes, 2,
            g.dtype);
     add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
     add_cb(program, cores, info, kOutputCb, "dot products (column 0)", g.tile_bytes, 2, g.dtype);
-    add_cb(program, cores, info, kInterpRowsCb, "interpolated rows", t * 32 * interm_bytes,
+    add_cb(program, cores, info, kInterpRowsCb, "interpolated rows", interm_tile / 32 * t,
            kSamplesPerDotBlock, g.intermediate);
-    add_cb(program, cores, info, kValueTilesCb, "interpolated tiles", 1024 * interm_bytes, t, g.intermediate);
+    add_cb(program, cores, info, kValueTilesCb, "interpolated tiles", interm_tile, t, g.intermediate);
     add_cb(program, cores, info, kWeightTilesCb, "vector tiles", g.tile_bytes, t, g.dtype);
-    add_cb(program, cores, info, kProductCb, "products", 1024 * interm_bytes, t, g.intermediate);
-    // Kernels.
+    add_cb(program, cores, info, kProductCb, "products", interm_tile, t, g.intermediate);
+}
+
+Program sample_dot_program(Device& device, const SampleDotDims& d, const ChannelGeometry& g,
+                           const SamplingDeviceOptions& o, const SampleDotBuffers& b,
+                           SamplingProgramInfo& info, std::vector<CoreWork>& work) {
+    // Work split: one unit per (b, hd, q).
+    const WorkSplit split = split_units(device, d, o, "sample_dot", info);
+    const CoreRangeSet& cores = split.all_cores;
+    Program program;
+    add_sample_dot_cbs(program, cores, d, g, o, device.spec().dram_alignment, info);
+    // Kernels: the compute kernel and the writer share their compile-time args (SampleDotArg).
+    const uint32_t query_bytes = d.query_channels * g.element_bytes,
+                   encoding_bytes = d.encodings * g.element_bytes;
     std::vector<uint32_t> dot_args(kNumSampleDotArgs);
-    dot_args[kDotChannelTiles] = t;
+    dot_args[kDotChannelTiles] = g.channel_tiles;
     dot_args[kDotDepth] = d.depth;
     dot_args[kDotCornerRowBytes] = g.row_bytes;
     dot_args[kDotOutputStickBytes] = d.depth * g.element_bytes;
@@ -230,23 +239,54 @@ FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, co
         CreateKernel(program, "kernels/fused_grid_ops/reader_sample_dot.cpp", cores,
                      ReaderDataMovementConfig(reader_args(d, g, query_bytes, encoding_bytes)));
     const KernelHandle compute = CreateKernel(program, "kernels/fused_grid_ops/compute_sample_dot.cpp", cores,
-                                              compute_config(opts, dot_args));
+                                              compute_config(o, dot_args));
     const KernelHandle writer = CreateKernel(program, "kernels/fused_grid_ops/writer_sample_dot.cpp", cores,
                                              WriterDataMovementConfig(dot_args));
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
     // Runtime args: consecutive units per core.
-    const uint32_t queries_addr = query_bytes ? queries_dev.buffer->address() : 0;
-    const uint32_t encodings_addr = encoding_bytes ? encodings_dev.buffer->address() : 0;
-    const std::vector<CoreWork> work = assign_work(split, core_grid_of(device, opts));
+    const uint32_t queries_addr = query_bytes ? b.queries.buffer->address() : 0;
+    const uint32_t encodings_addr = encoding_bytes ? b.encodings.buffer->address() : 0;
+    work = assign_work(split, core_grid_of(device, o));
     for (const CoreWork& cw : work) {
         SetRuntimeArgs(program, reader, cw.core,
-                       {images_dev.buffer->address(), samples_dev.buffer->address(), queries_addr,
-                        encodings_addr, cw.count, cw.start});
+                       {b.images.buffer->address(), b.samples.buffer->address(), queries_addr, encodings_addr,
+                        cw.count, cw.start});
         SetRuntimeArgs(program, compute, cw.core, {cw.count});
-        SetRuntimeArgs(program, writer, cw.core, {output.buffer->address(), cw.count, cw.start});
+        SetRuntimeArgs(program, writer, cw.core, {b.output.buffer->address(), cw.count, cw.start});
     }
     ValidateProgram(device, program);
-    return finish_run(device, program, run, work, output, opts.dtype,
+    return program;
+}
+
+}  // namespace
+
+FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, const Tensor& samples,
+                                        const Tensor& queries, const Tensor& depths, int64_t num_octaves,
+                                        const SamplingDeviceOptions& opts, const RunOptions& run) {
+    constexpr std::string_view op = "sample_dot (sim)";
+    const SampleDotDims d = validate_sample_dot(op, images, samples, queries, depths, num_octaves);
+    validate_options(device, opts, op, d.channels);
+    const ChannelGeometry g = channel_geometry(d.channels, opts);
+
+    // One page per pixel, per (b, q) samples and encodings, per unit's queries and outputs.
+    SampleDotBuffers b;
+    b.images = to_device(images_on_device_format(images, d, opts.dtype), device);
+    b.samples = to_device(samples.reshape(Shape{d.batch * d.queries, 2 * d.depth}), device);
+    if (d.query_channels) {
+        b.queries =
+            to_device(queries.reshape(Shape{d.units(), d.query_channels}).to_dtype(opts.dtype), device);
+    }
+    if (d.encodings) {
+        const Tensor pe = sample_dot_encodings(depths, num_octaves);
+        b.encodings = to_device(
+            pe.reshape(Shape{d.batch * d.queries, d.depth * d.encodings}).to_dtype(opts.dtype), device);
+    }
+    b.output = allocate_on_device(Shape{d.units(), d.depth}, opts.dtype, device);
+
+    SamplingProgramInfo info;
+    std::vector<CoreWork> work;
+    Program program = sample_dot_program(device, d, g, opts, b, info, work);
+    return finish_run(device, program, run, work, b.output, opts.dtype,
                       Shape{d.batch, d.heads, d.queries, d.depth}, std::move(info));
 }
 

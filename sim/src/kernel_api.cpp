@@ -88,8 +88,8 @@ void cb_reserve_back(uint32_t cb_id, uint32_t n) {
     CircularBufferState& cb = cb_of(k, cb_id, "cb_reserve_back");
     k.clock += k.run->cost->cb_call_cycles();
     if (k.run->options.checks) {
-        if (cb.producer && cb.producer != &k) {
-            watcher(k, fmt::format("cb_reserve_back(c_{}): CB already has a producer, {}", cb_id, cb.producer->label()));
+        if (KernelContext* p = cb.producer.load(std::memory_order_relaxed); p && p != &k) {
+            watcher(k, fmt::format("cb_reserve_back(c_{}): CB already has a producer, {}", cb_id, p->label()));
         }
         if (n == 0) watcher(k, fmt::format("cb_reserve_back(c_{}, 0): reserve at least one page", cb_id));
         const uint64_t slot = cb.pushed.load(std::memory_order_relaxed) % cb.num_pages;
@@ -99,7 +99,7 @@ void cb_reserve_back(uint32_t cb_id, uint32_t n) {
                                    cb_id, n, slot, cb.num_pages));
         }
     }
-    cb.producer = &k;
+    cb.producer.store(&k, std::memory_order_relaxed);
     auto ready = [&] { return cb.num_pages >= n && cb.num_pages - (cb.pushed.load() - cb.popped.load()) >= n; };
     if (!ready()) {
         k.block = BlockKind::ReserveBack;
@@ -141,12 +141,12 @@ void cb_wait_front(uint32_t cb_id, uint32_t n) {
     CircularBufferState& cb = cb_of(k, cb_id, "cb_wait_front");
     k.clock += k.run->cost->cb_call_cycles();
     if (k.run->options.checks) {
-        if (cb.consumer && cb.consumer != &k) {
-            watcher(k, fmt::format("cb_wait_front(c_{}): CB already has a consumer, {}", cb_id, cb.consumer->label()));
+        if (KernelContext* c = cb.consumer.load(std::memory_order_relaxed); c && c != &k) {
+            watcher(k, fmt::format("cb_wait_front(c_{}): CB already has a consumer, {}", cb_id, c->label()));
         }
         if (n == 0) watcher(k, fmt::format("cb_wait_front(c_{}, 0): wait for at least one page", cb_id));
     }
-    cb.consumer = &k;
+    cb.consumer.store(&k, std::memory_order_relaxed);
     auto ready = [&] { return cb.pushed.load() - cb.popped.load() >= n; };
     if (!ready()) {
         k.block = BlockKind::WaitFront;

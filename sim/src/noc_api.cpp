@@ -69,12 +69,15 @@ void check_alignment(KernelContext& k, uint64_t remote_offset, uint32_t l1_addr,
 void check_cb_write_region(KernelContext& k, uint32_t dst, uint32_t size, const char* call) {
     for (const auto& cb : k.core->cbs) {
         if (!cb || cb->globally_allocated || dst >= cb->end() || dst + size <= cb->base) continue;
-        const uint32_t wr = cb->base + static_cast<uint32_t>(cb->pushed.load() % cb->num_pages) * cb->page_size;
-        const uint64_t wr_end = wr + cb->reserved * cb->page_size;
-        if (cb->producer != &k || dst < wr || dst + size > wr_end) {
+        // Only the producer reads its own write pointer and reservation (another kernel's would race).
+        const bool mine = cb->producer.load(std::memory_order_relaxed) == &k;
+        const uint32_t wr = mine ? cb->base + static_cast<uint32_t>(cb->pushed.load() % cb->num_pages) * cb->page_size : cb->base;
+        const uint64_t reserved = mine ? cb->reserved : 0;
+        const uint64_t wr_end = wr + reserved * cb->page_size;
+        if (!mine || dst < wr || dst + size > wr_end) {
             watcher(k, fmt::format("{}: writes [{:#x}, {:#x}) into CB c_{} outside the {} page(s) this kernel reserved "
                                    "[{:#x}, {:#x})",
-                                   call, dst, dst + size, cb->index, cb->producer == &k ? cb->reserved : 0, wr, wr_end));
+                                   call, dst, dst + size, cb->index, reserved, wr, wr_end));
         }
     }
 }

@@ -157,7 +157,7 @@ void check_end_of_kernel(KernelContext& k) {
     if (!k.run->options.checks) return;
     for (const auto& cb : k.core->cbs) {
         if (!cb) continue;
-        if (cb->producer == &k && cb->reserved > 0) {
+        if (cb->producer.load(std::memory_order_relaxed) == &k && cb->reserved > 0) {
             throw WatcherError(fmt::format("{} returned with {} page(s) of CB c_{} reserved but never pushed",
                                            k.label(), cb->reserved, cb->index));
         }

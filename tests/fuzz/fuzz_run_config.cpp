@@ -16,7 +16,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static const bool registered = [] {
         CLI::App app;
-        tilesim::cli::add_grid_sample_command(*app.add_subcommand("op"));
+        CLI::App* op = app.add_subcommand("op");
+        tilesim::cli::add_grid_sample_command(*op);
+        tilesim::cli::add_deformable_aggregation_command(*op);
+        tilesim::cli::add_sample_sum_command(*op);
+        tilesim::cli::add_sample_dot_command(*op);
+        tilesim::cli::add_correlation_commands(*op);
         return true;
     }();
     (void)registered;

@@ -74,3 +74,4 @@ void run_doc(const std::string& doc) {
 
 TEST(Docs, TutorialNearestRunsAsWritten) { run_doc("tutorial-nearest.md"); }
 TEST(Docs, CliGuideRunsAsWritten) { run_doc("cli.md"); }
+TEST(Docs, CorrelationGuideRunsAsWritten) { run_doc("ops/correlation.md"); }

@@ -39,10 +39,10 @@ struct CircularBufferState {
     std::atomic<uint64_t> popped{0};   // pages popped since the start
     // producer side
     uint64_t reserved = 0;             // pages reserved beyond `pushed`
-    KernelContext* producer = nullptr; // the first kernel that reserved (for checks and reports)
+    std::atomic<KernelContext*> producer{nullptr};  // the first kernel that reserved (other kernels read it in checks)
     // consumer side
     uint64_t waited = 0;               // pages waited for beyond `popped`
-    KernelContext* consumer = nullptr;
+    std::atomic<KernelContext*> consumer{nullptr};
     // waiters (published before suspending; see RunState::block)
     std::atomic<KernelContext*> waiting_producer{nullptr};
     std::atomic<KernelContext*> waiting_consumer{nullptr};

@@ -3,6 +3,8 @@
 // bfloat16, the FlowNetC preset, determinism, and what it refuses.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
 
@@ -16,6 +18,10 @@ struct Case {
     Shape shape;  // [N, C, H, W]
     FlowNetCorrelationParams params;
 };
+// gtest prints the parameter in test listings: its name is enough.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.name;
+}
 
 FlowNetCorrelationParams params(int pad, int kernel, int max_displacement, int stride1, int stride2,
                                 bool multiply) {

@@ -3,6 +3,8 @@
 // RAFT preset through the front end, determinism, the L1 plan for RAFT's real shapes, and the limits.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <limits>
 
 #include "common/compare.hpp"
@@ -34,6 +36,10 @@ struct Case {
     Shape fmap;  // [B, C, H, W]
     int levels, radius;
 };
+// gtest prints the parameter in test listings: its name is enough.
+void PrintTo(const Case& c, std::ostream* os) {
+    *os << c.name;
+}
 
 std::vector<Case> cases() {
     return {{"TwoLevelsRadius2", Shape{2, 19, 7, 9}, 2, 2},

@@ -79,9 +79,21 @@ TEST(DeformableAggregationDevice, BFloat16WithFp32DestIsCloserThanWithBf16Dest) 
     EXPECT_GT(fp32_dest.pcc, 0.9999);
 }
 
+TEST(DeformableAggregationDevice, CpuBackendInBFloat16RoundsTheFeaturesAndTheOutput) {
+    DeformableProblem p = random_problem({1, 2, {{5, 7}, {3, 3}}, 6, 4, 16, 4}, 10);
+    const DeviceProblem d(p);
+    DeformableAggregationArgs a;
+    a.dtype = DataType::BFloat16;
+    for (float& v : p.formatted.mc_ms_feat.data) v = round_to_bf16(v);
+    std::vector<float> expected = p.forward().data;
+    for (float& v : expected) v = round_to_bf16(v);
+    EXPECT_TRUE(identical(d.run(a).output.to_floats(), expected));
+}
+
 TEST(DeformableAggregationDevice, WideAndUnalignedChannelCountsMatch) {
-    // C = 256 (8 channel tiles) and C = 40 (rows padded to 64 values; 5 groups of 8 channels).
-    for (const DeformableShape& s : {DeformableShape{1, 3, {{11, 9}, {5, 6}}, 9, 5, 256, 8},
+    // C = 512 (16 channel tiles: all of DEST), C = 256 and C = 40 (rows padded to 64 values; 5 groups of 8).
+    for (const DeformableShape& s : {DeformableShape{1, 2, {{5, 7}}, 3, 2, 512, 8},
+                                     DeformableShape{1, 3, {{11, 9}, {5, 6}}, 9, 5, 256, 8},
                                      DeformableShape{2, 2, {{7, 13}, {4, 3}, {2, 2}}, 11, 7, 40, 5}}) {
         const DeviceProblem d(random_problem(s, 3));
         EXPECT_TRUE(matches(d.run(sim_args()).output.to_floats(), d.p.forward().data, 2e-6))

@@ -74,8 +74,24 @@ TEST(FusedGridOpsDevice, BFloat16MatchesCpuReferencesWithinBf16Accuracy) {
     EXPECT_CLOSE(d.dot(sim_args(DataType::BFloat16)).output.to_floats(), dot, 0.015 * max_abs(dot), 0.999);
 }
 
+TEST(FusedGridOpsDevice, CpuBackendInBFloat16RoundsImagesQueriesAndTheOutput) {
+    FusedGridProblem p = random_fused_problem({1, 12, 5, 6, 3, 7, 2, 2}, 10);
+    const DeviceProblem d(p);
+    FusedGridOpsArgs a;
+    a.dtype = DataType::BFloat16;
+    for (auto* array : {&p.images, &p.queries}) {
+        for (float& v : array->data) v = round_to_bf16(v);
+    }
+    std::vector<float> sum = p.sum().data, dot = p.dot().data;
+    for (auto* out : {&sum, &dot}) {
+        for (float& v : *out) v = round_to_bf16(v);
+    }
+    EXPECT_TRUE(identical(d.sum(a).output.to_floats(), sum));
+    EXPECT_TRUE(identical(d.dot(a).output.to_floats(), dot));
+}
+
 TEST(FusedGridOpsDevice, EdgeChannelSplitsMatch) {
-    // No query channels (c = 2 * octaves), no encoding (octaves = 0), a single channel tile, 8 tiles.
+    // No query channels (c = 2 * octaves), no encoding (octaves = 0), 8 channel tiles, 16 (all of DEST).
     for (const FusedGridShape& s :
          {FusedGridShape{1, 8, 5, 6, 3, 5, 2, 4}, FusedGridShape{1, 19, 6, 5, 4, 9, 1, 0},
           FusedGridShape{1, 256, 4, 7, 3, 33, 2, 3}}) {
