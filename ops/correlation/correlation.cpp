@@ -139,25 +139,5 @@ CorrLookupPreset raft_corr_lookup_preset() {
     return {};
 }
 
-#ifdef TILESIM_CORRELATION_CUDA_STUBS
-// Stubs until the CUDA references (branch `cuda`) are in the tree; see correlation_cuda.hpp.
-namespace {
-[[noreturn]] void no_cuda(const char* op) {
-    throw BackendUnavailable(
-        fmt::format("{}: backend 'cuda' is unavailable: tilesim was built without the CUDA toolkit", op));
-}
-}  // namespace
-HostArray spatial_correlation_forward_cuda(const NchwView&, const NchwView&,
-                                           const SpatialCorrelationParams&) {
-    no_cuda("spatial_correlation");
-}
-HostArray flownet_correlation_forward_cuda(const NchwView&, const NchwView&,
-                                           const FlowNetCorrelationParams&) {
-    no_cuda("flownet_correlation");
-}
-HostArray corr_lookup_alternate_cuda(const NchwView&, const NchwView&, const NchwView&, int, int) {
-    no_cuda("corr_lookup");
-}
-#endif
 
 }  // namespace tilesim::ops
