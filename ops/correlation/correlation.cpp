@@ -139,5 +139,4 @@ CorrLookupPreset raft_corr_lookup_preset() {
     return {};
 }
 
-
 }  // namespace tilesim::ops

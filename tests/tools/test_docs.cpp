@@ -1,6 +1,6 @@
-// The docs are runnable: every `sh` block (```bash blocks are the set-up commands CI runs itself) of the tutorial and of docs/cli.md runs (in order, in one shell,
-// from a scratch copy of the repository layout) and each following `text` block's lines appear in that
-// block's output.
+// The docs are runnable: every `sh` block (```bash blocks are the set-up commands CI runs itself) of the
+// tutorial and of docs/cli.md runs (in order, in one shell, from a scratch copy of the repository layout) and
+// each following `text` block's lines appear in that block's output.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -80,7 +80,9 @@ TEST(Docs, TutorialNearestRunsAsWritten) {
     run_doc("docs/tutorial-nearest.md");
 }
 // README's usage block (its Quick start, ./tilesim.sh demo and test, is what CI runs).
-TEST(Docs, ReadmeUsageRunsAsWritten) { run_doc("README.md"); }
+TEST(Docs, ReadmeUsageRunsAsWritten) {
+    run_doc("README.md");
+}
 TEST(Docs, CliGuideRunsAsWritten) {
     run_doc("docs/cli.md");
 }
