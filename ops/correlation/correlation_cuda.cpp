@@ -55,57 +55,14 @@ CorrelationGrads run_backward(const char* op, std::span<const float> grad_output
 
 }  // namespace
 
-// The CPU reference's geometry (spatial_correlation_reference.cpp): the images unpadded, padding virtual
-// (origin = -padding, taps outside the image skipped).
 detail::CorrelationGeometry spatial_correlation_cuda_geometry(const SpatialCorrelationParams& p,
                                                               const NchwShape& s) {
-    const auto shape = spatial_correlation_output_shape(p, s);
-    detail::CorrelationGeometry g;
-    g.batch = s.n;
-    g.channels = s.c;
-    g.height = s.h;
-    g.width = s.w;
-    g.out_h = shape[3];
-    g.out_w = shape[4];
-    g.kernel_h = p.kH;
-    g.kernel_w = p.kW;
-    g.stride_h = p.strideH;
-    g.stride_w = p.strideW;
-    g.origin_h = -p.padH;
-    g.origin_w = -p.padW;
-    g.dilation_h = p.dilationH;
-    g.dilation_w = p.dilationW;
-    g.patch_h = p.patchH;
-    g.patch_w = p.patchW;
-    g.dilation_patch_h = p.dilation_patchH;
-    g.dilation_patch_w = p.dilation_patchW;
-    return g;
+    return spatial_correlation_geometry(p, s);  // the CPU reference's own geometry
 }
 
-// The CPU reference's geometry (flownet_correlation_reference.cpp): multiply mode skips the taps in the
-// padding (they add nothing to a product); subtraction mode reads the zero border (virtual here).
 detail::CorrelationGeometry flownet_correlation_cuda_geometry(const FlowNetCorrelationParams& p,
                                                               const NchwShape& s) {
-    const auto shape = flownet_correlation_output_shape(p, s);
-    const int d = p.max_displacement / p.stride2;
-    const int64_t pad = p.is_multiply ? 0 : p.pad_size;
-    detail::CorrelationGeometry g;
-    g.batch = s.n;
-    g.channels = s.c;
-    g.height = s.h + 2 * pad;
-    g.width = s.w + 2 * pad;
-    g.pad = pad;
-    g.out_h = shape[2];
-    g.out_w = shape[3];
-    g.kernel_h = g.kernel_w = p.kernel_size;
-    g.stride_h = g.stride_w = p.stride1;
-    // Window top-left = o * stride1 + max_displacement in coordinates padded by pad_size.
-    g.origin_h = g.origin_w = static_cast<int>(p.max_displacement - (p.pad_size - pad));
-    g.patch_h = g.patch_w = 2 * d + 1;
-    g.dilation_patch_h = g.dilation_patch_w = p.stride2;
-    g.absolute_difference = !p.is_multiply;
-    g.divisor = static_cast<float>(int64_t{p.kernel_size} * p.kernel_size * s.c);
-    return g;
+    return flownet_correlation_geometry(p, s);  // the CPU reference's own geometry
 }
 
 HostArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,

@@ -19,7 +19,10 @@ int64_t output_extent(int64_t size, const FlowNetCorrelationParams& p) {
     return span <= 0 ? 0 : (span + p.stride1 - 1) / p.stride1;
 }
 
-detail::CorrelationGeometry geometry(const FlowNetCorrelationParams& p, const NchwShape& s) {
+}  // namespace
+
+detail::CorrelationGeometry flownet_correlation_geometry(const FlowNetCorrelationParams& p,
+                                                         const NchwShape& s) {
     const auto shape = flownet_correlation_output_shape(p, s);
     const int d = p.max_displacement / p.stride2;
     // Padded zeros change |a - b| but add nothing to a product: in multiply mode the engine reads the
@@ -44,8 +47,6 @@ detail::CorrelationGeometry geometry(const FlowNetCorrelationParams& p, const Nc
     g.divisor = static_cast<float>(int64_t{p.kernel_size} * p.kernel_size * s.c);
     return g;
 }
-
-}  // namespace
 
 void validate(const FlowNetCorrelationParams& p) {
     if (p.kernel_size < 1 || p.kernel_size % 2 == 0) {
@@ -85,7 +86,7 @@ HostArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView
     detail::check_view(kOp, "input2", input2);
     validate(p, input1.shape, input2.shape);
     const auto shape = flownet_correlation_output_shape(p, input1.shape);
-    const auto g = geometry(p, input1.shape);
+    const auto g = flownet_correlation_geometry(p, input1.shape);
     HostArray out;
     out.shape.assign(shape.begin(), shape.end());
     out.data.resize(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]));
@@ -106,7 +107,7 @@ CorrelationGrads flownet_correlation_backward_cpu(std::span<const float> grad_ou
         fail("{}: grad_output must have {} values (output shape {}), got {}", kOp, expected,
              detail::shape_str(shape), grad_output.size());
     }
-    const auto g = geometry(p, input1.shape);
+    const auto g = flownet_correlation_geometry(p, input1.shape);
     const auto a = detail::to_nhwc_padded(input1, g.pad);
     const auto b = detail::to_nhwc_padded(input2, g.pad);
     std::vector<float> grad_a(static_cast<size_t>(input1.shape.volume()), 0.f);

@@ -49,4 +49,11 @@ HostArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView
 CorrelationGrads flownet_correlation_backward_cpu(std::span<const float> grad_output, const NchwView& input1,
                                                   const NchwView& input2, const FlowNetCorrelationParams& p);
 
+namespace detail {
+struct CorrelationGeometry;
+}
+// The loop geometry the reference (and the CUDA reference) run for these arguments; validates them.
+detail::CorrelationGeometry flownet_correlation_geometry(const FlowNetCorrelationParams& p,
+                                                         const NchwShape& s);
+
 }  // namespace tilesim::ops

@@ -19,7 +19,10 @@ int64_t output_extent(int64_t size, int pad, int dilation, int kernel) {
     return size + 2 * int64_t{pad} - int64_t{dilation} * (kernel - 1) - 1;
 }
 
-detail::CorrelationGeometry geometry(const SpatialCorrelationParams& p, const NchwShape& s) {
+}  // namespace
+
+detail::CorrelationGeometry spatial_correlation_geometry(const SpatialCorrelationParams& p,
+                                                         const NchwShape& s) {
     const auto shape = spatial_correlation_output_shape(p, s);
     detail::CorrelationGeometry g;
     g.batch = s.n;
@@ -42,8 +45,6 @@ detail::CorrelationGeometry geometry(const SpatialCorrelationParams& p, const Nc
     g.dilation_patch_w = p.dilation_patchW;
     return g;
 }
-
-}  // namespace
 
 SpatialCorrelationParams make_spatial_correlation_params(IntPair kernel_size, IntPair patch_size,
                                                          IntPair stride, IntPair padding, IntPair dilation,
@@ -102,7 +103,7 @@ HostArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView
     detail::check_view(kOp, "input1", input1);
     detail::check_view(kOp, "input2", input2);
     validate(p, input1.shape, input2.shape);
-    const auto g = geometry(p, input1.shape);
+    const auto g = spatial_correlation_geometry(p, input1.shape);
     HostArray out;
     const auto shape = spatial_correlation_output_shape(p, input1.shape);
     out.shape.assign(shape.begin(), shape.end());
@@ -132,7 +133,7 @@ CorrelationGrads spatial_correlation_backward_cpu(std::span<const float> grad_ou
         fail("{}: grad_output must have {} values (output shape {}), got {}", kOp, expected,
              detail::shape_str(shape), grad_output.size());
     }
-    const auto g = geometry(p, input1.shape);
+    const auto g = spatial_correlation_geometry(p, input1.shape);
     const auto a = detail::to_nhwc_padded(input1);
     const auto b = detail::to_nhwc_padded(input2);
     std::vector<float> grad_a(a.size(), 0.f), grad_b(b.size(), 0.f);

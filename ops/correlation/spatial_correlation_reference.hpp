@@ -68,4 +68,11 @@ SpatialCorrelationParams spatial_correlation_tracker_9x9_preset();
 // PWC-Net cost volume: max displacement d -> patch 2d + 1, kernel 1 (d = 4 -> [B, 81, H, W]).
 SpatialCorrelationParams spatial_correlation_pwcnet_preset(int max_displacement = 4);
 
+namespace detail {
+struct CorrelationGeometry;
+}
+// The loop geometry the reference (and the CUDA reference) run for these arguments; validates them.
+detail::CorrelationGeometry spatial_correlation_geometry(const SpatialCorrelationParams& p,
+                                                         const NchwShape& s);
+
 }  // namespace tilesim::ops
