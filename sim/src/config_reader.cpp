@@ -74,6 +74,8 @@ nlohmann::json parse_config_json(const std::string& text, const std::string& fil
         return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         throw ConfigError(fmt::format("{}: invalid JSON at byte {}: {}", file, e.byte, e.what()));
+    } catch (const nlohmann::json::exception& e) {  // e.g. a number too large for any C++ type
+        throw ConfigError(fmt::format("{}: invalid JSON: {}", file, e.what()));
     }
 }
 

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -240,4 +243,20 @@ TEST(DeviceSpec, DefaultConfigDirSearchesUpwardFromTheWorkingDir) {
     const fs::path found = tilesim::default_config_dir();
     fs::current_path(old);
     EXPECT_EQ(fs::canonical(found), fs::canonical(kConfigs));
+}
+
+// Found by fuzz_device_config: a number too large for any C++ type made nlohmann throw out_of_range, which
+// escaped as an uncaught exception instead of a ConfigError.
+TEST(DeviceSpecFuzzRegression, NumberOverflowIsAConfigError) {
+    const std::string path =
+        std::string(TILESIM_SOURCE_DIR) + "/tests/fuzz/regressions/device_config_number_overflow.json";
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+        (void)tilesim::parse_device_spec(text.str(), "overflow.json");
+        FAIL() << "accepted";
+    } catch (const tilesim::ConfigError& e) {
+        EXPECT_NE(std::string(e.what()).find("overflow.json: invalid JSON"), std::string::npos) << e.what();
+    }
 }
