@@ -120,59 +120,47 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
                                       base + uint64_t(page / banks) * aligned + offset);
 }
 
-void noc_async_read(uint64_t src, uint32_t dst, uint32_t size) {
-    KernelContext& k = enter("noc_async_read");
-    const bool checks = k.run->options.checks;
-    if (checks) {
-        check_local(k, dst, size, "noc_async_read");
-        check_alignment(k, detail::decode_noc_address(src).offset, dst, "noc_async_read");
-        check_cb_write_region(k, dst, size, "noc_async_read");
+namespace {
+// One NoC transfer between this core's L1 and a NoC address, read (remote -> L1) or write (L1 -> remote):
+// checks, the bytes moved at once, and the cost model's queue of this kernel's reads or writes.
+void transfer(bool read, uint32_t l1_addr, uint64_t remote, uint32_t size, const char* call) {
+    KernelContext& k = enter(call);
+    if (k.run->options.checks) {
+        check_local(k, l1_addr, size, call);
+        check_alignment(k, detail::decode_noc_address(remote).offset, l1_addr, call);
+        if (read) check_cb_write_region(k, l1_addr, size, call);
     }
     bool dram = false;
-    std::byte* from = resolve(k, src, size, "noc_async_read", dram);
-    std::byte* to = k.core->l1 + dst;
+    std::byte* far = resolve(k, remote, size, call, dram);
+    std::byte* local = k.core->l1 + l1_addr;
     if (dram) {
-        const DecodedNocAddress a = detail::decode_noc_address(src);
-        k.run->device->dram_bank(a.x).read(a.offset, to, size);
-        k.stats.dram_bytes_read += size;
+        const DecodedNocAddress a = detail::decode_noc_address(remote);
+        if (read)
+            k.run->device->dram_bank(a.x).read(a.offset, local, size);
+        else
+            k.run->device->dram_bank(a.x).write(a.offset, local, size);
+        (read ? k.stats.dram_bytes_read : k.stats.dram_bytes_written) += size;
     } else {
-        std::memmove(to, from, size);
+        std::memmove(read ? local : far, read ? far : local, size);
     }
     const auto& cost = *k.run->cost;
-    const double start = std::max(k.clock, k.noc_read_free);
-    k.noc_read_free = start + cost.transfer_cycles(size, dram);
-    k.noc_read_done = std::max(k.noc_read_done, k.noc_read_free + cost.read_latency(dram));
+    double& free = read ? k.noc_read_free : k.noc_write_free;
+    double& done = read ? k.noc_read_done : k.noc_write_done;
+    free = std::max(k.clock, free) + cost.transfer_cycles(size, dram);
+    done = std::max(done, free + (read ? cost.read_latency(dram) : cost.write_latency(dram)));
     k.clock += cost.cb_call_cycles();
-    k.stats.noc_reads++;
-    k.stats.bytes_read += size;
+    (read ? k.stats.noc_reads : k.stats.noc_writes)++;
+    (read ? k.stats.bytes_read : k.stats.bytes_written) += size;
     k.progress.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+void noc_async_read(uint64_t src, uint32_t dst, uint32_t size) {
+    transfer(true, dst, src, size, "noc_async_read");
 }
 
 void noc_async_write(uint32_t src, uint64_t dst, uint32_t size) {
-    KernelContext& k = enter("noc_async_write");
-    const bool checks = k.run->options.checks;
-    if (checks) {
-        check_local(k, src, size, "noc_async_write");
-        check_alignment(k, detail::decode_noc_address(dst).offset, src, "noc_async_write");
-    }
-    bool dram = false;
-    std::byte* to = resolve(k, dst, size, "noc_async_write", dram);
-    const std::byte* from = k.core->l1 + src;
-    if (dram) {
-        const DecodedNocAddress a = detail::decode_noc_address(dst);
-        k.run->device->dram_bank(a.x).write(a.offset, from, size);
-        k.stats.dram_bytes_written += size;
-    } else {
-        std::memmove(to, from, size);
-    }
-    const auto& cost = *k.run->cost;
-    const double start = std::max(k.clock, k.noc_write_free);
-    k.noc_write_free = start + cost.transfer_cycles(size, dram);
-    k.noc_write_done = std::max(k.noc_write_done, k.noc_write_free + cost.write_latency(dram));
-    k.clock += cost.cb_call_cycles();
-    k.stats.noc_writes++;
-    k.stats.bytes_written += size;
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    transfer(false, src, dst, size, "noc_async_write");
 }
 
 namespace {
