@@ -71,9 +71,11 @@ case "$cmd" in
         for target in npy device_config run_config; do
           corpus="$(mktemp -d)"
           cp tests/fuzz/corpus/"$target"/* "$corpus"/
-          echo "fuzz_$target: ${TILESIM_FUZZ_SECONDS:-30} s"
-          ./build-asan/tests/fuzz/fuzz_"$target" -max_total_time="${TILESIM_FUZZ_SECONDS:-30}" -rss_limit_mb=3072 \
-            -timeout=10 -print_final_stats=1 "$corpus" 2>&1 | tail -n 3
+          # A fixed seed and run count: the same inputs every time (a CI run is reproducible), capped in time.
+          echo "fuzz_$target: ${TILESIM_FUZZ_RUNS:-150000} runs, at most ${TILESIM_FUZZ_SECONDS:-60} s"
+          ./build-asan/tests/fuzz/fuzz_"$target" -seed=1 -runs="${TILESIM_FUZZ_RUNS:-150000}" \
+            -max_total_time="${TILESIM_FUZZ_SECONDS:-60}" -rss_limit_mb=3072 -timeout=10 -print_final_stats=1 \
+            "$corpus" 2>&1 | tail -n 3
           rm -rf "$corpus"
         done ;;
       --tsan)
