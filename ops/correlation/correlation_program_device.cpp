@@ -33,26 +33,8 @@ NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Te
 
 void add_cb(Program& program, const CoreRangeSet& cores, CorrelationProgramInfo& info, uint8_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
-    CircularBufferConfig cfg(page_size * num_pages, {{index, format}});
-    cfg.set_page_size(index, page_size);
-    CreateCircularBuffer(program, cores, cfg);
+    create_circular_buffer(program, cores, index, page_size, num_pages, format);
     info.cbs.push_back({index, holds, page_size, num_pages});
-}
-
-void record_split(CorrelationProgramInfo& info, const WorkSplit& split) {
-    info.num_cores = split.num_cores;
-    info.units_per_core_group_1 = split.units_per_core_group_1;
-    info.units_per_core_group_2 = split.units_per_core_group_2;
-    info.cores_group_1 = split.core_group_1.num_cores();
-    info.cores_group_2 = split.core_group_2.num_cores();
-}
-
-ComputeConfig compute_config(const CorrelationDeviceOptions& o, std::vector<uint32_t> args) {
-    ComputeConfig c;
-    c.math_fidelity = MathFidelity::HiFi4;
-    c.fp32_dest_acc_en = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32);
-    c.compile_args = std::move(args);
-    return c;
 }
 
 void finish_program(Device& device, const Program& program, CorrelationProgramInfo& info) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ops/correlation/correlation_common.hpp"
+#include "ops/common/program_helpers.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/run_report.hpp"
@@ -75,8 +76,6 @@ NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Te
 // Creates CB `index` on `cores` and records it in `info`.
 void add_cb(Program& program, const CoreRangeSet& cores, CorrelationProgramInfo& info, uint8_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format);
-void record_split(CorrelationProgramInfo& info, const WorkSplit& split);
-ComputeConfig compute_config(const CorrelationDeviceOptions& o, std::vector<uint32_t> args);
 // Records the kernels, the CB total and the L1 limit, and checks that the program fits (ValidateProgram).
 void finish_program(Device& device, const Program& program, CorrelationProgramInfo& info);
 // Runs the program; each core's units of work come from runtime arg `units_arg` of its reader.

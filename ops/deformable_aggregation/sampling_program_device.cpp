@@ -56,27 +56,8 @@ CoreCoord core_grid_of(const Device& device, const SamplingDeviceOptions& o) {
 
 void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
-    const auto i = static_cast<uint8_t>(index);
-    CircularBufferConfig cfg(page_size * num_pages, {{i, format}});
-    cfg.set_page_size(i, page_size);
-    CreateCircularBuffer(program, cores, cfg);
+    create_circular_buffer(program, cores, static_cast<uint8_t>(index), page_size, num_pages, format);
     info.cbs.push_back({index, holds, page_size, num_pages});
-}
-
-void record_split(SamplingProgramInfo& info, const WorkSplit& split) {
-    info.num_cores = split.num_cores;
-    info.units_per_core_group_1 = split.units_per_core_group_1;
-    info.units_per_core_group_2 = split.units_per_core_group_2;
-    info.cores_group_1 = split.core_group_1.num_cores();
-    info.cores_group_2 = split.core_group_2.num_cores();
-}
-
-ComputeConfig compute_config(const SamplingDeviceOptions& o, std::vector<uint32_t> args) {
-    ComputeConfig c;
-    c.math_fidelity = MathFidelity::HiFi4;
-    c.fp32_dest_acc_en = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32);
-    c.compile_args = std::move(args);
-    return c;
 }
 
 WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ops/common/program_helpers.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/run_report.hpp"
@@ -74,8 +75,6 @@ uint32_t round_up(uint32_t v, uint32_t a);
 // Creates CB `index` on `cores` and records it in `info`.
 void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format);
-void record_split(SamplingProgramInfo& info, const WorkSplit& split);
-ComputeConfig compute_config(const SamplingDeviceOptions& o, std::vector<uint32_t> args);
 
 // The CBs (count, blocks, scaler, tiles, products, partial sums, output stick) and the compute and writer
 // kernels of the weighted row sum; the caller adds its reader, its own stick CBs and the runtime args.

@@ -4,6 +4,7 @@
 #include "ops/grid_sample/grid_sample_program_factory.hpp"
 
 #include "kernels/grid_sample/grid_sample_reader_common.hpp"
+#include "ops/common/program_helpers.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/validate_program.hpp"
@@ -20,10 +21,7 @@ constexpr uint8_t kInputCb2Index = 3, kScalarCb2Index = 4, kShardedOutputCbIndex
 void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& info, uint8_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format,
             const Buffer* backing = nullptr) {
-    CircularBufferConfig cfg(page_size * num_pages, {{index, format}});
-    cfg.set_page_size(index, page_size);
-    if (backing) cfg.set_globally_allocated_address(*backing);
-    CreateCircularBuffer(program, cores, cfg);
+    create_circular_buffer(program, cores, index, page_size, num_pages, format, backing);
     info.cbs.push_back({index, holds, page_size, num_pages, backing != nullptr});
 }
 
@@ -50,21 +48,6 @@ std::vector<uint32_t> reader_compile_args(const GridSampleGeometry& g, const Gri
     return a;
 }
 
-ComputeConfig compute_config(const GridSampleDeviceOptions& o, std::vector<uint32_t> args) {
-    ComputeConfig c;
-    c.math_fidelity = MathFidelity::HiFi4;
-    c.fp32_dest_acc_en = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32);
-    c.compile_args = std::move(args);
-    return c;
-}
-
-void record_split(GridSampleProgramInfo& info, const WorkSplit& split) {
-    info.num_cores = split.num_cores;
-    info.units_per_core_group_1 = split.units_per_core_group_1;
-    info.units_per_core_group_2 = split.units_per_core_group_2;
-    info.cores_group_1 = split.core_group_1.num_cores();
-    info.cores_group_2 = split.core_group_2.num_cores();
-}
 }  // namespace
 
 Program interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
