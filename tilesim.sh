@@ -10,10 +10,11 @@ cd "$here"
 
 # Debian packages tilesim builds against. Why each: oneTBB (kernels as tasks, parallel CPU references),
 # fmt (messages), nlohmann-json (device/run configs, reports), CLI11 (command line), Highway (SIMD in
-# the CPU references), GoogleTest and Google Benchmark (tests, bench/), python3-numpy + python3-torch
+# the CPU references), Boost.Context (syscall-free fiber switches for the kernels of a simulated core),
+# GoogleTest and Google Benchmark (tests, bench/), python3-numpy + python3-torch
 # (golden fixtures and side-by-side benchmarks only; never a runtime dependency).
 packages=(build-essential cmake ninja-build pkg-config libtbb-dev libfmt-dev nlohmann-json3-dev
-          libcli11-dev libhwy-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+          libcli11-dev libhwy-dev libboost-context-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format)
 # Only for `test --sanitize` (clang's sanitizers and libFuzzer) and `test --tsan`.
 sanitizer_packages=(clang libclang-rt-dev)
 

@@ -27,10 +27,11 @@ void compute_only(const KernelContext& k, const char* call) {
                 fmt::format("{} is a compute API call; this is a {} kernel", call, to_string(k.spec->kind)));
 }
 
-float* dest_tile(KernelContext& k, uint32_t dst, const char* call) {
+// DEST tile `dst` for a call that writes all of it (row0_only: only its row 0).
+float* dest_tile(KernelContext& k, uint32_t dst, const char* call, bool row0_only = false) {
     if (dst >= kDestTiles)
         watcher(k, fmt::format("{}: DEST tile {} out of range [0, {})", call, dst, kDestTiles));
-    k.dest_dirty |= 1u << dst;
+    (row0_only ? k.dest_row0_dirty : k.dest_dirty) |= 1u << dst;
     return k.dest.data() + dst * kTileValues;
 }
 
@@ -126,11 +127,19 @@ uint32_t pack_target(KernelContext& k, uint32_t ocb, uint32_t pages, const char*
 void tile_regs_acquire() {
     KernelContext& k = enter("tile_regs_acquire");
     compute_only(k, "tile_regs_acquire");
-    // Zero only the tiles written since the last acquire: DEST reads as zeros either way.
+    // Zero only what was written since the last acquire (whole tiles, or row 0 of the tiles a reduction
+    // wrote): DEST reads as zeros either way.
     for (uint32_t t = 0; t < kDestTiles; ++t) {
-        if (k.dest_dirty & (1u << t)) std::fill_n(k.dest.data() + t * kTileValues, kTileValues, 0.f);
+        float* tile = k.dest.data() + t * kTileValues;
+        if (k.dest_dirty & (1u << t)) {
+            std::fill_n(tile, kTileValues, 0.f);
+        } else if (k.dest_row0_dirty & (1u << t)) {
+            std::fill_n(tile + at(0, 0), kFace, 0.f);
+            std::fill_n(tile + at(0, kFace), kFace, 0.f);
+        }
     }
     k.dest_dirty = 0;
+    k.dest_row0_dirty = 0;
 }
 void tile_regs_commit() {
     enter("tile_regs_commit");
@@ -272,12 +281,17 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
     }
     // Only rows [0, face_r_dim) of source A are ever read (reduce_tile_math), so only they are written.
     k.src_a.resize(ntiles * kTileValues);
-    float* row = scratch(k, per_row);
+    const uint32_t width = ntiles * kTile;
+    float* row = scratch(k, width);
+    std::fill(row + per_row, row + width, 0.f);  // columns past the row stride read as zeros
     const uint32_t base = get_read_ptr(icb);
     for (uint32_t r = 0; r < face_r_dim; ++r) {
         load_values(k, in.format, base + r * stride, per_row, row);
-        for (uint32_t c = 0; c < ntiles * kTile; ++c)
-            k.src_a[(c / kTile) * kTileValues + at(r, c % kTile)] = c < per_row ? row[c] : 0.f;
+        for (uint32_t t = 0; t < ntiles; ++t) {  // a tile row is two face rows of 16 contiguous values
+            float* tile = k.src_a.data() + t * kTileValues;
+            std::copy_n(row + t * kTile, kFace, tile + at(r, 0));
+            std::copy_n(row + t * kTile + kFace, kFace, tile + at(r, kFace));
+        }
     }
     k.src_a_tiles = ntiles;
     k.src_a_rows = face_r_dim;
@@ -310,12 +324,25 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
     if (k.src_a_tiles == 0)
         watcher(k, "reduce_tile_math: nothing unpacked (call unpack_tilizeA_B_block first)");
     for (uint32_t t = 0; t < k.src_a_tiles; ++t) {
-        float* d = dest_tile(k, dst + t, "reduce_tile_math");
+        float* d = dest_tile(k, dst + t, "reduce_tile_math", /*row0_only=*/true);
         const float* a = k.src_a.data() + t * kTileValues;
+        // Row r of the tile is two runs of 16 values (faces 2*(r/16) and 2*(r/16)+1): accumulate whole
+        // runs, in row order, so each column's sum is the same sequence of float additions as before.
+        float acc[kTile];
+        for (uint32_t c = 0; c < kFace; ++c) {  // row 0 (0 + x: the same first addition as a zeroed sum)
+            acc[c] = 0.f + k.src_b[0] * a[at(0, 0) + c];
+            acc[kFace + c] = 0.f + k.src_b[0] * a[at(0, kFace) + c];
+        }
+        for (uint32_t r = 1; r < k.src_a_rows; ++r) {
+            const float w = k.src_b[r];
+            const float* left = a + at(r, 0);
+            const float* right = a + at(r, kFace);
+            for (uint32_t c = 0; c < kFace; ++c) acc[c] += w * left[c];
+            for (uint32_t c = 0; c < kFace; ++c) acc[kFace + c] += w * right[c];
+        }
         for (uint32_t c = 0; c < kTile; ++c) {
-            float acc = 0.f;
-            for (uint32_t r = 0; r < k.src_a_rows; ++r) acc += k.src_b[r] * a[at(r, c)];
-            d[at(0, c)] = k.spec->fp32_dest_acc_en ? acc : round_to_bf16(acc);
+            const float v = k.spec->fp32_dest_acc_en ? acc[c] : round_to_bf16(acc[c]);
+            d[at(0, c)] = v;
         }
         k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
         k.stats.tile_ops++;
@@ -339,7 +366,10 @@ void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
     if (values > kDestTiles * kTile)
         watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
     float* row = scratch(k, values);
-    for (uint32_t c = 0; c < values; ++c) row[c] = k.dest[(c / kTile) * kTileValues + at(0, c % kTile)];
+    for (uint32_t c = 0; c < values; c += kFace) {  // row 0 of each face column: 16 contiguous values
+        std::copy_n(k.dest.data() + (c / kTile) * kTileValues + at(0, c % kTile), std::min(kFace, values - c),
+                    row + c);
+    }
     const uint32_t bytes = values * element_size(out.format);
     const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
     store_values(k, out.format, pack_target(k, ocb, pages, "pack_untilize_dest_row"), values, row);

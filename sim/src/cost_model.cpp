@@ -51,12 +51,12 @@ double CostModel::dram_bound_cycles(uint64_t dram_bytes) const {
 void CbOccupancyTracker::learn_pushes(uint64_t end_page, std::span<const double> push_clock) {
     if (push_clock.empty()) return;
     for (; pushes_known_ < end_page; ++pushes_known_)
-        pushes_.push_back(push_clock[pushes_known_ % push_clock.size()]);
+        pushes_.push(push_clock[pushes_known_ % push_clock.size()]);
     merge(false);
 }
 
 void CbOccupancyTracker::popped(uint64_t pages, double t) {
-    pops_.insert(pops_.end(), pages, t);
+    pops_.push(t, pages);
     merge(false);
 }
 
@@ -82,14 +82,14 @@ void CbOccupancyTracker::merge(bool final_pass) {
             return;
         }
         if (take_push) {
-            pushes_.pop_front();
+            pushes_.pop();
             ++merged_pushes_;
             // (with checks off a kernel may pop pages it never waited for: never count below zero)
             if (merged_pushes_ > merged_pops_) {
                 high_water_ = std::max(high_water_, static_cast<uint32_t>(merged_pushes_ - merged_pops_));
             }
         } else {
-            pops_.pop_front();
+            pops_.pop();
             ++merged_pops_;
         }
     }

@@ -10,8 +10,10 @@ namespace tilesim {
 namespace detail {
 
 namespace {
-thread_local KernelContext* tls_current = nullptr;
-}
+// initial-exec: the library is linked, not dlopen'ed, so its TLS is static and reads need no
+// __tls_get_addr call (every kernel API call reads it).
+thread_local KernelContext* tls_current __attribute__((tls_model("initial-exec"))) = nullptr;
+}  // namespace
 
 // Not inlined: the compiler must not cache the thread-local's address across a suspension, after which
 // the task may continue on another thread.
@@ -95,6 +97,19 @@ void kernel_spend_cycles(uint32_t cycles) {
 
 // ---- circular buffers ----------------------------------------------------------------------------------
 
+namespace {
+// Threads: seq_cst, pairing with a waiter that publishes itself and then re-reads the counters. Fibers:
+// producer and consumer of a CB run on the same host thread, one at a time, so program order suffices;
+// a seq_cst store would stall until every store before it (the data just moved) has drained.
+// (The order must be a constant: GCC treats a run-time order as seq_cst.)
+void store_cb_counter(const KernelContext& k, std::atomic<uint64_t>& counter, uint64_t value) {
+    if (k.run->options.executor == Executor::Threads)
+        counter.store(value, std::memory_order_seq_cst);
+    else
+        counter.store(value, std::memory_order_relaxed);
+}
+}  // namespace
+
 void cb_reserve_back(uint32_t cb_id, uint32_t n) {
     KernelContext& k = enter("cb_reserve_back");
     CircularBufferState& cb = cb_of(k, cb_id, "cb_reserve_back");
@@ -143,8 +158,8 @@ void cb_push_back(uint32_t cb_id, uint32_t n) {
     const uint64_t pushed = cb.pushed.load(std::memory_order_relaxed);
     for (uint64_t p = pushed; p < pushed + n; ++p) cb.push_time[p % cb.num_pages] = k.clock;
     cb.reserved = cb.reserved > n ? cb.reserved - n : 0;
-    cb.pushed.store(pushed + n);  // seq_cst: pairs with the consumer publishing itself as waiter
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    store_cb_counter(k, cb.pushed, pushed + n);
+    k.note_progress();
     k.pack_tile_cursor[cb_id] = 0;
     if (KernelContext* w = cb.waiting_consumer.load()) {
         std::lock_guard lock(k.run->sched_mutex);
@@ -193,8 +208,8 @@ void cb_pop_front(uint32_t cb_id, uint32_t n) {
     for (uint64_t p = popped; p < popped + n; ++p) cb.pop_time[p % cb.num_pages] = k.clock;
     cb.occupancy.popped(n, k.clock);
     cb.waited = cb.waited > n ? cb.waited - n : 0;
-    cb.popped.store(popped + n);
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    store_cb_counter(k, cb.popped, popped + n);
+    k.note_progress();
     if (KernelContext* w = cb.waiting_producer.load()) {
         std::lock_guard lock(k.run->sched_mutex);
         w = cb.waiting_producer.load();

@@ -151,7 +151,7 @@ void transfer(bool read, uint32_t l1_addr, uint64_t remote, uint32_t size, const
     k.clock += cost.cb_call_cycles();
     (read ? k.stats.noc_reads : k.stats.noc_writes)++;
     (read ? k.stats.bytes_read : k.stats.bytes_written) += size;
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    k.note_progress();
 }
 }  // namespace
 
@@ -263,7 +263,7 @@ void noc_semaphore_set(volatile uint32_t* sem, uint32_t value) {
     if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes)
         watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(k.core->l1 + offset)).store(value);
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    k.note_progress();
     wake_semaphore_waiters(k, *k.core, static_cast<uint32_t>(offset));
 }
 
@@ -273,7 +273,7 @@ void noc_semaphore_inc(uint64_t dst, uint32_t increment) {
     const uint32_t addr = static_cast<uint32_t>(detail::decode_noc_address(dst).offset);
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).fetch_add(increment);
     k.clock += k.run->cost->cb_call_cycles();
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    k.note_progress();
     wake_semaphore_waiters(k, cs, addr);
 }
 
@@ -284,7 +284,7 @@ void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
     const uint32_t value = load_word(k.core->l1 + src);
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).store(value);
     k.clock += k.run->cost->cb_call_cycles();
-    k.progress.fetch_add(1, std::memory_order_relaxed);
+    k.note_progress();
     wake_semaphore_waiters(k, cs, addr);
 }
 

@@ -30,11 +30,12 @@ CoreState* RunState::core_state(CoreCoord c) {
 
 void RunState::wake(KernelContext* k) {
     k->suspended = false;
-    ++running;
-    if (options.executor == Executor::Threads)
+    if (options.executor == Executor::Threads) {
+        ++running;
         k->wakeup.notify_one();
-    else
-        oneapi::tbb::task::resume(k->tag);
+    } else {
+        wake_core(*k->core_run);
+    }
 }
 
 void RunState::abort_all_locked() {
@@ -42,6 +43,7 @@ void RunState::abort_all_locked() {
     for (auto& k : kernels) {
         if (k->suspended) wake(k.get());
     }
+    for (auto& c : core_runs) wake_core(*c);  // their scheduler resumes every kernel, which then unwinds
 }
 
 void RunState::record_error(std::exception_ptr e) {
@@ -80,7 +82,8 @@ std::string describe_block(const KernelContext& k) {
 void RunState::on_all_blocked_locked() {
     std::vector<std::string> lines;
     for (auto& k : kernels) {
-        if (k->suspended) lines.push_back(describe_block(*k));
+        if (k->block != BlockKind::None && k->block != BlockKind::Finished)
+            lines.push_back(describe_block(*k));
     }
     if (lines.empty()) return;  // everything finished
     std::string msg = fmt::format("deadlock: no kernel can make progress; {} blocked:", lines.size());
@@ -94,6 +97,33 @@ void RunState::on_all_blocked_locked() {
 using detail::CoreState;
 using detail::KernelContext;
 using detail::RunState;
+
+namespace {
+void check_end_of_kernel(KernelContext& k);
+}
+
+// Runs one kernel function to its end; every error becomes the run's error (which aborts the others).
+void run_kernel_body(RunState& run, KernelContext* k) {
+    detail::set_current(k);
+    try {
+        k->spec->function();
+        check_end_of_kernel(*k);
+    } catch (const detail::KernelAborted&) {
+    } catch (const boost::context::detail::forced_unwind&) {
+        throw;  // Boost.Context unwinding a fiber's stack: must reach the fiber's entry
+    } catch (const WatcherError&) {
+        run.record_error(std::current_exception());
+    } catch (const Error& e) {
+        run.record_error(std::make_exception_ptr(Error(fmt::format("{}: {}", k->label(), e.what()))));
+    } catch (const std::exception& e) {
+        run.record_error(std::make_exception_ptr(Error(fmt::format("{} threw: {}", k->label(), e.what()))));
+    } catch (...) {
+        run.record_error(
+            std::make_exception_ptr(Error(fmt::format("{} threw a non-standard exception", k->label()))));
+    }
+    k->stats.end_cycle = k->clock;
+    detail::set_current(nullptr);
+}
 
 namespace {
 
@@ -156,6 +186,21 @@ void create_kernel_contexts(RunState& run, Program& program) {
     }
 }
 
+// Executor::Fibers: one scheduler per core, holding that core's kernels in program order.
+void group_kernels_by_core(RunState& run) {
+    std::vector<detail::CoreRun*> by_core(run.cores.size(), nullptr);
+    for (auto& k : run.kernels) {
+        const CoreCoord c = k->core->core;
+        detail::CoreRun*& slot = by_core[c.y * run.spec->worker_grid.x + c.x];
+        if (!slot) {
+            run.core_runs.push_back(std::make_unique<detail::CoreRun>());
+            slot = run.core_runs.back().get();
+        }
+        slot->kernels.push_back(k.get());
+        k->core_run = slot;
+    }
+}
+
 void check_end_of_kernel(KernelContext& k) {
     if (!k.run->options.checks) return;
     for (const auto& cb : k.core->cbs) {
@@ -167,24 +212,12 @@ void check_end_of_kernel(KernelContext& k) {
     }
 }
 
-void run_kernel_task(RunState& run, KernelContext* k) {
-    detail::set_current(k);
-    try {
-        k->spec->function();
-        check_end_of_kernel(*k);
-    } catch (const detail::KernelAborted&) {
-    } catch (const WatcherError&) {
-        run.record_error(std::current_exception());
-    } catch (const Error& e) {
-        run.record_error(std::make_exception_ptr(Error(fmt::format("{}: {}", k->label(), e.what()))));
-    } catch (const std::exception& e) {
-        run.record_error(std::make_exception_ptr(Error(fmt::format("{} threw: {}", k->label(), e.what()))));
-    }
-    k->stats.end_cycle = k->clock;
-    detail::set_current(nullptr);
+// Executor::Threads: the body, then the bookkeeping under the scheduler lock.
+void run_kernel_thread(RunState& run, KernelContext* k) {
+    run_kernel_body(run, k);
     std::lock_guard lock(run.sched_mutex);
     k->block = detail::BlockKind::Finished;
-    k->progress.fetch_add(1, std::memory_order_relaxed);
+    k->note_progress();
     if (--run.running == 0) run.on_all_blocked_locked();
 }
 
@@ -259,24 +292,26 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
 
     const uint32_t hw = std::max(1u, std::thread::hardware_concurrency());
     const uint32_t threads = options.host_threads ? options.host_threads : hw;
-    run.running = static_cast<int64_t>(run.kernels.size());
     if (!run.kernels.empty() && options.executor == Executor::Threads) {
+        run.running = static_cast<int64_t>(run.kernels.size());
         Watchdog watchdog(run);
         std::vector<std::thread> threads_of_kernels;
         threads_of_kernels.reserve(run.kernels.size());
         for (auto& k : run.kernels)
-            threads_of_kernels.emplace_back([&run, kp = k.get()] { run_kernel_task(run, kp); });
+            threads_of_kernels.emplace_back([&run, kp = k.get()] { run_kernel_thread(run, kp); });
         for (auto& t : threads_of_kernels) t.join();
     } else if (!run.kernels.empty()) {
         oneapi::tbb::global_control parallelism(oneapi::tbb::global_control::max_allowed_parallelism,
                                                 std::max(threads, hw));
         oneapi::tbb::task_arena arena(static_cast<int>(threads));
+        group_kernels_by_core(run);
+        run.running = static_cast<int64_t>(run.core_runs.size());
         Watchdog watchdog(run);
         arena.execute([&] {
             oneapi::tbb::task_group group;
-            for (auto& k : run.kernels) {
-                KernelContext* kp = k.get();
-                group.run([&run, kp] { run_kernel_task(run, kp); });
+            for (auto& c : run.core_runs) {
+                detail::CoreRun* cp = c.get();
+                group.run([&run, cp] { run.run_core(*cp); });
             }
             group.wait();
         });

@@ -68,7 +68,7 @@ TEST(RuntimeExamples, ManyCoresTensOfThousandsOfHandoffsComplete) {
     EXPECT_EQ(r.report.cb_pages_handed_off, 40000u);
 }
 
-TEST(Determinism, ThreadsExecutorGivesTheSameResultsAsTbbTasks) {
+TEST(Determinism, ThreadsExecutorGivesTheSameResultsAsFibers) {
     if (kDefaultExecutor == Executor::Threads) {
         // A ThreadSanitizer build: libtbb is not instrumented, so its task executor cannot be checked here.
         GTEST_SKIP() << "TSan build: the oneTBB executor is not run under ThreadSanitizer";
@@ -76,7 +76,7 @@ TEST(Determinism, ThreadsExecutorGivesTheSameResultsAsTbbTasks) {
     const auto data = random_bytes(2001 * 96, 9);
     const auto a = random_floats(1024 * 66, 10), b = random_floats(1024 * 66, 11);
     RunOptions tasks, threads;
-    tasks.executor = Executor::TbbTasks;
+    tasks.executor = Executor::Fibers;
     threads.executor = Executor::Threads;
     Device d1(load_device("wormhole_b0")), d2(load_device("wormhole_b0"));
     const auto c1 = ops::examples::multicore_copy(d1, data, 96, 2, tasks);

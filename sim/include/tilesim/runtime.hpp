@@ -1,7 +1,8 @@
 #pragma once
-// Running a program: every (core, kernel) pair is a oneTBB task. A CB or semaphore call that must wait
-// suspends its task (oneapi::tbb::task::suspend); the matching push/pop/increment resumes it. When no
-// task can run and some are suspended the run stops with a DeadlockError that names every blocked kernel.
+// Running a program: the kernels of every core run as fibers inside one oneTBB task per core. A CB call
+// that must wait switches to another kernel of the same core; a core whose kernels are all blocked
+// suspends its task until another core's semaphore write wakes it. When no core can run and kernels are
+// still blocked the run stops with a DeadlockError that names every blocked kernel.
 #include <chrono>
 #include <cstdint>
 #include <ostream>
@@ -12,21 +13,22 @@
 
 namespace tilesim {
 
-// How kernels run on the host. TbbTasks (the default): every kernel a oneTBB task that suspends when it
-// must wait, on `host_threads` threads. Threads: every kernel its own OS thread that sleeps when it must
-// wait; slower, but visible to ThreadSanitizer, which cannot follow oneTBB's coroutine switches (the
-// default in TSan builds). Both run the same CB protocol and give identical results.
-enum class Executor { TbbTasks, Threads };
+// How kernels run on the host. Fibers (the default): the kernels of each core are Boost.Context fibers
+// switched by a small scheduler inside one oneTBB task per core, on `host_threads` threads; a switch is
+// a few instructions and CB waits take no lock. Threads: every kernel its own OS thread that sleeps when
+// it must wait; slower, but visible to ThreadSanitizer, which cannot follow fiber switches (the default
+// in TSan builds). Both run the same CB protocol and give identical results.
+enum class Executor { Fibers, Threads };
 #if defined(__SANITIZE_THREAD__)
 inline constexpr Executor kDefaultExecutor = Executor::Threads;
 #elif defined(__has_feature)
 #if __has_feature(thread_sanitizer)
 inline constexpr Executor kDefaultExecutor = Executor::Threads;
 #else
-inline constexpr Executor kDefaultExecutor = Executor::TbbTasks;
+inline constexpr Executor kDefaultExecutor = Executor::Fibers;
 #endif
 #else
-inline constexpr Executor kDefaultExecutor = Executor::TbbTasks;
+inline constexpr Executor kDefaultExecutor = Executor::Fibers;
 #endif
 
 struct RunOptions {

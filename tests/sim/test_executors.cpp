@@ -1,0 +1,208 @@
+// The two executors (Fibers: the kernels of a core as fibers in one oneTBB task; Threads: an OS thread per
+// kernel) on what is hard for a fiber scheduler: cores that park with every kernel blocked and are woken
+// by another core's semaphore write, a core blocked on a semaphore and a CB at once, errors thrown while
+// other kernels of the same core wait, and kernels that use a lot of stack.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "tilesim/device_spec.hpp"
+#include "tilesim/error.hpp"
+#include "tilesim/kernel_api.hpp"
+#include "tilesim/runtime.hpp"
+#include "tilesim/validate_program.hpp"
+
+using namespace tilesim;
+
+// ---- test kernels --------------------------------------------------------------------------------
+// A token passed along a chain of cores in row-major order. On each core the "waiter" kernel waits for
+// the token (its semaphore), adds its own core index to a running sum kept in a CB page, and hands the
+// page to the "signaller" kernel of the same core, which forwards sum and token to the next core.
+// Args: 0 this core's position in the chain, 1 chain length, 2/3 next core x/y.
+TILESIM_KERNEL_MAIN("tests/sim/token_waiter.cpp") {
+    const uint32_t position = get_arg_val<uint32_t>(0);
+    const uint32_t sem = get_semaphore(0);
+    const uint32_t sum_addr = get_semaphore(1);  // the running sum arrives here with the token
+    if (position > 0) noc_semaphore_wait(l1_ptr<volatile uint32_t>(sem), 1);
+    cb_reserve_back(0, 1);
+    const uint32_t sum = *l1_ptr<uint32_t>(sum_addr) + position;
+    *l1_ptr<uint32_t>(get_write_ptr(0)) = sum;
+    cb_push_back(0, 1);
+}
+TILESIM_KERNEL_MAIN("tests/sim/token_signaller.cpp") {
+    const uint32_t position = get_arg_val<uint32_t>(0), length = get_arg_val<uint32_t>(1);
+    const uint32_t next_x = get_arg_val<uint32_t>(2), next_y = get_arg_val<uint32_t>(3);
+    const uint32_t sum_addr = get_semaphore(1);
+    cb_wait_front(0, 1);
+    const uint32_t page = get_read_ptr(0);
+    if (position + 1 < length) {
+        noc_async_write(page, get_noc_addr(next_x, next_y, sum_addr), 4);
+        noc_async_write_barrier();
+        noc_semaphore_inc(get_noc_addr(next_x, next_y, get_semaphore(0)), 1);
+    } else {
+        *l1_ptr<uint32_t>(sum_addr) = *l1_ptr<uint32_t>(page);  // the last core keeps the total
+    }
+    cb_pop_front(0, 1);
+}
+// Waits for a CB page that never comes, while its neighbour kernel on the same core throws.
+TILESIM_KERNEL_MAIN("tests/sim/waits_forever.cpp") {
+    cb_wait_front(0, 1);
+}
+TILESIM_KERNEL_MAIN("tests/sim/throws_after_a_switch.cpp") {
+    cb_reserve_back(1, 1);
+    cb_push_back(1, 1);
+    cb_wait_front(1, 1);
+    throw std::runtime_error("kernel gave up");
+}
+// Uses 256 KiB of stack (a large local table), then a CB handoff, then reads the table back.
+TILESIM_KERNEL_MAIN("tests/sim/big_stack.cpp") {
+    volatile uint32_t table[64 * 1024];
+    for (uint32_t i = 0; i < 64 * 1024; ++i) table[i] = i * 3u;
+    cb_reserve_back(0, 1);
+    cb_push_back(0, 1);
+    cb_wait_front(0, 1);
+    cb_pop_front(0, 1);
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < 64 * 1024; ++i) sum += table[i];
+    *l1_ptr<uint64_t>(get_semaphore(0)) = sum;
+}
+
+namespace {
+
+struct ExecutorCase {
+    Executor executor;
+    uint32_t host_threads;
+};
+
+std::string case_name(const testing::TestParamInfo<ExecutorCase>& info) {
+    return std::string(info.param.executor == Executor::Fibers ? "Fibers" : "Threads") + "_" +
+           std::to_string(info.param.host_threads) + "_threads";
+}
+
+class Executors : public testing::TestWithParam<ExecutorCase> {
+  protected:
+    void SetUp() override {
+        if (GetParam().executor == Executor::Fibers && kDefaultExecutor == Executor::Threads)
+            GTEST_SKIP() << "ThreadSanitizer build: fiber switches are not visible to it";
+    }
+    RunOptions options() const {
+        RunOptions o;
+        o.executor = GetParam().executor;
+        o.host_threads = GetParam().host_threads;
+        o.watchdog_seconds = 20;
+        return o;
+    }
+};
+
+uint32_t read_l1_word(Device& device, CoreCoord core, uint32_t addr) {
+    uint32_t v;
+    std::memcpy(&v, device.l1(core) + addr, 4);
+    return v;
+}
+
+}  // namespace
+
+TEST_P(Executors, TokenPassedAlongAChainOfParkedCoresVisitsEveryCoreInOrder) {
+    Device device(load_device("wormhole_b0"));
+    const CoreCoord grid = device.spec().worker_grid;
+    const uint32_t length = 37;  // odd, and more cores than host threads by far
+    const CoreRange cores({0, 0}, {grid.x - 1, (length - 1) / grid.x});
+    Program p;
+    const uint32_t token = CreateSemaphore(p, cores, 0);
+    const uint32_t sum = CreateSemaphore(p, cores, 0);
+    ASSERT_EQ(token, 0u);
+    ASSERT_EQ(sum, 1u);
+    CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
+    auto waiter = CreateKernel(p, "tests/sim/token_waiter.cpp", cores, ReaderDataMovementConfig{});
+    auto signaller = CreateKernel(p, "tests/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
+    for (uint32_t i = 0; i < cores.size(); ++i) {
+        const CoreCoord c{i % grid.x, i / grid.x}, next{(i + 1) % grid.x, (i + 1) / grid.x};
+        // Cores past the chain's end get a position beyond it: they do not wait and signal no one.
+        const uint32_t position = i < length ? i : 0;
+        const uint32_t chain = i < length ? length : 1;
+        SetRuntimeArgs(p, waiter, c, {position, chain, next.x, next.y});
+        SetRuntimeArgs(p, signaller, c, {position, chain, next.x, next.y});
+    }
+    const RunReport report = EnqueueProgram(device, p, options());
+    const CoreCoord last{(length - 1) % grid.x, (length - 1) / grid.x};
+    // The semaphore addresses are the same on every core; the sum of positions 0..36 is 666.
+    const uint32_t sum_addr = [&] {
+        for (const auto& placement : plan_l1(device, p).at(last).semaphores)
+            if (placement.id == sum) return placement.address;
+        return 0u;
+    }();
+    EXPECT_EQ(read_l1_word(device, last, sum_addr), length * (length - 1) / 2);
+    // Each hop waits for the previous core's signal: the predicted time grows with the chain.
+    EXPECT_GT(report.predicted_cycles, double(length - 1) * device.spec().cost.noc_write_latency_cycles);
+}
+
+TEST_P(Executors, AnErrorInOneKernelEndsTheRunWhileTheOtherKernelOfItsCoreWaits) {
+    Device device(load_device("wormhole_b0"));
+    Program p;
+    const CoreRange cores({0, 0}, {2, 0});
+    for (uint8_t cb : {0, 1})
+        CreateCircularBuffer(p, cores,
+                             CircularBufferConfig(64, {{cb, DataType::Float32}}).set_page_size(cb, 64));
+    CreateKernel(p, "tests/sim/waits_forever.cpp", cores, ReaderDataMovementConfig{});
+    CreateKernel(p, "tests/sim/throws_after_a_switch.cpp", cores, WriterDataMovementConfig{});
+    try {
+        EnqueueProgram(device, p, options());
+        FAIL() << "expected the kernel's exception";
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("throws_after_a_switch"), std::string::npos) << msg;
+        EXPECT_NE(msg.find("kernel gave up"), std::string::npos) << msg;
+    }
+    // The device stays usable: a correct program runs on it afterwards.
+    Program ok;
+    CreateSemaphore(ok, cores, 0);
+    CreateCircularBuffer(ok, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
+    CreateKernel(ok, "tests/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
+    EXPECT_NO_THROW(EnqueueProgram(device, ok, options()));
+}
+
+TEST_P(Executors, KernelsMayUseAQuarterMegabyteOfStackAcrossSwitches) {
+    Device device(load_device("wormhole_b0"));
+    Program p;
+    const CoreRange cores({0, 0}, {3, 1});
+    const uint32_t sem = CreateSemaphore(p, cores, 0);
+    CreateSemaphore(p, cores, 0);  // room for the 8-byte sum
+    CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
+    CreateKernel(p, "tests/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
+    EnqueueProgram(device, p, options());
+    const uint64_t n = 64 * 1024;
+    const uint64_t expected = 3 * n * (n - 1) / 2;
+    for (const auto& [core, placement] : plan_l1(device, p)) {
+        for (const auto& s : placement.semaphores) {
+            if (s.id != sem) continue;
+            uint64_t got;
+            std::memcpy(&got, device.l1(core) + s.address, 8);
+            EXPECT_EQ(got, expected) << core.str();
+        }
+    }
+}
+
+TEST_P(Executors, RepeatedRunsReuseTheirResources) {
+    // Thousands of kernels over many runs: fiber stacks come from a pool, so this neither runs out of
+    // address space nor slows down; every run must still complete.
+    Device device(load_device("wormhole_b0"));
+    const CoreCoord grid = device.spec().worker_grid;
+    const CoreRange all({0, 0}, {grid.x - 1, grid.y - 1});
+    for (int run = 0; run < 8; ++run) {
+        Program p;
+        CreateCircularBuffer(p, all, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
+        auto producer = CreateKernel(p, "tests/sim/producer.cpp", all, ReaderDataMovementConfig{});
+        auto consumer = CreateKernel(p, "tests/sim/consumer.cpp", all, WriterDataMovementConfig{});
+        SetRuntimeArgs(p, producer, all, {1, 50});
+        SetRuntimeArgs(p, consumer, all, {1, 50});
+        const RunReport r = EnqueueProgram(device, p, options());
+        ASSERT_EQ(r.cb_pages_handed_off, uint64_t(50) * all.size()) << "run " << run;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(, Executors,
+                         testing::Values(ExecutorCase{Executor::Fibers, 1}, ExecutorCase{Executor::Fibers, 2},
+                                         ExecutorCase{Executor::Threads, 0}),
+                         case_name);
