@@ -5,6 +5,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "ops/common/transpose_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -23,21 +24,20 @@ Tensor transpose_planes(const Tensor& in, Shape out_shape, uint32_t n, uint32_t 
     const size_t plane = size_t(rows) * cols;
     constexpr uint32_t kBlock = 32;
     const uint32_t col_blocks = (cols + kBlock - 1) / kBlock;
-    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<size_t>(0, size_t(n) * col_blocks, 16),
-                              [&](const auto& range) {
-                                  for (size_t job = range.begin(); job < range.end(); ++job) {
-                                      const float* s = src + (job / col_blocks) * plane;
-                                      float* d = dst + (job / col_blocks) * plane;
-                                      const uint32_t b0 = static_cast<uint32_t>(job % col_blocks) * kBlock,
-                                                     b1 = std::min(cols, b0 + kBlock);
-                                      for (uint32_t a0 = 0; a0 < rows; a0 += kBlock) {
-                                          const uint32_t a1 = std::min(rows, a0 + kBlock);
-                                          for (uint32_t b = b0; b < b1; ++b)
-                                              for (uint32_t a = a0; a < a1; ++a)
-                                                  d[size_t(b) * rows + a] = s[size_t(a) * cols + b];
-                                      }
-                                  }
-                              });
+    oneapi::tbb::parallel_for(
+        oneapi::tbb::blocked_range<size_t>(0, size_t(n) * col_blocks, 16), [&](const auto& range) {
+            for (size_t job = range.begin(); job < range.end(); ++job) {
+                const float* s = src + (job / col_blocks) * plane;
+                float* d = dst + (job / col_blocks) * plane;
+                const uint32_t b0 = static_cast<uint32_t>(job % col_blocks) * kBlock,
+                               b1 = std::min(cols, b0 + kBlock);
+                for (uint32_t a0 = 0; a0 < rows; a0 += kBlock) {
+                    const uint32_t a1 = std::min(rows, a0 + kBlock);
+                    detail::transpose_block(s + size_t(a0) * cols + b0, cols, d + size_t(b0) * rows + a0,
+                                            rows, a1 - a0, b1 - b0);
+                }
+            }
+        });
     return out;
 }
 }  // namespace

@@ -52,12 +52,20 @@ void CbOccupancyTracker::learn_pushes(uint64_t end_page, std::span<const double>
     if (push_clock.empty()) return;
     for (; pushes_known_ < end_page; ++pushes_known_)
         pushes_.push(push_clock[pushes_known_ % push_clock.size()]);
-    merge(false);
+    merge_when_long();
 }
 
 void CbOccupancyTracker::popped(uint64_t pages, double t) {
     pops_.push(t, pages);
-    merge(false);
+    merge_when_long();
+}
+
+// Merging after every call cost more than the handoff itself; merging in batches gives the same result
+// (the replay only depends on the two sorted sequences) and bounds the memory.
+void CbOccupancyTracker::merge_when_long() {
+    constexpr size_t kBatch = 256;
+    if (pushes_.clocks.size() - pushes_.head >= kBatch || pops_.clocks.size() - pops_.head >= kBatch)
+        merge(false);
 }
 
 uint32_t CbOccupancyTracker::finish(uint64_t total_pushed, std::span<const double> push_clock) {

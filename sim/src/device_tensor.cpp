@@ -2,6 +2,9 @@
 
 #include <cstring>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
 #include "tilesim/error.hpp"
 
 namespace tilesim {
@@ -38,6 +41,16 @@ DeviceTensor allocate(const Shape& shape, DataType dtype, Layout layout, Device&
 }
 }  // namespace
 
+namespace {
+// Pages never overlap (and DRAM bank chunks are created with a compare-exchange): copy ranges of them on
+// oneTBB's threads, in chunks large enough that small tensors stay on the calling thread.
+template <class Body>
+void for_each_page_range(uint64_t num_pages, Body body) {
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<uint64_t>(0, num_pages, 1024),
+                              [&](const auto& r) { body(r.begin(), r.end()); });
+}
+}  // namespace
+
 DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device,
                                 const MemoryConfig& config, uint32_t page_size) {
     if (dtype == DataType::Bfp8_b)
@@ -54,16 +67,19 @@ DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig&
     DeviceTensor t = allocate(tensor.shape(), tensor.dtype(), tensor.layout(), device, config, page_size,
                               num_pages, natural);
     const auto bytes = tensor.bytes();
-    if (t.buffer->page_size() == natural) {  // pages are the tensor's sticks/tiles as they are
-        for (uint64_t p = 0; p < num_pages; ++p)
-            t.buffer->write_page(static_cast<uint32_t>(p), bytes.subspan(p * natural, natural));
-        return t;
-    }
-    std::vector<std::byte> page(t.buffer->page_size());  // padded pages: zeros after the data
-    for (uint64_t p = 0; p < num_pages; ++p) {
-        std::memcpy(page.data(), bytes.data() + p * natural, natural);
-        t.buffer->write_page(static_cast<uint32_t>(p), page);
-    }
+    const bool padded = t.buffer->page_size() != natural;
+    for_each_page_range(num_pages, [&](uint64_t begin, uint64_t end) {
+        std::vector<std::byte> page(padded ? t.buffer->page_size()
+                                           : 0);  // padded pages: zeros after the data
+        for (uint64_t p = begin; p < end; ++p) {
+            if (!padded) {  // pages are the tensor's sticks/tiles as they are
+                t.buffer->write_page(static_cast<uint32_t>(p), bytes.subspan(p * natural, natural));
+                continue;
+            }
+            std::memcpy(page.data(), bytes.data() + p * natural, natural);
+            t.buffer->write_page(static_cast<uint32_t>(p), page);
+        }
+    });
     return t;
 }
 
@@ -72,9 +88,10 @@ Tensor from_device(const DeviceTensor& t) {
     auto bytes = out.bytes();
     const uint64_t num_pages = bytes.size() / t.stick_bytes;
     // read_page reads a page's leading bytes: only the data, none of the padding.
-    for (uint64_t p = 0; p < num_pages; ++p) {
-        t.buffer->read_page(static_cast<uint32_t>(p), bytes.subspan(p * t.stick_bytes, t.stick_bytes));
-    }
+    for_each_page_range(num_pages, [&](uint64_t begin, uint64_t end) {
+        for (uint64_t p = begin; p < end; ++p)
+            t.buffer->read_page(static_cast<uint32_t>(p), bytes.subspan(p * t.stick_bytes, t.stick_bytes));
+    });
     return out;
 }
 

@@ -199,15 +199,26 @@ bool semaphore_ready(const KernelContext& w) {
     return w.block_sem_min ? v >= w.block_sem_value : v == w.block_sem_value;
 }
 
-// After a semaphore word changed on `core`, wake whoever waits on it and is now satisfied.
-void wake_semaphore_waiters(KernelContext& k, detail::CoreState& core, uint32_t addr) {
+// The semaphore of `core` at L1 address `addr` (null: the word is not a semaphore of this program).
+detail::SemaphoreState* semaphore_at(detail::CoreState& core, uint32_t addr) {
+    for (auto& s : core.semaphores) {
+        if (s.present && s.address == addr) return &s;
+    }
+    return nullptr;
+}
+
+// After kernel `k` changed a semaphore word on `core`: stamp when the signal arrives there, and wake
+// whoever waits on it and is now satisfied.
+void signal_semaphore(KernelContext& k, detail::CoreState& core, uint32_t addr) {
+    const double arrival = k.clock + k.run->cost->write_latency(false);
     std::lock_guard lock(k.run->sched_mutex);
+    if (detail::SemaphoreState* sem = semaphore_at(core, addr))
+        sem->signal_arrival = std::max(sem->signal_arrival, arrival);
     auto& waiters = core.semaphore_waiters;
     for (size_t i = 0; i < waiters.size();) {
         KernelContext* w = waiters[i];
         if (w->block_sem_addr == addr && w->suspended && semaphore_ready(*w)) {
             waiters.erase(waiters.begin() + static_cast<std::ptrdiff_t>(i));
-            w->clock = std::max(w->clock, k.clock + k.run->cost->write_latency(false));
             k.run->wake(w);
         } else {
             ++i;
@@ -228,15 +239,20 @@ void semaphore_wait(volatile uint32_t* sem, uint32_t value, bool at_least, const
     auto ready = [&] { return semaphore_ready(k); };
     if (!ready()) {
         k.block = BlockKind::Semaphore;
-        const double before = k.clock;
         auto& waiters = k.core->semaphore_waiters;
         k.run->block(
             k, ready, [&] { waiters.push_back(&k); },
             [&] { waiters.erase(std::find(waiters.begin(), waiters.end(), &k)); });
-        const double woken = k.clock;  // the waker moved the clock to its signal's arrival
-        k.clock = before;
-        advance_to(k, woken, k.stats.sem_wait_cycles);
     }
+    // The wait ends when the signal that satisfied it arrived, whether it was already there or woke the
+    // kernel: the same simulated time in whatever order the host ran the two kernels.
+    double arrival = 0;
+    {
+        std::lock_guard lock(k.run->sched_mutex);
+        if (const detail::SemaphoreState* sem = semaphore_at(*k.core, k.block_sem_addr))
+            arrival = sem->signal_arrival;
+    }
+    advance_to(k, arrival, k.stats.sem_wait_cycles);
 }
 
 detail::CoreState& remote_core(KernelContext& k, uint64_t noc_addr, const char* call) {
@@ -264,7 +280,7 @@ void noc_semaphore_set(volatile uint32_t* sem, uint32_t value) {
         watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(k.core->l1 + offset)).store(value);
     k.note_progress();
-    wake_semaphore_waiters(k, *k.core, static_cast<uint32_t>(offset));
+    signal_semaphore(k, *k.core, static_cast<uint32_t>(offset));
 }
 
 void noc_semaphore_inc(uint64_t dst, uint32_t increment) {
@@ -274,7 +290,7 @@ void noc_semaphore_inc(uint64_t dst, uint32_t increment) {
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).fetch_add(increment);
     k.clock += k.run->cost->cb_call_cycles();
     k.note_progress();
-    wake_semaphore_waiters(k, cs, addr);
+    signal_semaphore(k, cs, addr);
 }
 
 void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
@@ -285,7 +301,7 @@ void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
     std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).store(value);
     k.clock += k.run->cost->cb_call_cycles();
     k.note_progress();
-    wake_semaphore_waiters(k, cs, addr);
+    signal_semaphore(k, cs, addr);
 }
 
 }  // namespace tilesim::kernel_api

@@ -104,38 +104,67 @@ uint32_t read_l1_word(Device& device, CoreCoord core, uint32_t addr) {
 
 }  // namespace
 
-TEST_P(Executors, TokenPassedAlongAChainOfParkedCoresVisitsEveryCoreInOrder) {
+struct ChainResult {
+    uint32_t sum = 0;
+    double predicted_cycles = 0;
+    double write_latency = 0;
+};
+
+// Runs the token chain over `length` cores; returns the sum the last core holds and the predicted time.
+ChainResult run_token_chain(uint32_t length, const RunOptions& options) {
     Device device(load_device("wormhole_b0"));
     const CoreCoord grid = device.spec().worker_grid;
-    const uint32_t length = 37;  // odd, and more cores than host threads by far
     const CoreRange cores({0, 0}, {grid.x - 1, (length - 1) / grid.x});
     Program p;
     const uint32_t token = CreateSemaphore(p, cores, 0);
     const uint32_t sum = CreateSemaphore(p, cores, 0);
-    ASSERT_EQ(token, 0u);
-    ASSERT_EQ(sum, 1u);
+    EXPECT_EQ(token, 0u);
+    EXPECT_EQ(sum, 1u);
     CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
     auto waiter = CreateKernel(p, "tests/sim/token_waiter.cpp", cores, ReaderDataMovementConfig{});
     auto signaller = CreateKernel(p, "tests/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
     for (uint32_t i = 0; i < cores.size(); ++i) {
         const CoreCoord c{i % grid.x, i / grid.x}, next{(i + 1) % grid.x, (i + 1) / grid.x};
-        // Cores past the chain's end get a position beyond it: they do not wait and signal no one.
+        // Cores past the chain's end get a chain of their own, of length 1: they neither wait nor signal.
         const uint32_t position = i < length ? i : 0;
         const uint32_t chain = i < length ? length : 1;
         SetRuntimeArgs(p, waiter, c, {position, chain, next.x, next.y});
         SetRuntimeArgs(p, signaller, c, {position, chain, next.x, next.y});
     }
-    const RunReport report = EnqueueProgram(device, p, options());
+    const RunReport report = EnqueueProgram(device, p, options);
     const CoreCoord last{(length - 1) % grid.x, (length - 1) / grid.x};
-    // The semaphore addresses are the same on every core; the sum of positions 0..36 is 666.
-    const uint32_t sum_addr = [&] {
-        for (const auto& placement : plan_l1(device, p).at(last).semaphores)
-            if (placement.id == sum) return placement.address;
-        return 0u;
-    }();
-    EXPECT_EQ(read_l1_word(device, last, sum_addr), length * (length - 1) / 2);
-    // Each hop waits for the previous core's signal: the predicted time grows with the chain.
-    EXPECT_GT(report.predicted_cycles, double(length - 1) * device.spec().cost.noc_write_latency_cycles);
+    const auto layout = plan_l1(device, p);
+    uint32_t sum_addr = 0;
+    for (const auto& placement : layout.at(last).semaphores)
+        if (placement.id == sum) sum_addr = placement.address;
+    return {read_l1_word(device, last, sum_addr), report.predicted_cycles,
+            double(device.spec().cost.noc_write_latency_cycles)};
+}
+
+TEST_P(Executors, TokenPassedAlongAChainOfParkedCoresVisitsEveryCoreInOrder) {
+    const uint32_t length = 37;  // odd, and more cores than host threads by far
+    const ChainResult r = run_token_chain(length, options());
+    EXPECT_EQ(r.sum, length * (length - 1) / 2);  // positions 0..36
+    // Each hop waits for the previous core's signal to arrive: the predicted time grows with the chain.
+    EXPECT_GT(r.predicted_cycles, double(length - 1) * r.write_latency);
+}
+
+TEST(SemaphoreTiming, PredictedTimeOfAChainIsTheSameForEveryExecutorAndThreadCount) {
+    // Whether a waiter blocks or finds its signal already there depends on host order; the simulated
+    // time must not.
+    std::vector<ExecutorCase> cases = {{Executor::Threads, 0}};
+    if (kDefaultExecutor == Executor::Fibers)
+        cases.insert(cases.end(), {{Executor::Fibers, 1}, {Executor::Fibers, 2}});
+    std::vector<double> times;
+    for (int repeat = 0; repeat < 3; ++repeat) {
+        for (const ExecutorCase& c : cases) {
+            RunOptions o;
+            o.executor = c.executor;
+            o.host_threads = c.host_threads;
+            times.push_back(run_token_chain(29, o).predicted_cycles);
+        }
+    }
+    for (double t : times) EXPECT_EQ(t, times.front());
 }
 
 TEST_P(Executors, AnErrorInOneKernelEndsTheRunWhileTheOtherKernelOfItsCoreWaits) {

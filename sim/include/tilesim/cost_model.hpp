@@ -79,6 +79,7 @@ class CbOccupancyTracker {
         }
     };
     void merge(bool final_pass);
+    void merge_when_long();
     ClockQueue pushes_, pops_;
     uint64_t pushes_known_ = 0;  // pages whose push clock was learned
     uint64_t merged_pushes_ = 0, merged_pops_ = 0;

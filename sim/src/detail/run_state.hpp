@@ -75,6 +75,9 @@ struct CircularBufferState {
 struct SemaphoreState {
     bool present = false;
     uint32_t address = 0;
+    // Simulated clock at which the latest signal (set, inc) reached this semaphore; a wait that the
+    // value satisfies ends no earlier (guarded by sched_mutex).
+    double signal_arrival = 0;
 };
 
 struct CoreState {
