@@ -80,7 +80,7 @@ case "$cmd" in
           rm -rf "$corpus"
         done ;;
       --tsan)
-        # ThreadSanitizer over the runtime tests. TSan cannot follow oneTBB's coroutine switches, so a TSan
+        # ThreadSanitizer over the runtime tests. TSan cannot follow fiber switches, so a TSan
         # build runs kernels with Executor::Threads (each kernel an OS thread; same CB protocol, same code).
         CC=clang CXX=clang++ TILESIM_TARGET=test_runtime_tsan configure_and_build build-tsan -DCMAKE_BUILD_TYPE=Sanitize \
           -DCMAKE_CXX_FLAGS_SANITIZE="-O1 -g1" -DCMAKE_C_FLAGS_SANITIZE="-O1 -g1" \

@@ -110,6 +110,14 @@ void binary(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst, 
     finish_math(k, d);
 }
 
+// Row `r` of each of the `width / 32` tiles, from one row-major row into face layout in `tiles`.
+void copy_rows_to_faces(const float* rows, uint32_t width, uint32_t r, float* tiles) {
+    for (uint32_t t = 0; t < width / kTile; ++t) {  // a tile row is two face rows of 16 contiguous values
+        std::copy_n(rows + t * kTile, kFace, tiles + t * kTileValues + at(r, 0));
+        std::copy_n(rows + t * kTile + kFace, kFace, tiles + t * kTileValues + at(r, kFace));
+    }
+}
+
 // Address of the next page to pack into `ocb`, advancing the kernel's pack cursor over `pages` pages.
 uint32_t pack_target(KernelContext& k, uint32_t ocb, uint32_t pages, const char* call) {
     CircularBufferState& cb = cb_of(k, ocb, call);
@@ -279,22 +287,25 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
                        "unpack_tilizeA_B_block: {} rows of stride {} B overrun the {} waited page(s) of c_{}",
                        face_r_dim, stride, in.waited, icb));
     }
-    // Only rows [0, face_r_dim) of source A are ever read (reduce_tile_math), so only they are written.
-    k.src_a.resize(ntiles * kTileValues);
     const uint32_t width = ntiles * kTile;
-    float* row = scratch(k, width);
-    std::fill(row + per_row, row + width, 0.f);  // columns past the row stride read as zeros
     const uint32_t base = get_read_ptr(icb);
-    for (uint32_t r = 0; r < face_r_dim; ++r) {
-        load_values(k, in.format, base + r * stride, per_row, row);
-        for (uint32_t t = 0; t < ntiles; ++t) {  // a tile row is two face rows of 16 contiguous values
-            float* tile = k.src_a.data() + t * kTileValues;
-            std::copy_n(row + t * kTile, kFace, tile + at(r, 0));
-            std::copy_n(row + t * kTile + kFace, kFace, tile + at(r, kFace));
-        }
-    }
     k.src_a_tiles = ntiles;
     k.src_a_rows = face_r_dim;
+    if (in.format == DataType::Float32 && per_row == width) {  // no conversion, no padding: read in place
+        k.src_a_in_place = reinterpret_cast<const float*>(k.core->l1 + base);
+        k.src_a_stride = stride / 4;
+        k.src_a_cb = icb;
+    } else {
+        k.src_a_in_place = nullptr;
+        // Only rows [0, face_r_dim) of source A are ever read (reduce_tile_math), so only they are written.
+        k.src_a.resize(ntiles * kTileValues);
+        float* row = scratch(k, width);
+        std::fill(row + per_row, row + width, 0.f);  // columns past the row stride read as zeros
+        for (uint32_t r = 0; r < face_r_dim; ++r) {
+            load_values(k, in.format, base + r * stride, per_row, row);
+            copy_rows_to_faces(row, width, r, k.src_a.data());
+        }
+    }
     // The reduction reads only the first row of the scalar tile: B[0][r], r < face_r_dim.
     CircularBufferState& scb = cb_of(k, icb_scalar, "unpack_tilizeA_B_block");
     if (k.run->options.checks && scalar_tile >= scb.waited && !scb.globally_allocated) {
@@ -325,18 +336,22 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
         watcher(k, "reduce_tile_math: nothing unpacked (call unpack_tilizeA_B_block first)");
     for (uint32_t t = 0; t < k.src_a_tiles; ++t) {
         float* d = dest_tile(k, dst + t, "reduce_tile_math", /*row0_only=*/true);
-        const float* a = k.src_a.data() + t * kTileValues;
-        // Row r of the tile is two runs of 16 values (faces 2*(r/16) and 2*(r/16)+1): accumulate whole
-        // runs, in row order, so each column's sum is the same sequence of float additions as before.
+        // Row r of tile t is two runs of 16 values (in faces 2*(r/16) and 2*(r/16)+1, or contiguous in
+        // the CB when read in place): accumulate whole runs, in row order, so each column's sum is the
+        // sequence of float additions the hardware's row-by-row accumulation makes.
+        auto row = [&](uint32_t r, uint32_t half) {
+            return k.src_a_in_place ? k.src_a_in_place + size_t(r) * k.src_a_stride + t * kTile + half * kFace
+                                    : k.src_a.data() + t * kTileValues + at(r, half * kFace);
+        };
         float acc[kTile];
         for (uint32_t c = 0; c < kFace; ++c) {  // row 0 (0 + x: the same first addition as a zeroed sum)
-            acc[c] = 0.f + k.src_b[0] * a[at(0, 0) + c];
-            acc[kFace + c] = 0.f + k.src_b[0] * a[at(0, kFace) + c];
+            acc[c] = 0.f + k.src_b[0] * row(0, 0)[c];
+            acc[kFace + c] = 0.f + k.src_b[0] * row(0, 1)[c];
         }
         for (uint32_t r = 1; r < k.src_a_rows; ++r) {
             const float w = k.src_b[r];
-            const float* left = a + at(r, 0);
-            const float* right = a + at(r, kFace);
+            const float* left = row(r, 0);
+            const float* right = row(r, 1);
             for (uint32_t c = 0; c < kFace; ++c) acc[c] += w * left[c];
             for (uint32_t c = 0; c < kFace; ++c) acc[kFace + c] += w * right[c];
         }
@@ -348,6 +363,7 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
         k.stats.tile_ops++;
     }
     k.src_a_tiles = 0;
+    k.src_a_in_place = nullptr;
 }
 
 void pack_tile(uint32_t dst, uint32_t ocb) {
@@ -365,15 +381,29 @@ void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
     const uint32_t values = num_face_cols * kFace;
     if (values > kDestTiles * kTile)
         watcher(k, fmt::format("pack_untilize_dest_row: {} face columns exceed DEST", num_face_cols));
-    float* row = scratch(k, values);
-    for (uint32_t c = 0; c < values; c += kFace) {  // row 0 of each face column: 16 contiguous values
-        std::copy_n(k.dest.data() + (c / kTile) * kTileValues + at(0, c % kTile), std::min(kFace, values - c),
-                    row + c);
-    }
     const uint32_t bytes = values * element_size(out.format);
     const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
-    store_values(k, out.format, pack_target(k, ocb, pages, "pack_untilize_dest_row"), values, row);
+    const uint32_t target = pack_target(k, ocb, pages, "pack_untilize_dest_row");
+    // Row 0 of each face column: 16 contiguous DEST values, written straight into the CB for Float32.
+    float* row =
+        out.format == DataType::Float32 ? reinterpret_cast<float*>(k.core->l1 + target) : scratch(k, values);
+    for (uint32_t c = 0; c < values; c += kFace)
+        std::copy_n(k.dest.data() + (c / kTile) * kTileValues + at(0, c % kTile), kFace, row + c);
+    if (out.format != DataType::Float32) store_values(k, out.format, target, values, row);
     k.clock += k.run->cost->pack_cycles((num_face_cols + 1) / 2);
 }
 
 }  // namespace tilesim::kernel_api
+
+namespace tilesim::detail {
+void keep_src_a_past_pop(KernelContext& k, uint32_t cb_id) {
+    if (!k.src_a_in_place || k.src_a_cb != cb_id) return;
+    // The pages may be overwritten once popped; the hardware's source register would still hold them.
+    const uint32_t width = k.src_a_tiles * kernel_api::kTile;
+    k.src_a.resize(size_t(k.src_a_tiles) * kernel_api::kTileValues);
+    for (uint32_t r = 0; r < k.src_a_rows; ++r)
+        kernel_api::copy_rows_to_faces(k.src_a_in_place + size_t(r) * k.src_a_stride, width, r,
+                                       k.src_a.data());
+    k.src_a_in_place = nullptr;
+}
+}  // namespace tilesim::detail

@@ -204,6 +204,7 @@ void cb_pop_front(uint32_t cb_id, uint32_t n) {
         watcher(k,
                 fmt::format("cb_pop_front(c_{}, {}): only {} page(s) were waited for", cb_id, n, cb.waited));
     }
+    detail::keep_src_a_past_pop(k, cb_id);
     const uint64_t popped = cb.popped.load(std::memory_order_relaxed);
     for (uint64_t p = popped; p < popped + n; ++p) cb.pop_time[p % cb.num_pages] = k.clock;
     cb.occupancy.popped(n, k.clock);

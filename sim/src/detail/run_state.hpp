@@ -128,6 +128,10 @@ struct KernelContext {
     uint32_t dest_dirty = 0;       // bit t: DEST tile t written since the last acquire
     uint32_t dest_row0_dirty = 0;  // bit t: only row 0 of DEST tile t written (reductions)
     uint32_t src_a_tiles = 0, src_a_rows = 0;
+    // Float32 rows are not copied by the unpack: source A is read in place from CB `src_a_cb` (row r at
+    // src_a_in_place + r * src_a_stride floats) until that CB is popped (see keep_src_a_past_pop).
+    const float* src_a_in_place = nullptr;
+    uint32_t src_a_stride = 0, src_a_cb = 0;
     uint32_t pack_tile_cursor[kNumCircularBuffers] = {};  // pages packed into the reserved region
     std::unique_ptr<std::ostringstream> dprint_line;
     std::string label() const;  // "reader_x on core (x=1,y=2)"
@@ -186,8 +190,12 @@ struct RunState {
 
 struct KernelAborted {};
 
-KernelContext& current();
-void set_current(KernelContext* k);
+// Before CB `cb_id` is popped: a source A still read in place from it is copied out (compute_api.cpp).
+void keep_src_a_past_pop(KernelContext& k, uint32_t cb_id);
+
+// The kernel running on this host thread. Hidden: called only inside the library, without a PLT hop.
+__attribute__((visibility("hidden"))) KernelContext& current();
+__attribute__((visibility("hidden"))) void set_current(KernelContext* k);
 
 template <class Ready, class Publish, class Unpublish>
 void RunState::block(KernelContext& k, Ready ready, Publish publish, Unpublish unpublish) {
