@@ -47,12 +47,9 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         o.num_shard_cores = args.num_shard_cores;
         o.buffering_factor = args.buffering_factor;
         o.core_grid = args.core_grid;
-        Tensor transposed;
-        if (args.input_layout == ChannelLayout::NCHW) transposed = nchw_to_nhwc(*input);
-        GridSampleDeviceResult r = grid_sample_device(
-            device, args.input_layout == ChannelLayout::NCHW ? transposed : *input, *grid, o, args.run);
-        result.output =
-            args.input_layout == ChannelLayout::NCHW ? nhwc_to_nchw(r.output) : std::move(r.output);
+        o.io_layout = args.input_layout;
+        GridSampleDeviceResult r = grid_sample_device(device, *input, *grid, o, args.run);
+        result.output = std::move(r.output);
         result.report = std::move(r.report);
         result.program = std::move(r.info);
         return result;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ops/common/channel_layout.hpp"
 #include "ops/grid_sample/grid_sample_program_factory.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
@@ -29,9 +30,7 @@ uint32_t round_up(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
-void validate(const Device& device, const Tensor& input, const Tensor& grid,
-              const GridSampleDeviceOptions& o) {
-    const Shape& in = input.shape();
+void validate(const Device& device, const Shape& in, const Tensor& grid, const GridSampleDeviceOptions& o) {
     const Shape& gr = grid.shape();
     if (in.rank() != 4)
         fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in.str());
@@ -82,16 +81,25 @@ void validate(const Device& device, const Tensor& input, const Tensor& grid,
              channel_tiles);
     }
     const uint64_t points = gr.volume() / 2;
-    if (points / o.grid_batching > UINT32_MAX || input.volume() / in[3] > UINT32_MAX) {
+    if (points / o.grid_batching > UINT32_MAX || in.volume() / in[3] > UINT32_MAX) {
         fail("grid_sample (sim): {} points or {} input sticks exceed the 32-bit page ids", points,
-             input.volume() / in[3]);
+             in.volume() / in[3]);
     }
 }
 
-GridSampleGeometry geometry(const Device& device, const Tensor& input, const Tensor& grid,
+// The input as channels-last sticks in DRAM: transposed on the way when it is NCHW float32, else
+// transposed and converted on the host first.
+DeviceTensor upload_input(const Tensor& input, bool nchw, DataType dtype, Device& device) {
+    if (nchw && input.dtype() == DataType::Float32 && dtype == DataType::Float32)
+        return to_device_nhwc(input, device);
+    const Tensor nhwc = nchw ? nchw_to_nhwc(input) : Tensor();
+    const Tensor& sticks = nchw ? nhwc : input;
+    return sticks.dtype() == dtype ? to_device(sticks, device) : to_device(sticks.to_dtype(dtype), device);
+}
+
+GridSampleGeometry geometry(const Device& device, const Shape& in, const Tensor& grid,
                             const GridSampleDeviceOptions& o) {
     GridSampleGeometry g;
-    const Shape& in = input.shape();
     const Shape& gr = grid.shape();
     g.batch = in[0];
     g.height = in[1];
@@ -127,22 +135,26 @@ MemoryConfig sharded_config(CoreCoord grid_size, uint32_t num_cores, uint32_t sh
 
 GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, const Tensor& grid,
                                           const GridSampleDeviceOptions& opts, const RunOptions& run) {
-    validate(device, input, grid, opts);
-    const GridSampleGeometry g = geometry(device, input, grid, opts);
+    const bool nchw = opts.io_layout == ChannelLayout::NCHW;
+    const Shape& given = input.shape();
+    if (nchw && given.rank() != 4)
+        fail("grid_sample (sim): input must be [N, C, H, W] (io_layout nchw), got {}", given.str());
+    const Shape in_nhwc = nchw ? Shape{given[0], given[2], given[3], given[1]} : given;
+    validate(device, in_nhwc, grid, opts);
+    const GridSampleGeometry g = geometry(device, in_nhwc, grid, opts);
     const bool nearest = opts.mode == GridSampleMode::Nearest;
 
     // Grid sticks hold K points: [N, H_out, W_out, 2] viewed as [N, H_out, W_out / K, 2K].
     const Tensor batched =
         grid.reshape(Shape{g.batch, g.out_height, g.out_width / g.batching, 2 * g.batching});
-    const Tensor device_grid = opts.precomputed_grid
-                                   ? prepare_grid_sample_grid(batched, input.shape(), opts.mode,
-                                                              opts.padding_mode, opts.align_corners)
-                                   : batched.to_dtype(opts.dtype);
+    const Tensor device_grid =
+        opts.precomputed_grid
+            ? prepare_grid_sample_grid(batched, in_nhwc, opts.mode, opts.padding_mode, opts.align_corners)
+            : batched.to_dtype(opts.dtype);
     const Shape out_shape{g.batch, g.out_height, g.out_width, g.channels};
 
     GridSampleBuffers buffers;
-    DeviceTensor input_dev = input.dtype() == opts.dtype ? to_device(input, device)
-                                                         : to_device(input.to_dtype(opts.dtype), device);
+    DeviceTensor input_dev = upload_input(input, nchw, opts.dtype, device);
     DeviceTensor grid_dev, output_dev;
     if (opts.memory == GridSampleMemory::Interleaved) {
         grid_dev = to_device(device_grid, device);
@@ -182,8 +194,13 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
             if (CoreStats* cs = result.report.find_core(core)) cs->units = args.at(2);
         }
     }
-    result.output = from_device(output_dev);
-    if (opts.dtype != DataType::Float32) result.output = result.output.to_dtype(DataType::Float32);
+    if (nchw && opts.dtype == DataType::Float32) {
+        result.output = from_device_nchw(output_dev);
+    } else {
+        result.output = from_device(output_dev);
+        if (opts.dtype != DataType::Float32) result.output = result.output.to_dtype(DataType::Float32);
+        if (nchw) result.output = nhwc_to_nchw(result.output);
+    }
     return result;
 }
 

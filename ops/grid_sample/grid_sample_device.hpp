@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_math.hpp"
+#include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/runtime.hpp"
 #include "tilesim/tensor.hpp"
@@ -33,6 +34,9 @@ struct GridSampleDeviceOptions {
     uint32_t buffering_factor = 2;         // pages of the input, scalar and output CBs per item in flight
     CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
     std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
+    // NCHW: the input is given and the output returned channels-first (PyTorch's layout); the device
+    // still holds channels-last sticks, and the transposes happen on the way to and from it.
+    ChannelLayout io_layout = ChannelLayout::NHWC;
 };
 
 struct GridSampleCbInfo {

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "ops/common/channel_layout.hpp"
+#include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
 
 using namespace tilesim;
@@ -48,4 +49,40 @@ TEST(ChannelLayout, RefusesTensorsThatAreNotFourDimensional) {
         EXPECT_NE(std::string(e.what()).find("expected [N, C, H, W], got [3, 5, 7]"), std::string::npos)
             << e.what();
     }
+}
+
+TEST(ChannelLayout, TransposingOnTheWayToAndFromTheDeviceMatchesTransposingOnTheHost) {
+    Device device(load_device("wormhole_b0"));
+    for (const auto& dims :
+         std::vector<std::array<uint32_t, 4>>{{1, 37, 13, 11}, {2, 8, 9, 65}, {3, 130, 5, 3}}) {
+        const auto [n, c, h, w] = dims;
+        const Tensor x = random_tensor(Shape{n, c, h, w}, c * 7 + h);
+        // Up: the device sticks equal the host-transposed tensor's, byte for byte.
+        const DeviceTensor up = ops::to_device_nhwc(x, device);
+        EXPECT_EQ(up.shape, (Shape{n, h, w, c}));
+        const Tensor sticks = from_device(up);
+        const Tensor host = ops::nchw_to_nhwc(x);
+        ASSERT_TRUE(std::equal(host.bytes().begin(), host.bytes().end(), sticks.bytes().begin()))
+            << x.shape().str();
+        // Down: back to the NCHW values.
+        const Tensor back = ops::from_device_nchw(to_device(host, device));
+        ASSERT_EQ(back.shape(), x.shape());
+        EXPECT_TRUE(std::equal(x.bytes().begin(), x.bytes().end(), back.bytes().begin())) << x.shape().str();
+    }
+}
+
+TEST(ChannelLayout, DeviceTransposesRefuseWhatTheyCannotHold) {
+    Device device(load_device("wormhole_b0"));
+    const Tensor bf16 =
+        Tensor::from_floats(Shape{1, 2, 3, 4}, std::vector<float>(24, 1.f), DataType::BFloat16);
+    try {
+        (void)ops::to_device_nhwc(bf16, device);
+        FAIL() << "expected InvalidArgument";
+    } catch (const InvalidArgument& e) {
+        EXPECT_NE(std::string(e.what()).find("expected a ROW_MAJOR float32 tensor, got bfloat16"),
+                  std::string::npos)
+            << e.what();
+    }
+    const DeviceTensor flat = to_device(random_tensor(Shape{6, 5}, 3), device);
+    EXPECT_THROW((void)ops::from_device_nchw(flat), InvalidArgument);
 }
