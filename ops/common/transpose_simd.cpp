@@ -1,6 +1,6 @@
 // Highway kernel for the channel transposes (channel_layout.cpp): one block of a row-major matrix
-// written transposed, in 4 x 4 tiles of 128-bit vectors (every target has them; a 4 x 4 transpose is
-// eight lane shuffles). Compiled once per instruction set and dispatched at run time.
+// written transposed, in 4 x 4 tiles of 128-bit vectors (every target but the scalar one has them; a
+// 4 x 4 transpose is eight lane shuffles). Compiled once per instruction set, dispatched at run time.
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/common/transpose_simd.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -13,34 +13,47 @@ namespace tilesim::ops::detail {
 namespace HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-void TransposeBlock(const float* HWY_RESTRICT in, size_t in_stride, float* HWY_RESTRICT out,
-                    size_t out_stride, size_t rows, size_t cols) {
-    size_t r = 0;
-#if HWY_TARGET != HWY_SCALAR  // the scalar target has no 128-bit vectors: it takes the edge loop below
+#if HWY_TARGET != HWY_SCALAR
+// The 4 x 4 tile at (r, c): rows r..r+3 of `in`, columns c..c+3, written as rows c..c+3 of `out`.
+HWY_INLINE void Transpose4x4(const float* HWY_RESTRICT in, size_t in_stride, float* HWY_RESTRICT out,
+                             size_t out_stride) {
     const hn::Full128<float> d;
     const hn::Full128<double> d64;
-    for (; r + 4 <= rows; r += 4) {
-        const float* s = in + r * in_stride;
-        size_t c = 0;
-        for (; c + 4 <= cols; c += 4) {
-            const auto r0 = hn::LoadU(d, s + c), r1 = hn::LoadU(d, s + in_stride + c);
-            const auto r2 = hn::LoadU(d, s + 2 * in_stride + c), r3 = hn::LoadU(d, s + 3 * in_stride + c);
-            // (a0 b0 a1 b1), (c0 d0 c1 d1), (a2 b2 a3 b3), (c2 d2 c3 d3); then pairs of 64-bit halves.
-            const auto ab01 = hn::BitCast(d64, hn::InterleaveLower(d, r0, r1));
-            const auto cd01 = hn::BitCast(d64, hn::InterleaveLower(d, r2, r3));
-            const auto ab23 = hn::BitCast(d64, hn::InterleaveUpper(d, r0, r1));
-            const auto cd23 = hn::BitCast(d64, hn::InterleaveUpper(d, r2, r3));
-            float* o = out + c * out_stride + r;
-            hn::StoreU(hn::BitCast(d, hn::InterleaveLower(d64, ab01, cd01)), d, o);
-            hn::StoreU(hn::BitCast(d, hn::InterleaveUpper(d64, ab01, cd01)), d, o + out_stride);
-            hn::StoreU(hn::BitCast(d, hn::InterleaveLower(d64, ab23, cd23)), d, o + 2 * out_stride);
-            hn::StoreU(hn::BitCast(d, hn::InterleaveUpper(d64, ab23, cd23)), d, o + 3 * out_stride);
-        }
-        for (; c < cols; ++c)
-            for (size_t i = 0; i < 4; ++i) out[c * out_stride + r + i] = s[i * in_stride + c];
+    const auto r0 = hn::LoadU(d, in), r1 = hn::LoadU(d, in + in_stride);
+    const auto r2 = hn::LoadU(d, in + 2 * in_stride), r3 = hn::LoadU(d, in + 3 * in_stride);
+    // (a0 b0 a1 b1), (c0 d0 c1 d1), (a2 b2 a3 b3), (c2 d2 c3 d3); then pairs of 64-bit halves.
+    const auto ab01 = hn::BitCast(d64, hn::InterleaveLower(d, r0, r1));
+    const auto cd01 = hn::BitCast(d64, hn::InterleaveLower(d, r2, r3));
+    const auto ab23 = hn::BitCast(d64, hn::InterleaveUpper(d, r0, r1));
+    const auto cd23 = hn::BitCast(d64, hn::InterleaveUpper(d, r2, r3));
+    hn::StoreU(hn::BitCast(d, hn::InterleaveLower(d64, ab01, cd01)), d, out);
+    hn::StoreU(hn::BitCast(d, hn::InterleaveUpper(d64, ab01, cd01)), d, out + out_stride);
+    hn::StoreU(hn::BitCast(d, hn::InterleaveLower(d64, ab23, cd23)), d, out + 2 * out_stride);
+    hn::StoreU(hn::BitCast(d, hn::InterleaveUpper(d64, ab23, cd23)), d, out + 3 * out_stride);
+}
+#endif
+
+void TransposeBlock(const float* HWY_RESTRICT in, size_t in_stride, float* HWY_RESTRICT out,
+                    size_t out_stride, size_t rows, size_t cols) {
+    size_t full_rows = 0, full_cols = 0;
+#if HWY_TARGET != HWY_SCALAR  // the scalar target has no 128-bit vectors: it takes the edge loops below
+    full_rows = rows / 4 * 4;
+    full_cols = cols / 4 * 4;
+    // The inner loop runs along the side with the larger stride, so that at any time only four of its
+    // lines are in flight: large power-of-two strides map every line of a column to one cache set.
+    if (out_stride > in_stride) {
+        for (size_t c = 0; c < full_cols; c += 4)
+            for (size_t r = 0; r < full_rows; r += 4)
+                Transpose4x4(in + r * in_stride + c, in_stride, out + c * out_stride + r, out_stride);
+    } else {
+        for (size_t r = 0; r < full_rows; r += 4)
+            for (size_t c = 0; c < full_cols; c += 4)
+                Transpose4x4(in + r * in_stride + c, in_stride, out + c * out_stride + r, out_stride);
     }
 #endif
-    for (; r < rows; ++r)
+    for (size_t r = 0; r < full_rows; ++r)  // ragged right edge
+        for (size_t c = full_cols; c < cols; ++c) out[c * out_stride + r] = in[r * in_stride + c];
+    for (size_t r = full_rows; r < rows; ++r)  // ragged bottom edge
         for (size_t c = 0; c < cols; ++c) out[c * out_stride + r] = in[r * in_stride + c];
 }
 
