@@ -16,6 +16,7 @@
 #include <benchmark/benchmark.h>
 #include <oneapi/tbb/global_control.h>
 
+#include "ops/common/channel_layout.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 
 namespace {
@@ -101,8 +102,31 @@ void backward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, 
                  4.0 * static_cast<double>(2 * input.size() + 2 * grid.size() + grad_output.size()));
 }
 
+// The NCHW <-> NHWC transposes (what an NCHW caller of a channels-last path pays on each side).
+void channel_transpose(benchmark::State& state, GridSampleShape s, bool to_channels_last) {
+    using tilesim::Shape;
+    const auto n = static_cast<uint32_t>(s.n), c = static_cast<uint32_t>(s.c), h = static_cast<uint32_t>(s.h),
+               w = static_cast<uint32_t>(s.w);
+    const tilesim::Tensor x = tilesim::Tensor::from_floats(
+        to_channels_last ? Shape{n, c, h, w} : Shape{n, h, w, c}, random_input(s.n * s.c * s.h * s.w));
+    for (auto _ : state) {
+        tilesim::Tensor y = to_channels_last ? tilesim::ops::nchw_to_nhwc(x) : tilesim::ops::nhwc_to_nchw(x);
+        benchmark::DoNotOptimize(y.bytes().data());
+    }
+    state.counters["bytes_per_second"] =
+        benchmark::Counter(8.0 * static_cast<double>(x.volume()),
+                           benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1024);
+}
+
 const int kRegistered = [] {
     for (const BenchShape& bs : kShapes) {
+        for (bool to_nhwc : {true, false}) {
+            benchmark::RegisterBenchmark(
+                (std::string(to_nhwc ? "nchw_to_nhwc/" : "nhwc_to_nchw/") + bs.name).c_str(),
+                channel_transpose, bs.shape, to_nhwc)
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+        }
         for (ChannelLayout layout : {ChannelLayout::NHWC, ChannelLayout::NCHW}) {
             const std::string suffix = std::string(tilesim::ops::to_string(layout)) + "/" + bs.name;
             for (GridSampleMode mode : {GridSampleMode::Bilinear, GridSampleMode::Nearest}) {

@@ -6,6 +6,11 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include <algorithm>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
 #include "ops/common/transpose_simd.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -68,6 +73,24 @@ HWY_EXPORT(TransposeBlock);
 void transpose_block(const float* in, size_t in_stride, float* out, size_t out_stride, size_t rows,
                      size_t cols) {
     HWY_DYNAMIC_DISPATCH(TransposeBlock)(in, in_stride, out, out_stride, rows, cols);
+}
+
+void transpose_planes(const float* in, float* out, size_t planes, size_t rows, size_t cols) {
+    constexpr size_t kBlock = 64;  // 64 x 64 floats: both sides of a block stay in the first-level cache
+    const size_t plane = rows * cols;
+    const size_t col_blocks = (cols + kBlock - 1) / kBlock;
+    oneapi::tbb::parallel_for(
+        oneapi::tbb::blocked_range<size_t>(0, planes * col_blocks, 16), [&](const auto& range) {
+            for (size_t job = range.begin(); job < range.end(); ++job) {
+                const float* s = in + (job / col_blocks) * plane;
+                float* d = out + (job / col_blocks) * plane;
+                const size_t b0 = (job % col_blocks) * kBlock, b1 = std::min(cols, b0 + kBlock);
+                for (size_t a0 = 0; a0 < rows; a0 += kBlock) {
+                    const size_t a1 = std::min(rows, a0 + kBlock);
+                    transpose_block(s + a0 * cols + b0, cols, d + b0 * rows + a0, rows, a1 - a0, b1 - b0);
+                }
+            }
+        });
 }
 }  // namespace tilesim::ops::detail
 #endif

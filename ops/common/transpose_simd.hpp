@@ -8,4 +8,8 @@ namespace tilesim::ops::detail {
 void transpose_block(const float* in, std::size_t in_stride, float* out, std::size_t out_stride,
                      std::size_t rows, std::size_t cols);
 
+// out[p][c][r] = in[p][r][c] for each of `planes` planes of rows x cols values: 64 x 64 blocks of
+// transpose_block, in parallel on oneTBB's threads.
+void transpose_planes(const float* in, float* out, std::size_t planes, std::size_t rows, std::size_t cols);
+
 }  // namespace tilesim::ops::detail

@@ -72,6 +72,21 @@ TEST(GridSampleLayouts, NchwAndNhwcAgreeWhenTheOutputSpansSeveralPartialTiles) {
     expect_layouts_agree(random_problem({1, 4, 31, 29, 21, 150}, 1.05f, 301));
 }
 
+TEST(GridSampleLayouts, NchwBilinearTakesTheChannelsLastKernelOnCacheSizedTensorsAndGathersOnLargeOnes) {
+    const GridSampleOptions bilinear{GridSampleMode::Bilinear, ops::PaddingMode::Zeros, false};
+    // 16+ channels, a few MB: transposed to channels-last and back, so the NHWC kernel's values exactly.
+    const Problem small = random_problem({2, 19, 23, 21, 17, 29}, 1.2f, 500);
+    EXPECT_EQ(run_grid_sample(small.s, ChannelLayout::NCHW, bilinear, small.input, small.grid).output,
+              run_grid_sample(small.s, ChannelLayout::NHWC, bilinear, small.input, small.grid).output);
+    // Past the 16 MiB cache budget: the plane-gathering kernel, equal within rounding.
+    const Problem large = random_problem({1, 16, 401, 419, 403, 417}, 1.1f, 501);
+    const GridSampleResult a =
+        run_grid_sample(large.s, ChannelLayout::NCHW, bilinear, large.input, large.grid);
+    const GridSampleResult b =
+        run_grid_sample(large.s, ChannelLayout::NHWC, bilinear, large.input, large.grid);
+    EXPECT_CLOSE(a.output, b.output, scaled_tolerance(b.output), 0.99999);
+}
+
 // loss = sum(grad_output * output) in double, as a function of the grid.
 double loss(const Problem& pr, const GridSampleOptions& o, const std::vector<float>& grid) {
     const GridSampleResult r = run_grid_sample(pr.s, ChannelLayout::NCHW, o, pr.input, grid);
