@@ -29,16 +29,18 @@ NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
 }
 
 void check_run_args(const char* op, const CorrelationRunArgs& a) {
+    const bool sim = a.backend == Backend::Sim;
     if (a.dtype != DataType::Float32 && a.dtype != DataType::BFloat16 && a.dtype != DataType::Float16) {
-        fail("{}: dtype must be float32, bfloat16 or float16, got {}", op, to_string(a.dtype));
+        fail("{}: dtype must be {}, got {}", op, sim ? "float32 or bfloat16" : "float32, bfloat16 or float16",
+             to_string(a.dtype));
     }
-    if (a.backend == Backend::Sim && a.dtype == DataType::Float16) {
+    if (sim && a.dtype == DataType::Float16) {
         fail(
             "{}: dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16 on "
             "backend 'sim', or backend cpu | cuda for float16",
             op);
     }
-    if (a.backend != Backend::Sim && (a.core_grid.x || a.core_grid.y || a.buffering_factor != 2)) {
+    if (!sim && (a.core_grid.x || a.core_grid.y || a.buffering_factor != 2)) {
         // Device-layout options have no meaning for a reference; refusing them avoids silent surprises.
         fail("{}: core grid and buffering factor apply to backend 'sim' only (backend is '{}')", op,
              to_string(a.backend));
