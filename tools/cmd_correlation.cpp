@@ -67,12 +67,21 @@ void pair_arg(const nlohmann::json& args, const char* op, const char* key, int& 
     w = static_cast<int>(v[1]);
 }
 
-ops::CorrelationRunArgs run_args(const nlohmann::json& args, const CommonOpOptions& common, const char* op) {
+// The dtype argument when given; otherwise float16 when both feature maps come from float16 .npy files (the
+// original packages compute in their inputs' dtype), else float32.
+DataType dtype_of(const nlohmann::json& args, const TensorMap& in, const char* map1, const char* map2) {
+    if (args.contains("dtype")) return parse_data_type(arg_string(args, "dtype", ""));
+    const bool half = in.at(map1).dtype() == DataType::Float16 && in.at(map2).dtype() == DataType::Float16;
+    return half ? DataType::Float16 : DataType::Float32;
+}
+
+ops::CorrelationRunArgs run_args(const nlohmann::json& args, const CommonOpOptions& common, const char* op,
+                                 DataType dtype) {
     ops::CorrelationRunArgs a;
     a.backend = backend_of(common);
     a.device = common.device;
     a.run = run_options_of(common);
-    a.dtype = parse_data_type(arg_string(args, "dtype", "float32"));
+    a.dtype = dtype;
     const int64_t buffering = arg_int(args, "buffering_factor", 2);
     if (buffering < 1 || buffering > 64)
         fail("{}: buffering_factor must be in [1, 64], got {}", op, buffering);
@@ -85,12 +94,17 @@ ops::CorrelationRunArgs run_args(const nlohmann::json& args, const CommonOpOptio
     return a;
 }
 
-OpOutcome outcome_of(ops::CorrelationResult r, const TensorMap& in, const nlohmann::json& args) {
+// A float16 run's output is a Float16 tensor (its values are fp16 already), so --out writes '<f2' as the
+// original packages return their inputs' dtype.
+OpOutcome outcome_of(ops::CorrelationResult r, const TensorMap& in, const nlohmann::json& args,
+                     DataType dtype) {
     OpOutcome out;
-    out.outputs.emplace_back("output", std::move(r.output));
+    out.outputs.emplace_back(
+        "output", dtype == DataType::Float16 ? r.output.to_dtype(DataType::Float16) : std::move(r.output));
     out.report = std::move(r.report);
     for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
     out.details["args"] = args;
+    out.details["dtype"] = to_string(dtype);
     if (r.program) {
         out.details["program"] = program_json(*r.program);
         out.summary = [p = *r.program] { print_program(p); };
@@ -109,10 +123,11 @@ OpOutcome run_spatial_correlation(const TensorMap& in, const nlohmann::json& arg
     pair_arg(args, kOp, "padding", p.padH, p.padW);
     pair_arg(args, kOp, "dilation", p.dilationH, p.dilationW);
     pair_arg(args, kOp, "dilation_patch", p.dilation_patchH, p.dilation_patchW);
+    const DataType dtype = dtype_of(args, in, "input1", "input2");
     ops::CorrelationResult r =
-        ops::spatial_correlation(in.at("input1"), in.at("input2"), p, run_args(args, common, kOp));
+        ops::spatial_correlation(in.at("input1"), in.at("input2"), p, run_args(args, common, kOp, dtype));
     if (arg_bool(args, "flatten", false)) r.output = ops::flatten_spatial_correlation(r.output);
-    return outcome_of(std::move(r), in, args);
+    return outcome_of(std::move(r), in, args, dtype);
 }
 
 OpOutcome run_flownet_correlation(const TensorMap& in, const nlohmann::json& args,
@@ -127,8 +142,10 @@ OpOutcome run_flownet_correlation(const TensorMap& in, const nlohmann::json& arg
     p.stride2 = int_arg(args, kOp, "stride2", p.stride2);
     p.pad_size = int_arg(args, kOp, "pad_size", p.pad_size);
     p.is_multiply = !arg_bool(args, "subtract", !p.is_multiply);
+    const DataType dtype = dtype_of(args, in, "input1", "input2");
     return outcome_of(
-        ops::flownet_correlation(in.at("input1"), in.at("input2"), p, run_args(args, common, kOp)), in, args);
+        ops::flownet_correlation(in.at("input1"), in.at("input2"), p, run_args(args, common, kOp, dtype)), in,
+        args, dtype);
 }
 
 OpOutcome run_corr_lookup(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) {
@@ -136,21 +153,25 @@ OpOutcome run_corr_lookup(const TensorMap& in, const nlohmann::json& args, const
     const ops::CorrLookupPreset raft = ops::raft_corr_lookup_preset();
     const int levels = int_arg(args, kOp, "num_levels", raft.num_levels);
     const int radius = int_arg(args, kOp, "radius", raft.radius);
+    const DataType dtype = dtype_of(args, in, "fmap1", "fmap2");
     return outcome_of(ops::corr_lookup(in.at("fmap1"), in.at("fmap2"), in.at("coords"), levels, radius,
-                                       run_args(args, common, kOp)),
-                      in, args);
+                                       run_args(args, common, kOp, dtype)),
+                      in, args, dtype);
 }
 
 // Flags shared by the three commands: dtype and the simulated device's layout options.
 struct DeviceFlags {
-    std::string dtype = "float32";
+    std::string dtype;
     int64_t buffering_factor = 2;
     std::vector<int64_t> core_grid{0, 0};
-    CLI::Option *buffering = nullptr, *grid = nullptr;
+    CLI::Option *dtype_option = nullptr, *buffering = nullptr, *grid = nullptr;
 };
 
 void add_device_flags(CLI::App* cmd, DeviceFlags& f) {
-    cmd->add_option("--dtype", f.dtype, "float32 | bfloat16")->check(CLI::IsMember({"float32", "bfloat16"}));
+    f.dtype_option = cmd->add_option("--dtype", f.dtype,
+                                     "float32 | bfloat16 | float16 (default: float16 when both feature maps "
+                                     "are float16 .npy files, else float32)")
+                         ->check(CLI::IsMember({"float32", "bfloat16", "float16"}));
     f.buffering = cmd->add_option("--buffering-factor", f.buffering_factor,
                                   "sim: pages of the streamed row-block CBs (2)");
     f.grid = cmd->add_option("--core-grid", f.core_grid,
@@ -165,7 +186,8 @@ struct Flag {
     nlohmann::json value;
 };
 nlohmann::json args_of(const std::vector<Flag>& flags, const DeviceFlags& d) {
-    nlohmann::json args = {{"dtype", d.dtype}};
+    nlohmann::json args = nlohmann::json::object();
+    if (d.dtype_option->count() > 0) args["dtype"] = d.dtype;
     for (const Flag& f : flags) {
         if (f.option->count() > 0) args[f.key] = f.value;
     }

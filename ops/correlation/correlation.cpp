@@ -29,10 +29,18 @@ NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
 }
 
 void check_run_args(const char* op, const CorrelationRunArgs& a) {
-    if (a.dtype != DataType::Float32 && a.dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(a.dtype));
+    const bool sim = a.backend == Backend::Sim;
+    if (a.dtype != DataType::Float32 && a.dtype != DataType::BFloat16 && a.dtype != DataType::Float16) {
+        fail("{}: dtype must be {}, got {}", op, sim ? "float32 or bfloat16" : "float32, bfloat16 or float16",
+             to_string(a.dtype));
     }
-    if (a.backend != Backend::Sim && (a.core_grid.x || a.core_grid.y || a.buffering_factor != 2)) {
+    if (sim && a.dtype == DataType::Float16) {
+        fail(
+            "{}: dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16 on "
+            "backend 'sim', or backend cpu | cuda for float16",
+            op);
+    }
+    if (!sim && (a.core_grid.x || a.core_grid.y || a.buffering_factor != 2)) {
         // Device-layout options have no meaning for a reference; refusing them avoids silent surprises.
         fail("{}: core grid and buffering factor apply to backend 'sim' only (backend is '{}')", op,
              to_string(a.backend));
@@ -43,16 +51,19 @@ CorrelationDeviceOptions device_options(const CorrelationRunArgs& a) {
     return {a.dtype, a.core_grid, a.buffering_factor, std::nullopt};
 }
 
-// What a bf16 input looks like to an fp32 reference.
+// A Float32 tensor's values rounded to `dtype` (bfloat16 or float16) and kept as Float32: what a bf16 or
+// half tensor looks like to an fp32 reference. The original packages accumulate half inputs in fp32.
+Tensor rounded_to(const Tensor& t, DataType dtype) {
+    return dtype == DataType::Float32 ? t : t.to_dtype(dtype).to_dtype(DataType::Float32);
+}
+
 void round_inputs(const CorrelationRunArgs& a, std::initializer_list<NchwInput*> inputs) {
-    if (a.dtype != DataType::BFloat16) return;
-    for (NchwInput* in : inputs) in->tensor = round_to_bf16(in->tensor);
+    for (NchwInput* in : inputs) in->tensor = rounded_to(in->tensor, a.dtype);
 }
 
 CorrelationResult reference_result(const CorrelationRunArgs& a, HostArray out) {
     std::vector<uint32_t> dims(out.shape.begin(), out.shape.end());
-    Tensor t = Tensor::from_floats(Shape(dims), out.data);
-    return {a.dtype == DataType::BFloat16 ? round_to_bf16(t) : std::move(t), std::nullopt, std::nullopt};
+    return {rounded_to(Tensor::from_floats(Shape(dims), out.data), a.dtype), std::nullopt, std::nullopt};
 }
 
 CorrelationResult device_result(CorrelationDeviceResult r) {

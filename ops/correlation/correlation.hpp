@@ -1,6 +1,6 @@
 #pragma once
-// The correlation family's op front ends: PyTorch's NCHW float32 tensors in, the original packages'
-// arguments, and where to run (backend cpu | sim | cuda):
+// The correlation family's op front ends: PyTorch's NCHW tensors in (float32; bfloat16 and float16 are
+// converted), the original packages' arguments, and where to run (backend cpu | sim | cuda):
 //   spatial_correlation  ClementPinard's SpatialCorrelationSampler -> [B, patchH, patchW, oH, oW]
 //   flownet_correlation  FlowNet's correlation layer               -> [N, D * D, oH, oW]
 //   corr_lookup          RAFT's correlation lookup (AlternateCorrBlock values) -> [B, L (2r+1)^2, H, W]
@@ -23,7 +23,9 @@ namespace tilesim::ops {
 // Where and how to run a correlation op.
 struct CorrelationRunArgs {
     Backend backend = Backend::Cpu;
-    DataType dtype = DataType::Float32;  // BFloat16: inputs rounded to bf16 (cpu/cuda compute in fp32)
+    // BFloat16 / Float16: inputs and outputs rounded to bf16 / fp16, the math in fp32 (cpu, cuda; the
+    // original packages accumulate half in fp32). sim takes Float32 and BFloat16 (tt-metal has no fp16).
+    DataType dtype = DataType::Float32;
     // Simulated device only:
     std::string device = "wormhole_b0";  // config name or path
     CoreCoord core_grid{0, 0};           // worker grid to use (0x0: the whole device)
@@ -32,7 +34,7 @@ struct CorrelationRunArgs {
 };
 
 struct CorrelationResult {
-    Tensor output;                                  // Float32
+    Tensor output;                                  // Float32 (values rounded to dtype)
     std::optional<RunReport> report;                // sim only
     std::optional<CorrelationProgramInfo> program;  // sim only: work split, CBs, kernels
 };

@@ -6,6 +6,10 @@
 namespace tilesim::ops::correlation_device_detail {
 
 void validate_options(const char* op, const Device& device, const CorrelationDeviceOptions& o) {
+    if (o.dtype == DataType::Float16) {  // host-only: ttnn has no float16 data type
+        fail("{} (sim): dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16",
+             op);
+    }
     if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
         fail("{} (sim): dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
     }

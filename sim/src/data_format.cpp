@@ -1,4 +1,4 @@
-// Data formats: names, element sizes, bfloat16 spans and Bfp8_b packing.
+// Data formats: names, element sizes, bfloat16 and float16 spans, and Bfp8_b packing.
 //
 // Bfp8_b follows tt-metal's host packer (tt_metal/impl/data_format/blockfloat_common.cpp):
 //  - a block is 16 consecutive values; its shared exponent is the largest float32 exponent field of the
@@ -30,12 +30,13 @@ struct NamedType {
     DataType type;
     std::string_view name;
 };
-constexpr std::array<NamedType, 6> kTypes{{{DataType::Float32, "float32"},
+constexpr std::array<NamedType, 7> kTypes{{{DataType::Float32, "float32"},
                                            {DataType::BFloat16, "bfloat16"},
                                            {DataType::Bfp8_b, "bfp8_b"},
                                            {DataType::UInt32, "uint32"},
                                            {DataType::UInt16, "uint16"},
-                                           {DataType::Int32, "int32"}}};
+                                           {DataType::Int32, "int32"},
+                                           {DataType::Float16, "float16"}}};
 
 bool iequals(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
@@ -98,10 +99,21 @@ DataType parse_data_type(std::string_view name) {
     for (const auto& nt : kTypes) {
         if (iequals(nt.name, name)) return nt.type;
     }
-    fail(
-        "parse_data_type: unknown data type '{}', expected one of float32, bfloat16, bfp8_b, uint32, uint16, "
-        "int32",
-        name);
+    std::string names;
+    for (const auto& nt : kTypes) names += std::string(names.empty() ? "" : ", ") + std::string(nt.name);
+    fail("parse_data_type: unknown data type '{}', expected one of {}", name, names);
+}
+
+bool is_device_data_type(DataType t) {
+    return t !=
+           DataType::Float16;  // ttnn's DataType has BFLOAT16, FLOAT32, BFLOAT8_B, UINT32, ... no FLOAT16
+}
+
+void check_device_data_type(DataType t, std::string_view who) {
+    if (!is_device_data_type(t)) {
+        fail("{}: {} is not a device data type (tt-metal has none); expected float32, bfloat16 or bfp8_b",
+             who, to_string(t));
+    }
 }
 
 uint32_t element_size(DataType t) {
@@ -111,6 +123,7 @@ uint32_t element_size(DataType t) {
         case DataType::Int32:
             return 4;
         case DataType::BFloat16:
+        case DataType::Float16:
         case DataType::UInt16:
             return 2;
         case DataType::Bfp8_b:
@@ -133,6 +146,20 @@ void bf16_to_float(std::span<const bfloat16_bits> in, std::span<float> out) {
         fail("bf16_to_float: output holds {} values, input has {}", out.size(), in.size());
     }
     for (size_t i = 0; i < in.size(); ++i) out[i] = bf16_to_float(in[i]);
+}
+
+void float_to_fp16(std::span<const float> in, std::span<float16_bits> out) {
+    if (in.size() != out.size()) {
+        fail("float_to_fp16: output holds {} values, input has {}", out.size(), in.size());
+    }
+    for (size_t i = 0; i < in.size(); ++i) out[i] = float_to_fp16(in[i]);
+}
+
+void fp16_to_float(std::span<const float16_bits> in, std::span<float> out) {
+    if (in.size() != out.size()) {
+        fail("fp16_to_float: output holds {} values, input has {}", out.size(), in.size());
+    }
+    for (size_t i = 0; i < in.size(); ++i) out[i] = fp16_to_float(in[i]);
 }
 
 size_t bfp8_bytes_for(size_t num_values) {

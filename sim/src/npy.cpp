@@ -1,6 +1,6 @@
 // NumPy .npy reading and writing (format 1.0/2.0/3.0, numpy/lib/format.py). Only little-endian float32
-// in C order is accepted; every size is checked before anything is allocated, so a header that claims
-// 10^15 elements is refused cheaply.
+// ('<f4') and float16 ('<f2') in C order are accepted; every size is checked before anything is allocated, so
+// a header that claims 10^15 elements is refused cheaply.
 #include "tilesim/npy.hpp"
 
 #include <unistd.h>
@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <tuple>
 
 #include <fmt/ranges.h>
 
@@ -29,6 +30,7 @@ constexpr size_t kMaxHeaderLen = 1 << 20;  // numpy itself refuses headers over 
 // Everything the reader learns from the header.
 struct NpyHeader {
     Shape shape;
+    DataType dtype = DataType::Float32;
     size_t data_offset = 0;
     uint64_t data_bytes = 0;
 };
@@ -157,8 +159,18 @@ uint32_t parse_dim(const std::string& item, const Source& src, const std::string
     return static_cast<uint32_t>(d);
 }
 
-// Interprets the dict: descr '<f4', fortran_order False, a valid shape, no other key.
-Shape interpret_dict(std::string_view header, const Source& src) {
+// The tensor dtype of a descr NumPy writes on a little-endian host ('|f2' is not written by NumPy).
+constexpr const char* kAccepted = "expected '<f4' (little-endian float32) or '<f2' (little-endian float16)";
+DataType dtype_of_descr(const DictValue& descr, const Source& src) {
+    if (descr.kind != DictValue::String)
+        src.fail("dtype {} is not supported (structured or object arrays), {}", descr.text, kAccepted);
+    if (descr.text == "<f4") return DataType::Float32;
+    if (descr.text == "<f2") return DataType::Float16;
+    src.fail("dtype '{}' is not supported, {}; convert with array.astype('<f4')", descr.text, kAccepted);
+}
+
+// Interprets the dict: descr '<f4' or '<f2', fortran_order False, a valid shape, no other key.
+std::pair<Shape, DataType> interpret_dict(std::string_view header, const Source& src) {
     std::optional<DictValue> descr, fortran, shape;
     for (auto& [key, value] : DictParser(header, src).parse()) {
         if (key == "descr")
@@ -173,17 +185,7 @@ Shape interpret_dict(std::string_view header, const Source& src) {
     if (!descr || !fortran || !shape) {
         src.fail("bad header dict: needs the keys descr, fortran_order and shape, got \"{}\"", header);
     }
-    if (descr->kind != DictValue::String) {
-        src.fail(
-            "dtype {} is not supported (structured or object arrays), expected '<f4' (little-endian float32)",
-            descr->text);
-    }
-    if (descr->text != "<f4") {
-        src.fail(
-            "dtype '{}' is not supported, expected '<f4' (little-endian float32); convert with "
-            "array.astype('<f4')",
-            descr->text);
-    }
+    const DataType dtype = dtype_of_descr(*descr, src);
     if (fortran->kind != DictValue::Bool) src.fail("bad header dict: fortran_order must be True or False");
     if (fortran->boolean) {
         src.fail("fortran_order True is not supported, expected a C-order array (numpy.ascontiguousarray)");
@@ -194,7 +196,7 @@ Shape interpret_dict(std::string_view header, const Source& src) {
     std::vector<uint32_t> dims;
     for (const auto& item : shape->items) dims.push_back(parse_dim(item, src, shape_text));
     if (dims.empty()) dims.push_back(1);  // a NumPy scalar (shape ()) is read as one value of shape [1]
-    return Shape(std::move(dims));
+    return {Shape(std::move(dims)), dtype};
 }
 
 // Reads magic, version and header length from the first bytes; returns the header's [begin, end).
@@ -228,7 +230,7 @@ NpyHeader parse_header(std::span<const std::byte> header_bytes, uint64_t file_si
     // numpy pads the dict with spaces and ends it with '\n'; drop them so messages quote the dict only.
     while (!header.empty() && (header.back() == ' ' || header.back() == '\n')) header.remove_suffix(1);
     NpyHeader h;
-    h.shape = interpret_dict(header, src);
+    std::tie(h.shape, h.dtype) = interpret_dict(header, src);
     h.data_offset = data_offset;
     uint64_t volume = 1;
     for (uint32_t d : h.shape.dims()) {
@@ -236,13 +238,13 @@ NpyHeader parse_header(std::span<const std::byte> header_bytes, uint64_t file_si
             src.fail("shape {} has too many elements", h.shape.str());
         }
     }
-    h.data_bytes = volume * 4;
+    h.data_bytes = volume * element_size(h.dtype);
     const uint64_t available = file_size - data_offset;
     if (available != h.data_bytes) {
         src.fail(
-            "data size mismatch: shape {} of float32 needs {} bytes, the file has {} bytes after the "
-            "header{}",
-            h.shape.str(), h.data_bytes, available, available < h.data_bytes ? " (truncated)" : "");
+            "data size mismatch: shape {} of {} needs {} bytes, the file has {} bytes after the header{}",
+            h.shape.str(), to_string(h.dtype), h.data_bytes, available,
+            available < h.data_bytes ? " (truncated)" : "");
     }
     return h;
 }
@@ -250,19 +252,19 @@ NpyHeader parse_header(std::span<const std::byte> header_bytes, uint64_t file_si
 Tensor parse_impl(std::span<const std::byte> bytes, const Source& src) {
     const auto [begin, end] = header_extent(bytes, bytes.size(), src);
     const NpyHeader h = parse_header(bytes.subspan(begin, end - begin), bytes.size(), end, src);
-    Tensor t(h.shape, DataType::Float32);
+    Tensor t(h.shape, h.dtype);
     if (h.data_bytes != 0) std::memcpy(t.bytes().data(), bytes.data() + h.data_offset, h.data_bytes);
     return t;
 }
 
-std::string header_for(const Shape& shape) {
+std::string header_for(const Shape& shape, std::string_view descr) {
     std::string dims;
     for (uint32_t d : shape.dims()) dims += fmt::format("{}, ", d);
     if (shape.rank() > 1)
         dims.resize(dims.size() - 2);  // numpy: (3, 4) but (5,)
     else if (!dims.empty())
         dims.pop_back();
-    std::string h = fmt::format("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}), }}", dims);
+    std::string h = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': ({}), }}", descr, dims);
     // Pad with spaces and a final newline so the data starts on a 64-byte boundary (format 1.0).
     const size_t total = kMagicLen + 2 + 2 + h.size() + 1;
     h.append((64 - total % 64) % 64, ' ');
@@ -292,7 +294,7 @@ Tensor read_npy(const fs::path& path, std::string_view what) {
     in.read(reinterpret_cast<char*>(header.data()), std::streamsize(header.size()));
     if (!in) src.fail("read error in the header");
     const NpyHeader h = parse_header(header, size, end, src);  // sizes checked before allocating
-    Tensor t(h.shape, DataType::Float32);
+    Tensor t(h.shape, h.dtype);
     in.read(reinterpret_cast<char*>(t.bytes().data()), std::streamsize(h.data_bytes));
     if (uint64_t(in.gcount()) != h.data_bytes)
         src.fail("read error: got {} of {} data bytes", in.gcount(), h.data_bytes);
@@ -301,8 +303,12 @@ Tensor read_npy(const fs::path& path, std::string_view what) {
 
 void write_npy(const fs::path& path, const Tensor& tensor) {
     static std::atomic<uint64_t> counter{0};
-    const std::vector<float> values = tensor.to_floats();
-    const std::string header = header_for(tensor.shape());
+    // A Float16 tensor is written as '<f2', its bits as they are; every other dtype as '<f4'.
+    const bool half = tensor.dtype() == DataType::Float16;
+    const Tensor halves = half ? tensor.to_layout(Layout::ROW_MAJOR) : Tensor();
+    const std::vector<float> values = half ? std::vector<float>() : tensor.to_floats();
+    const std::span<const std::byte> data = half ? halves.bytes() : std::as_bytes(std::span(values));
+    const std::string header = header_for(tensor.shape(), half ? "<f2" : "<f4");
     if (header.size() > 65535)
         fail("write_npy: {}: shape {} gives a header too long", path.string(), tensor.shape().str());
     const fs::path tmp = path.string() + fmt::format(".tmp{}.{}", ::getpid(), counter++);
@@ -321,8 +327,7 @@ void write_npy(const fs::path& path, const Tensor& tensor) {
                                             static_cast<unsigned char>(header.size() >> 8)};
         out.write(reinterpret_cast<const char*>(preamble), sizeof preamble);
         out << header;
-        out.write(reinterpret_cast<const char*>(values.data()),
-                  std::streamsize(values.size() * sizeof(float)));
+        out.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
         out.close();
         if (!out) {
             std::error_code ec;

@@ -32,7 +32,8 @@ uint64_t tile_volume(const TileShape& t) {
 }
 
 bool is_float_type(DataType t) {
-    return t == DataType::Float32 || t == DataType::BFloat16 || t == DataType::Bfp8_b;
+    return t == DataType::Float32 || t == DataType::BFloat16 || t == DataType::Float16 ||
+           t == DataType::Bfp8_b;
 }
 
 // Logical rows/cols of the matrices a tensor is cut into (rank 1 is one row) and how many there are.
@@ -59,6 +60,9 @@ std::vector<float> decode(std::span<const std::byte> bytes, DataType dtype, uint
             break;
         case DataType::BFloat16:
             bf16_to_float({reinterpret_cast<const bfloat16_bits*>(p), count}, out);
+            break;
+        case DataType::Float16:
+            fp16_to_float({reinterpret_cast<const float16_bits*>(p), count}, out);
             break;
         case DataType::Bfp8_b: {
             const uint64_t tv = tile_volume(tile), tile_bytes = bfp8_bytes_for(tv);
@@ -92,6 +96,9 @@ void encode(std::span<const float> values, DataType dtype, std::span<std::byte> 
         case DataType::BFloat16:
             float_to_bf16(values, {reinterpret_cast<bfloat16_bits*>(bytes.data()), values.size()});
             return;
+        case DataType::Float16:
+            float_to_fp16(values, {reinterpret_cast<float16_bits*>(bytes.data()), values.size()});
+            return;
         case DataType::Bfp8_b: {
             const uint64_t tv = tile_volume(tile), tile_bytes = bfp8_bytes_for(tv);
             for (uint64_t t = 0; t < values.size() / tv; ++t) {
@@ -101,7 +108,7 @@ void encode(std::span<const float> values, DataType dtype, std::span<std::byte> 
             return;
         }
         default:
-            fail("{}: cannot convert float values to {} (supported: float32, bfloat16, bfp8_b)", who,
+            fail("{}: cannot convert float values to {} (supported: float32, bfloat16, float16, bfp8_b)", who,
                  to_string(dtype));
     }
 }
@@ -192,8 +199,10 @@ std::vector<float> Tensor::to_floats() const {
 Tensor Tensor::to_dtype(DataType dtype) const {
     if (dtype == dtype_) return *this;
     if (!is_float_type(dtype_)) {
-        fail("Tensor::to_dtype: converting from {} is not supported (only between float32, bfloat16, bfp8_b)",
-             to_string(dtype_));
+        fail(
+            "Tensor::to_dtype: converting from {} is not supported (only between float32, bfloat16, float16, "
+            "bfp8_b)",
+            to_string(dtype_));
     }
     Tensor out(shape_, dtype, layout_, tile_);  // refuses bfp8_b in ROW_MAJOR with a clear message
     const std::vector<float> stored = decode(bytes_, dtype_, padded_shape_.volume(), tile_);

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/compare.hpp"
+#include "correlation_golden_params.hpp"
 #include "correlation_test_utils.hpp"
 #include "ops/correlation/flownet_correlation_reference.hpp"
 #include "ops/correlation/spatial_correlation_reference.hpp"
@@ -11,17 +12,6 @@ namespace {
 
 using ops::FlowNetCorrelationParams;
 using ops::NchwShape;
-
-FlowNetCorrelationParams params_of(const GoldenCase& c) {
-    FlowNetCorrelationParams p;
-    p.pad_size = c.params.at("pad_size").get<int>();
-    p.kernel_size = c.params.at("kernel_size").get<int>();
-    p.max_displacement = c.params.at("max_displacement").get<int>();
-    p.stride1 = c.params.at("stride1").get<int>();
-    p.stride2 = c.params.at("stride2").get<int>();
-    p.is_multiply = c.params.at("is_multiply").get<bool>();
-    return p;
-}
 
 // Values on two interleaved grids: every a - b, a and b is at least 1/32 away from 0, so |a - b| has no
 // kink within a small finite-difference step.
@@ -41,7 +31,7 @@ TEST(FlowNetCorrelation, MatchesPyTorchFixturesForwardAndBackward) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         const auto in1 = from_golden(c.tensor("input1")), in2 = from_golden(c.tensor("input2"));
-        const auto p = params_of(c);
+        const auto p = flownet_params_of(c);
         subtraction_cases += p.is_multiply ? 0 : 1;
         const auto expected = c.tensor("output");
         const auto out = ops::flownet_correlation_forward_cpu(in1.view(), in2.view(), p);

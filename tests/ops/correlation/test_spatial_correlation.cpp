@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "common/compare.hpp"
+#include "correlation_golden_params.hpp"
 #include "correlation_test_utils.hpp"
 #include "ops/correlation/spatial_correlation_reference.hpp"
 
@@ -11,20 +12,6 @@ namespace {
 using ops::IntPair;
 using ops::NchwShape;
 using ops::SpatialCorrelationParams;
-
-IntPair pair_param(const nlohmann::json& params, const char* name) {
-    if (!params.contains(name)) return 1;
-    const auto v = params.at(name).get<std::vector<int>>();
-    return {v.at(0), v.at(1)};
-}
-
-SpatialCorrelationParams params_of(const GoldenCase& c) {
-    const auto& p = c.params;
-    const IntPair padding = p.contains("padding") ? pair_param(p, "padding") : IntPair(0);
-    return ops::make_spatial_correlation_params(pair_param(p, "kernel_size"), pair_param(p, "patch_size"),
-                                                pair_param(p, "stride"), padding, pair_param(p, "dilation"),
-                                                pair_param(p, "dilation_patch"));
-}
 
 // The spec's formula, term by term in double: out[b, ph, pw, h, w].
 std::vector<double> direct_formula(const OwnedNchw& in1, const OwnedNchw& in2,
@@ -70,7 +57,7 @@ TEST(SpatialCorrelation, MatchesPyTorchFixturesForwardAndBackward) {
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
         const auto in1 = from_golden(c.tensor("input1")), in2 = from_golden(c.tensor("input2"));
-        const auto p = params_of(c);
+        const auto p = spatial_params_of(c);
         const auto expected = c.tensor("output");
         const auto out = ops::spatial_correlation_forward_cpu(in1.view(), in2.view(), p);
         EXPECT_EQ(out.shape, expected.shape);
