@@ -53,6 +53,7 @@ void for_each_page_range(uint64_t num_pages, Body body) {
 
 DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& device,
                                 const MemoryConfig& config, uint32_t page_size) {
+    check_device_data_type(dtype, "allocate_on_device");
     if (dtype == DataType::Bfp8_b)
         fail("allocate_on_device: Bfp8_b needs TILE layout; ROW_MAJOR tensors take Float32 or BFloat16");
     const uint32_t natural = natural_page(shape, dtype, Layout::ROW_MAJOR, {});
@@ -61,6 +62,7 @@ DeviceTensor allocate_on_device(const Shape& shape, DataType dtype, Device& devi
 }
 
 DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig& config, uint32_t page_size) {
+    check_device_data_type(tensor.dtype(), "to_device");  // a Float16 host tensor: convert it first
     const Shape& storage = tensor.layout() == Layout::TILE ? tensor.padded_shape() : tensor.shape();
     const uint32_t natural = natural_page(storage, tensor.dtype(), tensor.layout(), tensor.tile());
     const uint64_t num_pages = tensor.bytes().size() / natural;

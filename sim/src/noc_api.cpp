@@ -207,13 +207,17 @@ detail::SemaphoreState* semaphore_at(detail::CoreState& core, uint32_t addr) {
     return nullptr;
 }
 
-// After kernel `k` changed a semaphore word on `core`: stamp when the signal arrives there, and wake
-// whoever waits on it and is now satisfied.
-void signal_semaphore(KernelContext& k, detail::CoreState& core, uint32_t addr) {
+// Kernel `k` changes the semaphore word at `addr` on `core` (`change` writes it): under the scheduler lock,
+// stamp when the signal arrives there, write the word, and wake whoever waits on it and is now satisfied.
+// The stamp comes first, under the lock a satisfied waiter takes to read it, so a waiter that sees the new
+// value always sees its arrival time.
+template <class Change>
+void signal_semaphore(KernelContext& k, detail::CoreState& core, uint32_t addr, Change change) {
     const double arrival = k.clock + k.run->cost->write_latency(false);
     std::lock_guard lock(k.run->sched_mutex);
     if (detail::SemaphoreState* sem = semaphore_at(core, addr))
         sem->signal_arrival = std::max(sem->signal_arrival, arrival);
+    change(std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(core.l1 + addr)));
     auto& waiters = core.semaphore_waiters;
     for (size_t i = 0; i < waiters.size();) {
         KernelContext* w = waiters[i];
@@ -278,19 +282,17 @@ void noc_semaphore_set(volatile uint32_t* sem, uint32_t value) {
                         reinterpret_cast<const volatile std::byte*>(k.core->l1);
     if (offset < 0 || uint64_t(offset) + 4 > k.run->spec->l1_size_bytes)
         watcher(k, "noc_semaphore_set: pointer is not in this core's L1");
-    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(k.core->l1 + offset)).store(value);
     k.note_progress();
-    signal_semaphore(k, *k.core, static_cast<uint32_t>(offset));
+    signal_semaphore(k, *k.core, static_cast<uint32_t>(offset), [&](auto word) { word.store(value); });
 }
 
 void noc_semaphore_inc(uint64_t dst, uint32_t increment) {
     KernelContext& k = enter("noc_semaphore_inc");
     detail::CoreState& cs = remote_core(k, dst, "noc_semaphore_inc");
     const uint32_t addr = static_cast<uint32_t>(detail::decode_noc_address(dst).offset);
-    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).fetch_add(increment);
     k.clock += k.run->cost->cb_call_cycles();
     k.note_progress();
-    signal_semaphore(k, cs, addr);
+    signal_semaphore(k, cs, addr, [&](auto word) { word.fetch_add(increment); });
 }
 
 void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
@@ -298,10 +300,9 @@ void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
     detail::CoreState& cs = remote_core(k, dst, "noc_semaphore_set_remote");
     const uint32_t addr = static_cast<uint32_t>(detail::decode_noc_address(dst).offset);
     const uint32_t value = load_word(k.core->l1 + src);
-    std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(cs.l1 + addr)).store(value);
     k.clock += k.run->cost->cb_call_cycles();
     k.note_progress();
-    signal_semaphore(k, cs, addr);
+    signal_semaphore(k, cs, addr, [&](auto word) { word.store(value); });
 }
 
 }  // namespace tilesim::kernel_api

@@ -30,6 +30,7 @@ CircularBufferConfig::CircularBufferConfig(uint32_t total_size, std::map<uint8_t
     format_ = data_formats.begin()->second;
     if (index_ >= kNumCircularBuffers)
         fail("CircularBufferConfig: CB index {} is out of range [0, {})", index_, kNumCircularBuffers);
+    check_device_data_type(format_, fmt::format("CircularBufferConfig: data format of CB c_{}", index_));
     if (total_size == 0) fail("CircularBufferConfig: total_size of CB c_{} must be > 0, got 0", index_);
 }
 

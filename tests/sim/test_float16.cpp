@@ -13,6 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "tilesim/data_format.hpp"
+#include "tilesim/device_spec.hpp"
+#include "tilesim/device_tensor.hpp"
+#include "tilesim/program.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/tensor.hpp"
 
@@ -232,4 +235,29 @@ TEST(Float16Tensor, TilizesAndUntilizesLikeAnyTwoByteType) {
     EXPECT_EQ(tiled.to_layout(Layout::ROW_MAJOR).to_floats(), t.to_floats());
     const Tensor via_f32 = tiled.to_dtype(DataType::Float32).to_dtype(DataType::Float16);
     EXPECT_EQ(via_f32.to_floats(), t.to_floats());
+}
+
+TEST(Float16OnTheDevice, DeviceTensorsAndCircularBuffersRefuseFloat16) {
+    Device device(load_device("wormhole_b0"));
+    auto expect_refused = [](auto&& make, const std::string& who) {
+        try {
+            make();
+            ADD_FAILURE() << who << ": expected InvalidArgument";
+        } catch (const InvalidArgument& e) {
+            const std::string msg = e.what();
+            EXPECT_NE(msg.find(who), std::string::npos) << msg;
+            EXPECT_NE(msg.find("float16 is not a device data type"), std::string::npos) << msg;
+        }
+    };
+    expect_refused([&] { (void)to_device(Tensor(Shape{2, 8}, DataType::Float16), device); }, "to_device");
+    expect_refused(
+        [&] {
+            (void)allocate_on_device(Shape{2, 8}, DataType::Float16, device);
+        },
+        "allocate_on_device");
+    expect_refused(
+        [] {
+            (void)CircularBufferConfig(64, {{uint8_t{3}, DataType::Float16}});
+        },
+        "CircularBufferConfig: data format of CB c_3");
 }
