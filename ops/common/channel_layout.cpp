@@ -18,7 +18,7 @@ Tensor transpose_planes(const Tensor& in, Shape out_shape, uint32_t n, uint32_t 
         fail("channel transpose: expected a ROW_MAJOR Float32 tensor, got {} {}", to_string(in.dtype()),
              to_string(in.layout()));
     }
-    Tensor out(std::move(out_shape), DataType::Float32);
+    Tensor out = Tensor::uninitialized(std::move(out_shape), DataType::Float32);  // written in full
     detail::transpose_planes(in.data<float>().data(), out.data<float>().data(), n, rows, cols);
     return out;
 }
@@ -88,7 +88,7 @@ Tensor from_device_nchw(const DeviceTensor& nhwc) {
     }
     const uint32_t channels = s[3];
     const uint64_t pixels = uint64_t(s[1]) * s[2];
-    Tensor out(Shape{s[0], s[3], s[1], s[2]}, DataType::Float32);
+    Tensor out = Tensor::uninitialized(Shape{s[0], s[3], s[1], s[2]}, DataType::Float32);  // written in full
     float* dst = out.data<float>().data();
     for_each_pixel_block(s[0], pixels, [&](uint32_t n, uint64_t first, uint64_t count) {
         thread_local std::vector<float> block;

@@ -65,7 +65,7 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
     std::vector<uint32_t> out_dims;
     for (int64_t d : grid_sample_output_shape(shape, args.input_layout))
         out_dims.push_back(static_cast<uint32_t>(d));
-    result.output = Tensor(Shape(out_dims), DataType::Float32);
+    result.output = Tensor::uninitialized(Shape(out_dims), DataType::Float32);  // every value is written
     const GridSampleOptions options{args.mode, args.padding_mode, args.align_corners};
     const float* in = input->data<float>().data();
     const float* g = grid->data<float>().data();

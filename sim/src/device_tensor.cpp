@@ -86,7 +86,7 @@ DeviceTensor to_device(const Tensor& tensor, Device& device, const MemoryConfig&
 }
 
 Tensor from_device(const DeviceTensor& t) {
-    Tensor out(t.shape, t.dtype, t.layout);
+    Tensor out = Tensor::uninitialized(t.shape, t.dtype, t.layout);  // every page is read into it
     auto bytes = out.bytes();
     const uint64_t num_pages = bytes.size() / t.stick_bytes;
     // read_page reads a page's leading bytes: only the data, none of the padding.

@@ -132,6 +132,13 @@ std::string Shape::str() const {
 }
 
 Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile)
+    : Tensor(std::move(shape), dtype, layout, tile, /*zero_fill=*/true) {}
+
+Tensor Tensor::uninitialized(Shape shape, DataType dtype, Layout layout, TileShape tile) {
+    return Tensor(std::move(shape), dtype, layout, tile, /*zero_fill=*/false);
+}
+
+Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile, bool zero_fill)
     : shape_(std::move(shape)), padded_shape_(shape_), dtype_(dtype), layout_(layout), tile_(tile) {
     if (shape_.rank() == 0) fail("Tensor: shape must have rank >= 1, got []");
     uint64_t stored = shape_.volume();
@@ -163,7 +170,10 @@ Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile)
     } else if (__builtin_mul_overflow(stored, uint64_t(element_size(dtype_)), &nbytes)) {
         fail("Tensor: shape {} is too large", shape_.str());
     }
-    bytes_.assign(nbytes, std::byte{0});
+    if (zero_fill)
+        bytes_.assign(nbytes, std::byte{0});
+    else
+        bytes_.resize(nbytes);
 }
 
 Tensor Tensor::from_floats(Shape shape, std::span<const float> values, DataType dtype) {

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <functional>
 #include <numeric>
@@ -193,4 +195,21 @@ TEST(Tensor, IntegerTensorsReadAsFloats) {
     EXPECT_EQ(t.to_floats(), (std::vector<float>{-7.0f, 0.0f, 9.0f}));
     EXPECT_THROW((void)t.to_dtype(DataType::Float32), InvalidArgument);
     EXPECT_EQ(t.to_layout(Layout::TILE).to_floats(), t.to_floats());
+}
+
+TEST(Tensor, UninitializedTensorsHaveTheShapeAndStorageOfZeroFilledOnesAndDoNotLeakIntoThem) {
+    for (const DataType dtype : {DataType::Float32, DataType::BFloat16}) {
+        Tensor scratch = Tensor::uninitialized(Shape{3, 37, 41}, dtype);
+        EXPECT_EQ(scratch.shape(), (Shape{3, 37, 41}));
+        EXPECT_EQ(scratch.dtype(), dtype);
+        EXPECT_EQ(scratch.bytes().size(), 3u * 37 * 41 * element_size(dtype));
+        std::fill(scratch.bytes().begin(), scratch.bytes().end(), std::byte{0xff});
+        scratch = Tensor();  // the allocator may hand the same block to the next tensor
+        const Tensor zeros(Shape{3, 37, 41}, dtype);
+        EXPECT_TRUE(std::all_of(zeros.bytes().begin(), zeros.bytes().end(),
+                                [](std::byte b) { return b == std::byte{0}; }));
+    }
+    const Tensor tiled = Tensor::uninitialized(Shape{40, 70}, DataType::Float32, Layout::TILE);
+    EXPECT_EQ(tiled.padded_shape(), (Shape{64, 96}));
+    EXPECT_EQ(tiled.bytes().size(), 64u * 96 * 4);
 }

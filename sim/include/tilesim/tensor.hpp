@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tilesim/data_format.hpp"
@@ -42,11 +44,36 @@ struct TileShape {
     uint32_t face_width = 16;
 };
 
+namespace detail {
+// std::allocator, except that a resize leaves new elements default-initialised (for bytes: as they are)
+// instead of zeroing them; Tensor::uninitialized uses it to skip a pass over memory about to be written.
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind {
+        using other = DefaultInitAllocator<U>;
+    };
+    DefaultInitAllocator() = default;
+    template <class U>
+    DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        if constexpr (sizeof...(Args) == 0)
+            ::new (static_cast<void*>(p)) U;
+        else
+            ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+};
+}  // namespace detail
+
 class Tensor {
   public:
     Tensor() = default;
     // A zero-filled tensor.
     Tensor(Shape shape, DataType dtype, Layout layout = Layout::ROW_MAJOR, TileShape tile = {});
+    // A tensor whose bytes are left as the allocator gives them: for outputs that are written in full.
+    static Tensor uninitialized(Shape shape, DataType dtype, Layout layout = Layout::ROW_MAJOR,
+                                TileShape tile = {});
     // A ROW_MAJOR tensor holding `values` (logical order) converted to `dtype`.
     static Tensor from_floats(Shape shape, std::span<const float> values, DataType dtype = DataType::Float32);
 
@@ -79,7 +106,9 @@ class Tensor {
     DataType dtype_ = DataType::Float32;
     Layout layout_ = Layout::ROW_MAJOR;
     TileShape tile_;
-    std::vector<std::byte> bytes_;
+    std::vector<std::byte, detail::DefaultInitAllocator<std::byte>> bytes_;
+
+    Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile, bool zero_fill);
 };
 
 // Tilize `rows` x `cols` row-major values (rows, cols multiples of the tile dims) into tiles, tile rows
