@@ -3,8 +3,11 @@
 For each case: writes the inputs as .npy, times PyTorch's CPU op (or the PyTorch formulation of the op),
 then `tilesim op ... --repeat N` on the CPU reference (and, where marked, on the simulated device), and
 prints the milliseconds and ratios. `--markdown FILE` writes the table for docs/performance.md.
+Each case runs `--rounds` times, every quantity of a round back to back, and the table gives the median
+over rounds (the sim table also the range of the per-round ratio): on a shared machine whose speed drifts
+over minutes, ratios taken within a round are what stays comparable.
 
-    /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10]
+    /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10] [--rounds 3]
 """
 import argparse
 import os
@@ -85,6 +88,7 @@ def main():
     p.add_argument("--tilesim", default=os.path.join(os.path.dirname(__file__), "..", "build", "tools", "tilesim"))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeat", type=int, default=10)
+    p.add_argument("--rounds", type=int, default=3, help="measure each case this many times; report medians")
     p.add_argument("--markdown", help="write the table here")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -95,21 +99,25 @@ def main():
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; tilesim {tilesim}")
     with tempfile.TemporaryDirectory() as tmp:
         for case in grid_sample_cases():
-            r = run_case(case, tilesim, args.repeat, tmp)
+            rounds = [run_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
+            r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             best_torch = min(r["torch"], r["torch_channels_last"])
             line = (f"| {case['name']} | {r['torch']:.3f} | {r['torch_channels_last']:.3f} | {r['tilesim_nchw']:.3f} | "
                     f"{r['torch'] / r['tilesim_nchw']:.1f}x | {r['tilesim_nhwc']:.3f} | {best_torch / r['tilesim_nhwc']:.1f}x |")
             print(line, flush=True)
             lines.append(line)
             if "sim" in r:
-                sim_lines.append(f"| {case['name']} | {r['tilesim_nchw']:.3f} | {r['sim']:.2f} | {r['sim'] / r['tilesim_nchw']:.1f}x | "
-                                 f"{r['sim_checks']:.2f} | {r['sim_checks'] / r['tilesim_nchw']:.1f}x | {r['sim_1_thread']:.2f} | "
-                                 f"{r['sim_1_thread'] / r['sim']:.2f}x |")
+                def ratio_range(num, den):
+                    ratios = [x[num] / x[den] for x in rounds]
+                    return f"{float(np.median(ratios)):.1f}x ({min(ratios):.1f}-{max(ratios):.1f})"
+                sim_lines.append(f"| {case['name']} | {r['tilesim_nchw']:.3f} | {r['sim']:.2f} | {ratio_range('sim', 'tilesim_nchw')} | "
+                                 f"{r['sim_checks']:.2f} | {ratio_range('sim_checks', 'tilesim_nchw')} | {r['sim_1_thread']:.2f} | "
+                                 f"{ratio_range('sim_1_thread', 'sim')} |")
                 print(sim_lines[-1], flush=True)
     if args.markdown:
         with open(args.markdown, "w") as f:
             f.write("\n".join(lines) + "\n\nSimulated path (grid_sample bilinear, interleaved, float32, Wormhole B0):\n\n")
-            f.write("| case | CPU reference ms | sim ms (checks off) | sim / ref | sim ms (checks on) | sim / ref | sim ms 1 thread | 2-thread speed-up |\n")
+            f.write("| case | CPU reference ms | sim ms (checks off) | sim / ref (range over rounds) | sim ms (checks on) | sim / ref | sim ms 1 thread | 2-thread speed-up |\n")
             f.write("|---|---|---|---|---|---|---|---|\n" + "\n".join(sim_lines) + "\n")
 
 
