@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "tilesim/error.hpp"
 
@@ -79,16 +80,28 @@ DramBankStorage::DramBankStorage(uint64_t size)
     for (uint64_t i = 0; i < num_chunks_; ++i) chunks_[i].store(nullptr, std::memory_order_relaxed);
 }
 
+namespace {
+// Chunks start on a page: a page of the bank then never straddles two host cache lines more than it must
+// (malloc's 16-byte alignment made every 256-byte stick touch five lines instead of four).
+constexpr std::align_val_t kChunkAlignment{4096};
+void free_chunk(std::byte* chunk) {
+    ::operator delete(chunk, kChunkAlignment);
+}
+}  // namespace
+
 DramBankStorage::~DramBankStorage() {
-    for (uint64_t i = 0; i < num_chunks_; ++i) delete[] chunks_[i].load(std::memory_order_relaxed);
+    for (uint64_t i = 0; i < num_chunks_; ++i) {
+        if (std::byte* chunk = chunks_[i].load(std::memory_order_relaxed)) free_chunk(chunk);
+    }
 }
 
 std::byte* DramBankStorage::chunk_for_write(uint64_t index) {
     std::byte* p = chunks_[index].load(std::memory_order_acquire);
     if (p) return p;
-    auto* fresh = new std::byte[kChunkBytes]();
+    auto* fresh = static_cast<std::byte*>(::operator new(kChunkBytes, kChunkAlignment));
+    std::memset(fresh, 0, kChunkBytes);  // unwritten DRAM reads as zeros
     if (chunks_[index].compare_exchange_strong(p, fresh, std::memory_order_acq_rel)) return fresh;
-    delete[] fresh;  // another thread created it first
+    free_chunk(fresh);  // another thread created it first
     return p;
 }
 

@@ -49,10 +49,11 @@ class Device {
     DeviceSpec spec_;
     Allocator l1_allocator_;
     Allocator dram_allocator_;
-    struct FreeDeleter {
-        void operator()(std::byte* p) const { std::free(p); }
+    struct L1Unmapper {  // a core's L1 is its own anonymous mapping (see Device::l1)
+        uint64_t bytes = 0;
+        void operator()(std::byte* p) const;
     };
-    std::vector<std::unique_ptr<std::byte[], FreeDeleter>> l1_;
+    std::vector<std::unique_ptr<std::byte[], L1Unmapper>> l1_;
     std::vector<std::unique_ptr<DramBankStorage>> dram_;
     std::mutex l1_mutex_;
 };
