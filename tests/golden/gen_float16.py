@@ -11,10 +11,11 @@ Run with Debian's python (it has numpy):  /usr/bin/python3 tests/golden/gen_floa
 """
 import io
 import json
-import math
 import os
 
 import numpy as np
+
+from gen_npy_cases import values_of  # the manifest's value encoding: nan / inf as strings
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "float16")
 
@@ -61,16 +62,6 @@ def conversions():
     to_float = [[p, int(f)] for p, f in zip(patterns, as_float)]
     return {"generator": "tests/golden/gen_float16.py", "numpy_version": np.__version__, "to_half": to_half,
             "to_float": to_float}
-
-
-def values_of(a):
-    def enc(v):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return float(v)
-    return [enc(v) for v in np.ascontiguousarray(a).astype("<f4").ravel().tolist()]
 
 
 def npy_bytes(a, version=None):

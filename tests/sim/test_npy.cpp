@@ -12,62 +12,23 @@
 #include <nlohmann/json.hpp>
 
 #include "tilesim/error.hpp"
+#include "common/test_files.hpp"
 #include "tilesim/npy.hpp"
 
 namespace fs = std::filesystem;
 using namespace tilesim;
+using namespace tilesim::testing;
 
 namespace {
 
 const fs::path kDir = fs::path(TILESIM_SOURCE_DIR) / "tests" / "golden" / "data" / "npy";
 
-nlohmann::json manifest() {
-    std::ifstream in(kDir / "cases.json");
-    return nlohmann::json::parse(in);
-}
-
-float decode(const nlohmann::json& v) {
-    if (v.is_string()) {
-        const std::string s = v;
-        return s == "nan" ? NAN : s == "inf" ? INFINITY : -INFINITY;
-    }
-    return v.get<float>();
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.what();
-    }
-    return "<no InvalidArgument>";
-}
-
-std::vector<std::byte> file_bytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::vector<char> c((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    std::vector<std::byte> out(c.size());
-    std::memcpy(out.data(), c.data(), c.size());
-    return out;
-}
-
-// A fresh folder per test, removed afterwards.
-class NpyFiles : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               fmt::format("tilesim_npy_{}_{}",
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
-};
+class NpyFiles : public ScratchFolderTest {};
 
 }  // namespace
 
 TEST(Npy, ManifestCoversAcceptedAndRejectedFiles) {
-    const auto m = manifest();
+    const auto m = read_manifest(kDir);
     size_t ok = 0, bad = 0;
     for (const auto& c : m["cases"]) (c.contains("error") ? bad : ok)++;
     EXPECT_GE(ok, 6u);
@@ -75,7 +36,7 @@ TEST(Npy, ManifestCoversAcceptedAndRejectedFiles) {
 }
 
 TEST(Npy, ReadsNumpyWrittenFilesOfEveryVersion) {
-    const auto m = manifest();  // kept alive: a temporary would die before the loop body
+    const auto m = read_manifest(kDir);  // kept alive: a temporary would die before the loop body
     for (const auto& c : m["cases"]) {
         if (c.contains("error")) continue;
         const std::string name = c["file"];
@@ -84,39 +45,30 @@ TEST(Npy, ReadsNumpyWrittenFilesOfEveryVersion) {
         EXPECT_EQ(t.shape().dims(), c["shape"].get<std::vector<uint32_t>>());
         EXPECT_EQ(t.dtype(), DataType::Float32);
         EXPECT_EQ(t.layout(), Layout::ROW_MAJOR);
-        const auto got = t.to_floats();
-        ASSERT_EQ(got.size(), c["values"].size());
-        for (size_t i = 0; i < got.size(); ++i) {
-            const float want = decode(c["values"][i]);
-            if (std::isnan(want)) {
-                EXPECT_TRUE(std::isnan(got[i])) << i;
-            } else {
-                EXPECT_EQ(got[i], want) << i;
-                EXPECT_EQ(std::signbit(got[i]), std::signbit(want)) << i;
-            }
-        }
+        expect_manifest_values(t.to_floats(), c["values"]);
         // The in-memory parser agrees with the file reader.
         EXPECT_EQ(parse_npy(file_bytes(kDir / name)).shape(), t.shape());
     }
 }
 
 TEST(Npy, RejectsEveryUnsupportedFileNamingWhatAndTheFile) {
-    const auto m = manifest();  // kept alive: a temporary would die before the loop body
+    const auto m = read_manifest(kDir);  // kept alive: a temporary would die before the loop body
     for (const auto& c : m["cases"]) {
         if (!c.contains("error")) continue;
         const std::string name = c["file"];
         SCOPED_TRACE(name);
-        const std::string msg = error_of([&] { read_npy(kDir / name, "--grid"); });
+        const std::string msg = invalid_argument_message([&] { read_npy(kDir / name, "--grid"); });
         EXPECT_EQ(msg.rfind("--grid: ", 0), 0u) << msg;
         EXPECT_NE(msg.find(name), std::string::npos) << msg;
         EXPECT_NE(msg.find(c["error"].get<std::string>()), std::string::npos) << msg;
-        const std::string mem = error_of([&] { parse_npy(file_bytes(kDir / name), "input"); });
+        const std::string mem =
+            invalid_argument_message([&] { parse_npy(file_bytes(kDir / name), "input"); });
         EXPECT_NE(mem.find(c["error"].get<std::string>()), std::string::npos) << mem;
     }
 }
 
 TEST(Npy, HugeClaimIsRefusedWithFoundAndExpectedSizes) {
-    const std::string msg = error_of([] { read_npy(kDir / "huge_claim.npy"); });
+    const std::string msg = invalid_argument_message([] { read_npy(kDir / "huge_claim.npy"); });
     EXPECT_NE(msg.find("[1000000000, 1000000]"), std::string::npos) << msg;
     EXPECT_NE(msg.find("the file has 0 bytes after the header"), std::string::npos) << msg;
 }
@@ -151,13 +103,14 @@ TEST_F(NpyFiles, WriterConvertsDtypeAndLayoutToFloat32RowMajor) {
 
 TEST_F(NpyFiles, UnwritablePathIsAnInvalidArgumentNamingIt) {
     const fs::path p = dir_ / "no_such_dir" / "out.npy";
-    const std::string msg = error_of([&] { write_npy(p, Tensor(Shape{2}, DataType::Float32)); });
+    const std::string msg =
+        invalid_argument_message([&] { write_npy(p, Tensor(Shape{2}, DataType::Float32)); });
     EXPECT_NE(msg.find("write_npy"), std::string::npos) << msg;
     EXPECT_NE(msg.find(p.string()), std::string::npos) << msg;
 }
 
 TEST_F(NpyFiles, MissingFileIsNamed) {
-    const std::string msg = error_of([&] { read_npy(dir_ / "absent.npy", "--input"); });
+    const std::string msg = invalid_argument_message([&] { read_npy(dir_ / "absent.npy", "--input"); });
     EXPECT_NE(msg.find("--input: "), std::string::npos) << msg;
     EXPECT_NE(msg.find("absent.npy: no such file"), std::string::npos) << msg;
 }

@@ -13,65 +13,24 @@
 #include <nlohmann/json.hpp>
 
 #include "tilesim/error.hpp"
+#include "common/test_files.hpp"
 #include "tilesim/npy.hpp"
 
 namespace fs = std::filesystem;
 using namespace tilesim;
+using namespace tilesim::testing;
 
 namespace {
 
 const fs::path kGolden = fs::path(TILESIM_SOURCE_DIR) / "tests" / "golden" / "data";
 const fs::path kDir = kGolden / "float16";
 
-nlohmann::json manifest() {
-    std::ifstream in(kDir / "cases.json");
-    return nlohmann::json::parse(in);
-}
-
-float decode(const nlohmann::json& v) {
-    if (v.is_string()) {
-        const std::string s = v;
-        return s == "nan" ? NAN : s == "inf" ? INFINITY : -INFINITY;
-    }
-    return v.get<float>();
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.what();
-    }
-    return "<no InvalidArgument>";
-}
-
-std::string file_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<std::byte> file_bytes(const fs::path& p) {
-    const std::string s = file_text(p);
-    const auto* b = reinterpret_cast<const std::byte*>(s.data());
-    return {b, b + s.size()};
-}
-
-class NpyFloat16Files : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() /
-               fmt::format("tilesim_npy_f16_{}_{}",
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name(), ::getpid());
-        fs::create_directories(dir_);
-    }
-    void TearDown() override { fs::remove_all(dir_); }
-    fs::path dir_;
-};
+class NpyFloat16Files : public ScratchFolderTest {};
 
 }  // namespace
 
 TEST(NpyFloat16, ReadsNumpyWrittenHalfFilesAsFloat16Tensors) {
-    const auto m = manifest();
+    const auto m = read_manifest(kDir);
     size_t read = 0;
     for (const auto& c : m["cases"]) {
         if (c.contains("error")) continue;
@@ -81,17 +40,7 @@ TEST(NpyFloat16, ReadsNumpyWrittenHalfFilesAsFloat16Tensors) {
         EXPECT_EQ(t.dtype(), DataType::Float16);
         EXPECT_EQ(t.layout(), Layout::ROW_MAJOR);
         EXPECT_EQ(t.shape().dims(), c["shape"].get<std::vector<uint32_t>>());
-        const auto got = t.to_floats();
-        ASSERT_EQ(got.size(), c["values"].size());
-        for (size_t i = 0; i < got.size(); ++i) {
-            const float want = decode(c["values"][i]);
-            if (std::isnan(want)) {
-                EXPECT_TRUE(std::isnan(got[i])) << i;
-            } else {
-                EXPECT_EQ(got[i], want) << i;
-                EXPECT_EQ(std::signbit(got[i]), std::signbit(want)) << i;
-            }
-        }
+        expect_manifest_values(t.to_floats(), c["values"]);
         const Tensor mem = parse_npy(file_bytes(kDir / name));
         EXPECT_EQ(mem.dtype(), DataType::Float16);
         EXPECT_TRUE(std::equal(mem.bytes().begin(), mem.bytes().end(), t.bytes().begin(), t.bytes().end()));
@@ -101,13 +50,13 @@ TEST(NpyFloat16, ReadsNumpyWrittenHalfFilesAsFloat16Tensors) {
 }
 
 TEST(NpyFloat16, RefusesHalfFilesItCannotReadNamingTheFileAndTheReason) {
-    const auto m = manifest();
+    const auto m = read_manifest(kDir);
     size_t refused = 0;
     for (const auto& c : m["cases"]) {
         if (!c.contains("error")) continue;
         const std::string name = c["file"];
         SCOPED_TRACE(name);
-        const std::string msg = error_of([&] { read_npy(kDir / name, "--input1"); });
+        const std::string msg = invalid_argument_message([&] { read_npy(kDir / name, "--input1"); });
         EXPECT_EQ(msg.rfind("--input1: ", 0), 0u) << msg;
         EXPECT_NE(msg.find(name), std::string::npos) << msg;
         EXPECT_NE(msg.find(c["error"].get<std::string>()), std::string::npos) << msg;
@@ -117,7 +66,7 @@ TEST(NpyFloat16, RefusesHalfFilesItCannotReadNamingTheFileAndTheReason) {
 }
 
 TEST(NpyFloat16, OtherDtypesAreRefusedNamingBothAcceptedOnes) {
-    const std::string msg = error_of([] { read_npy(kGolden / "npy" / "f8.npy", "--grid"); });
+    const std::string msg = invalid_argument_message([] { read_npy(kGolden / "npy" / "f8.npy", "--grid"); });
     EXPECT_NE(msg.find("f8.npy"), std::string::npos) << msg;
     EXPECT_NE(msg.find("dtype '<f8' is not supported, expected '<f4' (little-endian float32) or '<f2' "
                        "(little-endian float16)"),
@@ -157,7 +106,7 @@ TEST_F(NpyFloat16Files, TiledFloat16IsWrittenRowMajorAndOtherDtypesAsF4) {
 TEST_F(NpyFloat16Files, DataSizeMismatchCountsHalfBytes) {
     write_npy(dir_ / "h.npy", Tensor(Shape{2, 5}, DataType::Float16));
     std::ofstream(dir_ / "h.npy", std::ios::binary | std::ios::app) << "xy";
-    const std::string msg = error_of([&] { read_npy(dir_ / "h.npy"); });
+    const std::string msg = invalid_argument_message([&] { read_npy(dir_ / "h.npy"); });
     EXPECT_NE(msg.find("shape [2, 5] of float16 needs 20 bytes, the file has 22 bytes after the header"),
               std::string::npos)
         << msg;

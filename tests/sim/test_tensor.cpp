@@ -8,9 +8,11 @@
 #include <random>
 
 #include "tilesim/error.hpp"
+#include "common/test_files.hpp"
 #include "tilesim/tensor.hpp"
 
 using namespace tilesim;
+using namespace tilesim::testing;
 
 namespace {
 std::vector<float> iota_values(size_t n, float start = 0.0f) {
@@ -27,14 +29,6 @@ std::vector<float> random_values(size_t n, uint32_t seed) {
     return v;
 }
 
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.what();
-    }
-    return "<no InvalidArgument>";
-}
 }  // namespace
 
 TEST(Shape, VolumeAndString) {
@@ -70,7 +64,7 @@ TEST(Tensor, RejectsRankZeroAndBadTiles) {
 
 TEST(Tensor, FromFloatsChecksTheValueCount) {
     const auto v = iota_values(5);
-    EXPECT_NE(error_of([&] {
+    EXPECT_NE(invalid_argument_message([&] {
                   Tensor::from_floats(Shape{2, 3}, v);
               }).find("[2, 3] holds 6 values, got 5"),
               std::string::npos);
@@ -163,7 +157,9 @@ TEST(Tensor, Bfp8TileStorageIsExponentsThenMantissasPerTile) {
 
 TEST(Tensor, Bfp8IsRefusedInRowMajor) {
     const Tensor rm = Tensor::from_floats(Shape{4, 16}, std::vector<float>(64, 1.0f));
-    EXPECT_NE(error_of([&] { (void)rm.to_dtype(DataType::Bfp8_b); }).find("bfp8_b needs TILE layout"),
+    EXPECT_NE(invalid_argument_message([&] {
+                  (void)rm.to_dtype(DataType::Bfp8_b);
+              }).find("bfp8_b needs TILE layout"),
               std::string::npos);
     EXPECT_THROW(Tensor(Shape{4, 16}, DataType::Bfp8_b), InvalidArgument);
     EXPECT_THROW(Tensor::from_floats(Shape{4, 16}, std::vector<float>(64), DataType::Bfp8_b),
