@@ -61,7 +61,7 @@ void round_inputs(const CorrelationRunArgs& a, std::initializer_list<NchwInput*>
     for (NchwInput* in : inputs) in->tensor = rounded_to(in->tensor, a.dtype);
 }
 
-CorrelationResult reference_result(const CorrelationRunArgs& a, HostArray out) {
+CorrelationResult reference_result(const CorrelationRunArgs& a, CorrelationArray out) {
     std::vector<uint32_t> dims(out.shape.begin(), out.shape.end());
     return {rounded_to(Tensor::from_floats(Shape(dims), out.data), a.dtype), std::nullopt, std::nullopt};
 }

@@ -11,7 +11,7 @@ std::string NchwShape::str() const {
     return fmt::format("[{}, {}, {}, {}]", n, c, h, w);
 }
 
-std::string HostArray::shape_str() const {
+std::string CorrelationArray::shape_str() const {
     return detail::shape_str(shape);
 }
 

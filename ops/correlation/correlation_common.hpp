@@ -23,8 +23,8 @@ struct NchwView {
     NchwShape shape;
 };
 
-// An owning float32 tensor: row-major `data` of the given `shape`.
-struct HostArray {
+// An owning float32 tensor: row-major `data` of the given `shape` (the correlation ops' results).
+struct CorrelationArray {
     std::vector<int64_t> shape;
     std::vector<float> data;
     std::string shape_str() const;

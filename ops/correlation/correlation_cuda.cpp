@@ -31,10 +31,11 @@ void check_grad_output(const char* op, std::span<const float> grad_output, std::
     }
 }
 
-HostArray run_forward(const char* op, const NchwView& input1, const NchwView& input2,
-                      std::span<const int64_t> shape, const detail::CorrelationGeometry& g) {
+CorrelationArray run_forward(const char* op, const NchwView& input1, const NchwView& input2,
+                             std::span<const int64_t> shape, const detail::CorrelationGeometry& g) {
     require_cuda_device(op);
-    HostArray out{{shape.begin(), shape.end()}, std::vector<float>(static_cast<size_t>(volume(shape)))};
+    CorrelationArray out{{shape.begin(), shape.end()},
+                         std::vector<float>(static_cast<size_t>(volume(shape)))};
     const CudaBuffer a = to_cuda(input1.data), b = to_cuda(input2.data), o(out.data.size() * sizeof(float));
     launch_correlation_forward_cuda(a.floats(), b.floats(), o.floats(), g);
     copy_to_host(o, out.data);
@@ -65,8 +66,8 @@ detail::CorrelationGeometry flownet_correlation_cuda_geometry(const FlowNetCorre
     return flownet_correlation_geometry(p, s);  // the CPU reference's own geometry
 }
 
-HostArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const SpatialCorrelationParams& p) {
+CorrelationArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
+                                                  const SpatialCorrelationParams& p) {
     check_inputs(kSpatial, input1, input2);
     validate(p, input1.shape, input2.shape);
     const auto shape = spatial_correlation_output_shape(p, input1.shape);
@@ -83,8 +84,8 @@ CorrelationGrads spatial_correlation_backward_cuda(std::span<const float> grad_o
                         spatial_correlation_cuda_geometry(p, input1.shape));
 }
 
-HostArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const FlowNetCorrelationParams& p) {
+CorrelationArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
+                                                  const FlowNetCorrelationParams& p) {
     check_inputs(kFlowNet, input1, input2);
     validate(p, input1.shape, input2.shape);
     const auto shape = flownet_correlation_output_shape(p, input1.shape);

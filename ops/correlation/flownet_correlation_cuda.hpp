@@ -10,8 +10,8 @@
 namespace tilesim::ops {
 
 // Result [N, D * D, oH, oW].
-HostArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const FlowNetCorrelationParams& p);
+CorrelationArray flownet_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
+                                                  const FlowNetCorrelationParams& p);
 
 CorrelationGrads flownet_correlation_backward_cuda(std::span<const float> grad_output, const NchwView& input1,
                                                    const NchwView& input2, const FlowNetCorrelationParams& p);

@@ -80,14 +80,14 @@ std::array<int64_t, 4> flownet_correlation_output_shape(const FlowNetCorrelation
     return {input.n, D * D, output_extent(input.h, p), output_extent(input.w, p)};
 }
 
-HostArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
-                                          const FlowNetCorrelationParams& p) {
+CorrelationArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
+                                                 const FlowNetCorrelationParams& p) {
     detail::check_view(kOp, "input1", input1);
     detail::check_view(kOp, "input2", input2);
     validate(p, input1.shape, input2.shape);
     const auto shape = flownet_correlation_output_shape(p, input1.shape);
     const auto g = flownet_correlation_geometry(p, input1.shape);
-    HostArray out;
+    CorrelationArray out;
     out.shape.assign(shape.begin(), shape.end());
     out.data.resize(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]));
     const auto a = detail::to_nhwc_padded(input1, g.pad);

@@ -42,8 +42,8 @@ void validate(const FlowNetCorrelationParams& p, const NchwShape& input1, const 
 std::array<int64_t, 4> flownet_correlation_output_shape(const FlowNetCorrelationParams& p,
                                                         const NchwShape& input);
 
-HostArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
-                                          const FlowNetCorrelationParams& p);
+CorrelationArray flownet_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
+                                                 const FlowNetCorrelationParams& p);
 
 // grad_output: [N, D * D, oH, oW]. Returns d(out)/d(input1), d(out)/d(input2) contracted with it.
 CorrelationGrads flownet_correlation_backward_cpu(std::span<const float> grad_output, const NchwView& input1,

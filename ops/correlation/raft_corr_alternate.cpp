@@ -173,13 +173,13 @@ std::vector<float> scatter_level_grads(const Lookup& g, const std::vector<float>
 
 }  // namespace
 
-HostArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                    int num_levels, int radius) {
+CorrelationArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2,
+                                           const NchwView& coords, int num_levels, int radius) {
     validate_raft_corr(fmap1, fmap2, coords, num_levels, radius);
     const Lookup g(fmap1.shape, num_levels, radius);
     const auto shape = corr_lookup_output_shape(fmap1.shape, num_levels, radius);
-    HostArray out{{shape.begin(), shape.end()},
-                  std::vector<float>(static_cast<size_t>(g.B * shape[1] * g.HW))};
+    CorrelationArray out{{shape.begin(), shape.end()},
+                         std::vector<float>(static_cast<size_t>(g.B * shape[1] * g.HW))};
     const auto f1 = detail::to_nhwc_padded(fmap1);
     const auto f2 = pooled_levels(fmap2, g);
     const float divisor = std::sqrt(static_cast<float>(g.C));

@@ -15,7 +15,7 @@ RaftCorrCudaDims dims_of(const NchwShape& f, int num_levels, int radius) {
     return {f.n, f.c, f.h, f.w, num_levels, radius};
 }
 
-HostArray output_array(const NchwShape& f, int num_levels, int radius) {
+CorrelationArray output_array(const NchwShape& f, int num_levels, int radius) {
     const auto shape = corr_lookup_output_shape(f, num_levels, radius);
     return {{shape.begin(), shape.end()},
             std::vector<float>(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]))};
@@ -68,7 +68,7 @@ CorrPyramid corr_pyramid_cuda(const NchwView& fmap1, const NchwView& fmap2, int 
     return pyramid;
 }
 
-HostArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& coords, int radius) {
+CorrelationArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& coords, int radius) {
     const NchwShape f{pyramid.batch, pyramid.channels, pyramid.height, pyramid.width};
     const int L = pyramid.num_levels();
     if (L < 1 || pyramid.level_h.size() != static_cast<size_t>(L) ||
@@ -83,19 +83,19 @@ HostArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& coords, i
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     const std::vector<float> levels = concatenated_levels(pyramid);
     require_cuda_device(kOp);
-    HostArray out = output_array(f, L, radius);
+    CorrelationArray out = output_array(f, L, radius);
     const CudaBuffer p = to_cuda(levels), c = to_cuda(coords.data), o(out.data.size() * sizeof(float));
     launch_corr_lookup_cuda(p.floats(), c.floats(), o.floats(), dims_of(f, L, radius));
     copy_to_host(o, out.data);
     return out;
 }
 
-HostArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                     int num_levels, int radius) {
+CorrelationArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2,
+                                            const NchwView& coords, int num_levels, int radius) {
     validate_raft_corr(fmap1, fmap2, coords, num_levels, radius);
     require_cuda_device(kOp);
     const RaftCorrCudaDims d = dims_of(fmap1.shape, num_levels, radius);
-    HostArray out = output_array(fmap1.shape, num_levels, radius);
+    CorrelationArray out = output_array(fmap1.shape, num_levels, radius);
     const CudaBuffer a = to_cuda(fmap1.data), b = to_cuda(fmap2.data), c = to_cuda(coords.data);
     const CudaBuffer o(out.data.size() * sizeof(float));
     const CudaBuffer workspace(static_cast<size_t>(raft_corr_workspace_floats(d, false)) * sizeof(float));

@@ -11,11 +11,11 @@ namespace tilesim::ops {
 CorrPyramid corr_pyramid_cuda(const NchwView& fmap1, const NchwView& fmap2, int num_levels = 4);
 
 // CorrBlock.__call__(coords) on the GPU (the pyramid is copied there).
-HostArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& coords, int radius = 4);
+CorrelationArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& coords, int radius = 4);
 
 // AlternateCorrBlock(fmap1, fmap2, num_levels, radius)(coords): same values, no volume.
-HostArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                     int num_levels = 4, int radius = 4);
+CorrelationArray corr_lookup_alternate_cuda(const NchwView& fmap1, const NchwView& fmap2,
+                                            const NchwView& coords, int num_levels = 4, int radius = 4);
 
 // d/d fmap1 (deterministic) and d/d fmap2 (atomicAdd scatter: rounding may vary from run to run by a few
 // ulp) of either lookup; coords are constant, as RAFT detaches them.

@@ -131,7 +131,7 @@ CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int n
     return pyr;
 }
 
-HostArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coords, int radius) {
+CorrelationArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coords, int radius) {
     const NchwShape fshape{pyramid.batch, pyramid.channels, pyramid.height, pyramid.width};
     const int L = pyramid.num_levels();
     if (L < 1 || pyramid.level_h.size() != static_cast<size_t>(L)) {
@@ -144,8 +144,8 @@ HostArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coords, in
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     const auto shape = corr_lookup_output_shape(fshape, L, radius);
-    HostArray out{{shape.begin(), shape.end()},
-                  std::vector<float>(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]))};
+    CorrelationArray out{{shape.begin(), shape.end()},
+                         std::vector<float>(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]))};
     const int64_t H = fshape.h, W = fshape.w, HW = H * W, K = 2 * int64_t{radius} + 1;
     const float* cx = coords.data.data();
     oneapi::tbb::parallel_for(Range(0, fshape.n * H), [&](const Range& range) {

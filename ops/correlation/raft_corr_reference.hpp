@@ -52,11 +52,11 @@ void validate_raft_corr(const NchwView& fmap1, const NchwView& fmap2, const Nchw
 CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int num_levels = 4);
 
 // CorrBlock.__call__(coords).
-HostArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coords, int radius = 4);
+CorrelationArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coords, int radius = 4);
 
 // AlternateCorrBlock(fmap1, fmap2, num_levels, radius)(coords): same values, memory O(B*C*H*W).
-HostArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
-                                    int num_levels = 4, int radius = 4);
+CorrelationArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2,
+                                           const NchwView& coords, int num_levels = 4, int radius = 4);
 
 // Backward of either lookup w.r.t. fmap1 and fmap2 (coords constant, as RAFT detaches them).
 // grad_output: [B, num_levels * (2 radius + 1)^2, H, W].

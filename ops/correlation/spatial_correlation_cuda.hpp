@@ -10,8 +10,8 @@
 namespace tilesim::ops {
 
 // Result shape [B, patchH, patchW, oH, oW] (flatten_patch_dims gives the [B, P, oH, oW] view).
-HostArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
-                                           const SpatialCorrelationParams& p);
+CorrelationArray spatial_correlation_forward_cuda(const NchwView& input1, const NchwView& input2,
+                                                  const SpatialCorrelationParams& p);
 
 CorrelationGrads spatial_correlation_backward_cuda(std::span<const float> grad_output, const NchwView& input1,
                                                    const NchwView& input2, const SpatialCorrelationParams& p);

@@ -98,13 +98,13 @@ std::array<int64_t, 5> spatial_correlation_output_shape(const SpatialCorrelation
             output_extent(input.w, p.padW, p.dilationW, p.kW) / p.strideW + 1};
 }
 
-HostArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
-                                          const SpatialCorrelationParams& p) {
+CorrelationArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
+                                                 const SpatialCorrelationParams& p) {
     detail::check_view(kOp, "input1", input1);
     detail::check_view(kOp, "input2", input2);
     validate(p, input1.shape, input2.shape);
     const auto g = spatial_correlation_geometry(p, input1.shape);
-    HostArray out;
+    CorrelationArray out;
     const auto shape = spatial_correlation_output_shape(p, input1.shape);
     out.shape.assign(shape.begin(), shape.end());
     out.data.resize(static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3] * shape[4]));
@@ -114,7 +114,7 @@ HostArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView
     return out;
 }
 
-HostArray flatten_patch_dims(HostArray output) {
+CorrelationArray flatten_patch_dims(CorrelationArray output) {
     if (output.shape.size() != 5) {
         fail("flatten_patch_dims: expected a [B, patchH, patchW, oH, oW] result, got {}", output.shape_str());
     }

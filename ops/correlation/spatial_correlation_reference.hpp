@@ -46,11 +46,11 @@ std::array<int64_t, 5> spatial_correlation_output_shape(const SpatialCorrelation
                                                         const NchwShape& input);
 
 // Forward: result shape [B, patchH, patchW, oH, oW].
-HostArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
-                                          const SpatialCorrelationParams& p);
+CorrelationArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
+                                                 const SpatialCorrelationParams& p);
 
 // The same result viewed as [B, patchH * patchW, oH, oW] (no copy of the layout: same memory order).
-HostArray flatten_patch_dims(HostArray output);
+CorrelationArray flatten_patch_dims(CorrelationArray output);
 
 // Backward: grad_output has the output's element count ([B, patchH, patchW, oH, oW] or its flattened view).
 // grad_input1 += g * in2[...], grad_input2 += g * in1[...] over the forward's terms.

@@ -41,8 +41,8 @@ void expect_matches(std::span<const float> actual, std::span<const float> expect
 void expect_spatial_matches_cpu(const NchwShape& shape, const ops::SpatialCorrelationParams& p,
                                 uint32_t seed) {
     const OwnedNchw a = random_nchw(shape, seed), b = random_nchw(shape, seed + 1);
-    const ops::HostArray out = ops::spatial_correlation_forward_cuda(a.view(), b.view(), p);
-    const ops::HostArray expected = ops::spatial_correlation_forward_cpu(a.view(), b.view(), p);
+    const ops::CorrelationArray out = ops::spatial_correlation_forward_cuda(a.view(), b.view(), p);
+    const ops::CorrelationArray expected = ops::spatial_correlation_forward_cpu(a.view(), b.view(), p);
     EXPECT_EQ(out.shape, expected.shape);
     expect_matches(out.data, expected.data, 1e-5, "spatial_correlation output");
     const auto gout = random_values(static_cast<int64_t>(expected.data.size()), seed + 2);
@@ -55,8 +55,8 @@ void expect_spatial_matches_cpu(const NchwShape& shape, const ops::SpatialCorrel
 void expect_flownet_matches_cpu(const NchwShape& shape, const ops::FlowNetCorrelationParams& p,
                                 uint32_t seed) {
     const OwnedNchw a = random_nchw(shape, seed), b = random_nchw(shape, seed + 1);
-    const ops::HostArray out = ops::flownet_correlation_forward_cuda(a.view(), b.view(), p);
-    const ops::HostArray expected = ops::flownet_correlation_forward_cpu(a.view(), b.view(), p);
+    const ops::CorrelationArray out = ops::flownet_correlation_forward_cuda(a.view(), b.view(), p);
+    const ops::CorrelationArray expected = ops::flownet_correlation_forward_cpu(a.view(), b.view(), p);
     EXPECT_EQ(out.shape, expected.shape);
     expect_matches(out.data, expected.data, 1e-5, "flownet_correlation output");
     const auto gout = random_values(static_cast<int64_t>(expected.data.size()), seed + 2);
@@ -114,13 +114,13 @@ TEST_F(CorrelationCuda, RaftPyramidAndBothLookupsMatchTheCpuReference) {
         EXPECT_EQ(pyr.level_w[l], expected.level_w[l]);
         expect_matches(pyr.levels[l], expected.levels[l], 1e-5, "pyramid level");
     }
-    const ops::HostArray out = ops::corr_lookup_cuda(expected, p.coords.view(), radius);
-    const ops::HostArray out_expected = ops::corr_lookup_cpu(expected, p.coords.view(), radius);
+    const ops::CorrelationArray out = ops::corr_lookup_cuda(expected, p.coords.view(), radius);
+    const ops::CorrelationArray out_expected = ops::corr_lookup_cpu(expected, p.coords.view(), radius);
     EXPECT_EQ(out.shape, out_expected.shape);
     expect_matches(out.data, out_expected.data, 1e-5, "corr_lookup");
-    const ops::HostArray alt =
+    const ops::CorrelationArray alt =
         ops::corr_lookup_alternate_cuda(p.fmap1.view(), p.fmap2.view(), p.coords.view(), levels, radius);
-    const ops::HostArray alt_expected =
+    const ops::CorrelationArray alt_expected =
         ops::corr_lookup_alternate_cpu(p.fmap1.view(), p.fmap2.view(), p.coords.view(), levels, radius);
     expect_matches(alt.data, alt_expected.data, 1e-5, "corr_lookup_alternate");
 }
