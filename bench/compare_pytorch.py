@@ -1,13 +1,16 @@
 """tilesim against PyTorch on the same shapes, in one run, through the CLI a user runs.
 
-For each case: writes the inputs as .npy, times PyTorch's CPU op (or the PyTorch formulation of the op),
-then `tilesim op ... --repeat N` on the CPU reference (and, where marked, on the simulated device), and
+For each case: writes the inputs as .npy, times PyTorch's CPU op (or the PyTorch formulation of the op:
+grid_sample is F.grid_sample; the correlation family and deformable aggregation use the formulations
+that generate the golden fixtures, tests/golden/gen_correlation.py and gen_deformable.py), then
+`tilesim op ... --repeat N` on the CPU reference (and, where marked, on the simulated device), and
 prints the milliseconds and ratios. `--markdown FILE` writes the table for docs/performance.md.
 Each case runs `--rounds` times, every quantity of a round back to back, and the table gives the median
 over rounds (the sim table also the range of the per-round ratio): on a shared machine whose speed drifts
 over minutes, ratios taken within a round are what stays comparable.
 
     /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10] [--rounds 3]
+        [--only all|grid_sample|others]
 """
 import argparse
 import os
@@ -20,6 +23,11 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden"))
+from gen_correlation import (flownet_correlation, raft_corr_lookup, raft_corr_pyramid,  # noqa: E402
+                             spatial_correlation)
+from gen_deformable import aggregation_grid_sample  # noqa: E402
 
 
 def median_ms(fn, repeat):
@@ -76,6 +84,72 @@ def run_case(case, tilesim, repeat, tmp):
     return rows
 
 
+def formulation_cases():
+    """The other ops on their models' sizes: (name, PyTorch callable, .npy inputs, tilesim op arguments,
+    repeat cap for the slow formulations)."""
+    torch.manual_seed(3)
+    rand = lambda *shape: torch.rand(*shape) * 2 - 1  # noqa: E731
+    cases = []
+    a, b = rand(1, 256, 48, 64), rand(1, 256, 48, 64)
+    cases.append(("correlation flownetc 1x256x48x64 (max displacement 20, stride2 2)",
+                  lambda: flownet_correlation(a, b, pad_size=20, kernel_size=1, max_displacement=20, stride1=1,
+                                              stride2=2),
+                  {"a.npy": a, "b.npy": b},
+                  ["op", "correlation", "--input1", "a.npy", "--input2", "b.npy", "--preset", "flownetc"], 5))
+    p1, p2 = rand(1, 32, 109, 256), rand(1, 32, 109, 256)
+    cases.append(("spatial_correlation pwcnet 1x32x109x256 (patch 9)",
+                  lambda: spatial_correlation(p1, p2, kernel_size=1, patch_size=9),
+                  {"p1.npy": p1, "p2.npy": p2},
+                  ["op", "spatial_correlation", "--input1", "p1.npy", "--input2", "p2.npy", "--preset", "pwcnet"], 15))
+    f1, f2 = rand(1, 256, 55, 128), rand(1, 256, 55, 128)
+    ys, xs = torch.meshgrid(torch.arange(55.0), torch.arange(128.0), indexing="ij")
+    coords = torch.stack([xs, ys], 0)[None] + torch.rand(1, 2, 55, 128) * 8 - 4
+    cases.append(("corr_lookup raft 1x256x55x128 (4 levels, radius 4)",
+                  lambda: raft_corr_lookup(raft_corr_pyramid(f1, f2, 4), coords, 4),
+                  {"f1.npy": f1, "f2.npy": f2, "coords.npy": coords},
+                  ["op", "corr_lookup", "--fmap1", "f1.npy", "--fmap2", "f2.npy", "--coords", "coords.npy"], 3))
+    cases.append(deformable_case())
+    return cases
+
+
+def deformable_case():
+    """SparseDrive's size: 6 cameras x 4 scales, 900 anchors, 13 points, 8 groups, C = 256."""
+    scales, cams, anchors, pts, groups, c = [(64, 176), (32, 88), (16, 44), (8, 22)], 6, 900, 13, 8, 256
+    maps = [torch.rand(1, cams, c, h, w) * 2 - 1 for h, w in scales]
+    loc = torch.rand(1, anchors, pts, cams, 2) * 0.998 + 0.001
+    weights = torch.rand(1, anchors, pts, cams, len(scales), groups)
+    per_cam = sum(h * w for h, w in scales)
+    feat = np.zeros((1, cams * per_cam, c), dtype=np.float32)  # mc_ms_feat: each camera's scales in turn
+    starts = np.zeros((cams, len(scales)), dtype=np.float32)
+    for cam in range(cams):
+        start = cam * per_cam
+        for s, (h, w) in enumerate(scales):
+            starts[cam, s] = start
+            feat[0, start:start + h * w] = maps[s][0, cam].permute(1, 2, 0).reshape(h * w, c).numpy()
+            start += h * w
+    shapes = np.array([[list(hw) for hw in scales]] * cams, dtype=np.float32)
+    return ("deformable_aggregation sparsedrive (6 cams, 4 scales, 900 anchors, 13 pts, C 256)",
+            lambda: aggregation_grid_sample(maps, loc, weights),
+            {"feat.npy": feat, "shapes.npy": shapes, "starts.npy": starts, "loc.npy": loc, "w.npy": weights},
+            ["op", "deformable_aggregation", "--mc-ms-feat", "feat.npy", "--spatial-shape", "shapes.npy",
+             "--scale-start-index", "starts.npy", "--sampling-location", "loc.npy", "--weights", "w.npy"], 3)
+
+
+def run_formulation_case(case, tilesim, repeat, tmp):
+    _, fn, files, args, cap = case
+    for name, t in files.items():
+        np.save(os.path.join(tmp, name), t.numpy() if isinstance(t, torch.Tensor) else t)
+    n = min(repeat, cap)
+    with torch.no_grad():
+        torch_ms = median_ms(fn, n)
+        expected = fn().numpy().ravel()
+    ms = tilesim_ms([tilesim] + args + ["--out", "o.npy", "--repeat", str(n)], tmp)
+    got = np.load(os.path.join(tmp, "o.npy")).ravel()  # same values in the same order: a check that
+    if got.shape != expected.shape:                      # both sides computed the same thing
+        sys.exit(f"{case[0]}: tilesim gave {got.size} values, PyTorch {expected.size}")
+    return {"torch": torch_ms, "tilesim": ms, "max_abs": float(np.max(np.abs(got - expected)))}
+
+
 def tilesim_ms(cmd, cwd):
     out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
     if out.returncode != 0:
@@ -89,6 +163,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeat", type=int, default=10)
     p.add_argument("--rounds", type=int, default=3, help="measure each case this many times; report medians")
+    p.add_argument("--only", choices=["all", "grid_sample", "others"], default="all",
+                   help="grid_sample cases, the other ops, or both")
     p.add_argument("--markdown", help="write the table here")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -98,7 +174,7 @@ def main():
     sim_lines = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; tilesim {tilesim}")
     with tempfile.TemporaryDirectory() as tmp:
-        for case in grid_sample_cases():
+        for case in grid_sample_cases() if args.only != "others" else []:
             rounds = [run_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
             r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             best_torch = min(r["torch"], r["torch_channels_last"])
@@ -114,9 +190,18 @@ def main():
                                  f"{r['sim_checks']:.2f} | {ratio_range('sim_checks', 'tilesim_nchw')} | {r['sim_1_thread']:.2f} | "
                                  f"{ratio_range('sim_1_thread', 'sim')} |")
                 print(sim_lines[-1], flush=True)
+        other_lines = ["| case | PyTorch formulation ms | tilesim ms | ratio | max abs difference |", "|---|---|---|---|---|"]
+        for case in formulation_cases() if args.only != "grid_sample" else []:
+            rounds = [run_formulation_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
+            r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
+            other_lines.append(f"| {case[0]} | {r['torch']:.1f} | {r['tilesim']:.1f} | {r['torch'] / r['tilesim']:.1f}x | "
+                               f"{r['max_abs']:.1e} |")
+            print(other_lines[-1], flush=True)
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write("\n".join(lines) + "\n\nSimulated path (grid_sample bilinear, interleaved, float32, Wormhole B0):\n\n")
+            f.write("\n".join(lines) + "\n\nThe other ops (CPU reference through the CLI against the PyTorch formulation):\n\n")
+            f.write("\n".join(other_lines) + "\n")
+            f.write("\nSimulated path (grid_sample bilinear, interleaved, float32, Wormhole B0):\n\n")
             f.write("| case | CPU reference ms | sim ms (checks off) | sim / ref (range over rounds) | sim ms (checks on) | sim / ref | sim ms 1 thread | 2-thread speed-up |\n")
             f.write("|---|---|---|---|---|---|---|---|\n" + "\n".join(sim_lines) + "\n")
 
