@@ -70,7 +70,8 @@ TEST(RuntimeExamples, ManyCoresTensOfThousandsOfHandoffsComplete) {
 
 TEST(Determinism, ThreadsExecutorGivesTheSameResultsAsFibers) {
     if (kDefaultExecutor == Executor::Threads) {
-        // A ThreadSanitizer build: it cannot follow fiber switches, so the fiber executor is not checked here.
+        // A ThreadSanitizer build: it cannot follow fiber switches, so the fiber executor is not checked
+        // here.
         GTEST_SKIP() << "TSan build: the fiber executor is not run under ThreadSanitizer";
     }
     const auto data = random_bytes(2001 * 96, 9);
