@@ -30,4 +30,14 @@ void scatter_scaled(const float* x, const float* weights, float* const* outs, in
 void matmul_rows_by_channels_first(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t m,
                                    int64_t cols, int64_t depth, float divisor, float* out, int64_t ldo);
 
+// Channels-first: out[x] = sum_c a[c * plane + a_offset + x] * b[c * plane + b_offset + x] for x in
+// [first, last), c in order (one FMA chain per output): the dot products of two shifted image rows over
+// every channel plane, vectorised over x.
+void shifted_row_dots(const float* a, int64_t a_offset, const float* b, int64_t b_offset, int64_t channels,
+                      int64_t plane, int64_t first, int64_t last, float* out);
+// The same for two shifts of b (out0 with b_offset0, out1 with b_offset1) over one range of x.
+void shifted_row_dots_pair(const float* a, int64_t a_offset, const float* b, int64_t b_offset0,
+                           int64_t b_offset1, int64_t channels, int64_t plane, int64_t first, int64_t last,
+                           float* out0, float* out1);
+
 }  // namespace tilesim::ops::detail

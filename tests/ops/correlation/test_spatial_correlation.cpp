@@ -152,6 +152,17 @@ TEST(SpatialCorrelation, EvenPatchAndPairArgumentsFollowTheCpuFormula) {
         21);
 }
 
+// kernel_size 1 and stride 1 take the channels-first path (rows of shifted planes, vectorised over the
+// row): rows long enough for full vector blocks and ragged tails, even patches, dilated patches, padding
+// wider than the shifts and shifts wider than the image.
+TEST(SpatialCorrelation, UnitKernelPathMatchesTheFormulaOnOddShapesPatchesAndPadding) {
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(1, 9), {2, 5, 13, 71}, 61);
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(1, {4, 6}, 1, {1, 2}, 1, {2, 3}),
+                                  {1, 37, 11, 53}, 62);
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(1, 21, 1, 0, 1, 2), {1, 3, 7, 40}, 63);
+    expect_matches_direct_formula(ops::make_spatial_correlation_params(1, 5, 1, 3), {1, 16, 9, 150}, 64);
+}
+
 // Patches wider than the image and windows mostly in the padding: every out-of-image term is skipped.
 TEST(SpatialCorrelation, TinyImagesAndOversizedPatchesFollowTheFormula) {
     expect_matches_direct_formula(ops::make_spatial_correlation_params(1, 7), {1, 3, 2, 3}, 51);
