@@ -2,6 +2,8 @@
 // the demo; prints reports. Errors become one line on stderr and a non-zero exit code
 // (2: bad arguments or inputs, 3: the simulated program failed, 4: results outside the tolerance of the
 // comparison, 1: anything else).
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 
@@ -13,6 +15,11 @@
 
 int main(int argc, char** argv) {
     using namespace tilesim;
+    // Ops allocate tensors of megabytes on every --repeat. glibc maps such blocks afresh each time (a page
+    // fault per 4 KiB, costing more than some ops themselves); keep blocks up to 32 MiB (glibc's largest
+    // threshold) in the heap and do not hand freed memory back to the system eagerly.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     CLI::App app{"tilesim: simulate tt-metal style programs (grid_sample and friends) on the CPU"};
     app.set_version_flag("--version", std::string("tilesim ") + TILESIM_VERSION);
     app.require_subcommand(1);

@@ -11,11 +11,14 @@
 namespace tilesim::ops {
 
 namespace {
-// A ROW_MAJOR Float32 [N, C, H, W] tensor (converted from another dtype), with its NCHW shape.
+// A ROW_MAJOR Float32 [N, C, H, W] tensor with its NCHW shape: the caller's tensor itself when it is
+// float32 (no copy of what may be megabytes), else a converted or rounded copy.
 struct NchwInput {
-    Tensor tensor;
+    const Tensor* source = nullptr;
+    Tensor converted;  // used when not empty
     NchwShape shape;
-    NchwView view() const { return {tensor.data<float>(), shape}; }
+    const Tensor& tensor() const { return converted.shape().rank() ? converted : *source; }
+    NchwView view() const { return {tensor().data<float>(), shape}; }
 };
 
 NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
@@ -23,7 +26,8 @@ NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
         fail("{}: {} must be ROW_MAJOR, got {}", op, name, to_string(t.layout()));
     const Shape& s = t.shape();
     if (s.rank() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, s.str());
-    NchwInput in{t.dtype() == DataType::Float32 ? t : t.to_dtype(DataType::Float32),
+    NchwInput in{&t,
+                 t.dtype() == DataType::Float32 ? Tensor() : t.to_dtype(DataType::Float32),
                  {s[0], s[1], s[2], s[3]}};
     return in;
 }
@@ -58,12 +62,15 @@ Tensor rounded_to(const Tensor& t, DataType dtype) {
 }
 
 void round_inputs(const CorrelationRunArgs& a, std::initializer_list<NchwInput*> inputs) {
-    for (NchwInput* in : inputs) in->tensor = rounded_to(in->tensor, a.dtype);
+    if (a.dtype == DataType::Float32) return;
+    for (NchwInput* in : inputs) in->converted = rounded_to(in->tensor(), a.dtype);
 }
 
 CorrelationResult reference_result(const CorrelationRunArgs& a, CorrelationArray out) {
     std::vector<uint32_t> dims(out.shape.begin(), out.shape.end());
-    return {rounded_to(Tensor::from_floats(Shape(dims), out.data), a.dtype), std::nullopt, std::nullopt};
+    Tensor t = Tensor::from_floats(Shape(dims), out.data);
+    if (a.dtype != DataType::Float32) t = rounded_to(t, a.dtype);
+    return {std::move(t), std::nullopt, std::nullopt};
 }
 
 CorrelationResult device_result(CorrelationDeviceResult r) {
@@ -80,7 +87,7 @@ CorrelationResult spatial_correlation(const Tensor& input1, const Tensor& input2
     if (a.backend == Backend::Sim) {
         Device device(load_device(a.device));
         return device_result(spatial_correlation_device(
-            device, nchw_to_nhwc(in1.tensor), nchw_to_nhwc(in2.tensor), p, device_options(a), a.run));
+            device, nchw_to_nhwc(in1.tensor()), nchw_to_nhwc(in2.tensor()), p, device_options(a), a.run));
     }
     round_inputs(a, {&in1, &in2});
     return reference_result(a, a.backend == Backend::Cpu
@@ -104,7 +111,7 @@ CorrelationResult flownet_correlation(const Tensor& input1, const Tensor& input2
     if (a.backend == Backend::Sim) {
         Device device(load_device(a.device));
         return device_result(flownet_correlation_device(
-            device, nchw_to_nhwc(in1.tensor), nchw_to_nhwc(in2.tensor), p, device_options(a), a.run));
+            device, nchw_to_nhwc(in1.tensor()), nchw_to_nhwc(in2.tensor()), p, device_options(a), a.run));
     }
     round_inputs(a, {&in1, &in2});
     return reference_result(a, a.backend == Backend::Cpu
@@ -121,8 +128,8 @@ CorrelationResult corr_lookup(const Tensor& fmap1, const Tensor& fmap2, const Te
     validate_raft_corr(f1.view(), f2.view(), xy.view(), num_levels, radius);
     if (a.backend == Backend::Sim) {
         Device device(load_device(a.device));
-        return device_result(corr_lookup_device(device, nchw_to_nhwc(f1.tensor), nchw_to_nhwc(f2.tensor),
-                                                nchw_to_nhwc(xy.tensor), num_levels, radius,
+        return device_result(corr_lookup_device(device, nchw_to_nhwc(f1.tensor()), nchw_to_nhwc(f2.tensor()),
+                                                nchw_to_nhwc(xy.tensor()), num_levels, radius,
                                                 device_options(a), a.run));
     }
     round_inputs(a, {&f1, &f2});  // coords stay float32, as on the device
