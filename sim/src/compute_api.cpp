@@ -343,21 +343,20 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
             return k.src_a_in_place ? k.src_a_in_place + size_t(r) * k.src_a_stride + t * kTile + half * kFace
                                     : k.src_a.data() + t * kTileValues + at(r, half * kFace);
         };
-        float acc[kTile];
-        for (uint32_t c = 0; c < kFace; ++c) {  // row 0 (0 + x: the same first addition as a zeroed sum)
-            acc[c] = 0.f + k.src_b[0] * row(0, 0)[c];
-            acc[kFace + c] = 0.f + k.src_b[0] * row(0, 1)[c];
-        }
-        for (uint32_t r = 1; r < k.src_a_rows; ++r) {
-            const float w = k.src_b[r];
-            const float* left = row(r, 0);
-            const float* right = row(r, 1);
-            for (uint32_t c = 0; c < kFace; ++c) acc[c] += w * left[c];
-            for (uint32_t c = 0; c < kFace; ++c) acc[kFace + c] += w * right[c];
-        }
-        for (uint32_t c = 0; c < kTile; ++c) {
-            const float v = k.spec->fp32_dest_acc_en ? acc[c] : round_to_bf16(acc[c]);
-            d[at(0, c)] = v;
+        const bool fp32_dest = k.spec->fp32_dest_acc_en;
+        for (uint32_t half = 0; half < 2; ++half) {  // the tile's left and right face columns
+            float acc[kFace];
+            const float* __restrict first = row(0, half);
+            const float w0 = k.src_b[0];
+            for (uint32_t c = 0; c < kFace; ++c)
+                acc[c] = 0.f + w0 * first[c];  // 0 + x: a zeroed sum's first step
+            for (uint32_t r = 1; r < k.src_a_rows; ++r) {
+                const float* __restrict in = row(r, half);
+                const float w = k.src_b[r];
+                for (uint32_t c = 0; c < kFace; ++c) acc[c] += w * in[c];
+            }
+            float* __restrict out = d + at(0, half * kFace);  // row 0 of the face: 16 contiguous values
+            for (uint32_t c = 0; c < kFace; ++c) out[c] = fp32_dest ? acc[c] : round_to_bf16(acc[c]);
         }
         k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
         k.stats.tile_ops++;
