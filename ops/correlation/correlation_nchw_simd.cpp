@@ -51,32 +51,44 @@ void ShiftedRowDots(const float* HWY_RESTRICT a, int64_t a_offset, const float* 
     }
 }
 
-// Two shifts of b at once: each load of a serves two FMA chains (1.5 loads per FMA instead of 2).
-void ShiftedRowDotsPair(const float* HWY_RESTRICT a, int64_t a_offset, const float* HWY_RESTRICT b,
-                        int64_t b_offset0, int64_t b_offset1, int64_t channels, int64_t plane, int64_t first,
-                        int64_t last, float* HWY_RESTRICT out0, float* HWY_RESTRICT out1) {
+// K shifts of b at once: each load of a serves K FMA chains ((1 + K) / K loads per FMA instead of 2).
+template <int K>
+void ShiftedRowDotsK(const float* HWY_RESTRICT a, int64_t a_offset, const float* HWY_RESTRICT b,
+                     const int64_t* b_offsets, int64_t channels, int64_t plane, int64_t first, int64_t last,
+                     float* const* outs) {
     const hn::ScalableTag<float> d;
     const auto N = static_cast<int64_t>(hn::Lanes(d));
     int64_t x = first;
     for (; x + 2 * N <= last; x += 2 * N) {
-        auto s0 = hn::Zero(d), s1 = hn::Zero(d), t0 = hn::Zero(d), t1 = hn::Zero(d);
+        hn::Vec<decltype(d)> lo[K], hi[K];
+        for (int k = 0; k < K; ++k) lo[k] = hi[k] = hn::Zero(d);
         for (int64_t c = 0; c < channels; ++c) {
             const float* pa = a + (c * plane + a_offset + x);
-            const float* pb0 = b + (c * plane + b_offset0 + x);
-            const float* pb1 = b + (c * plane + b_offset1 + x);
             const auto a0 = hn::LoadU(d, pa), a1 = hn::LoadU(d, pa + N);
-            s0 = hn::MulAdd(a0, hn::LoadU(d, pb0), s0);
-            s1 = hn::MulAdd(a1, hn::LoadU(d, pb0 + N), s1);
-            t0 = hn::MulAdd(a0, hn::LoadU(d, pb1), t0);
-            t1 = hn::MulAdd(a1, hn::LoadU(d, pb1 + N), t1);
+            for (int k = 0; k < K; ++k) {
+                const float* pb = b + (c * plane + b_offsets[k] + x);
+                lo[k] = hn::MulAdd(a0, hn::LoadU(d, pb), lo[k]);
+                hi[k] = hn::MulAdd(a1, hn::LoadU(d, pb + N), hi[k]);
+            }
         }
-        hn::StoreU(s0, d, out0 + x);
-        hn::StoreU(s1, d, out0 + x + N);
-        hn::StoreU(t0, d, out1 + x);
-        hn::StoreU(t1, d, out1 + x + N);
+        for (int k = 0; k < K; ++k) {
+            hn::StoreU(lo[k], d, outs[k] + x);
+            hn::StoreU(hi[k], d, outs[k] + x + N);
+        }
     }
-    ShiftedRowDots(a, a_offset, b, b_offset0, channels, plane, x, last, out0);
-    ShiftedRowDots(a, a_offset, b, b_offset1, channels, plane, x, last, out1);
+    for (int k = 0; k < K; ++k)
+        ShiftedRowDots(a, a_offset, b, b_offsets[k], channels, plane, x, last, outs[k]);
+}
+
+void ShiftedRowDotsMany(const float* a, int64_t a_offset, const float* b, const int64_t* b_offsets, int count,
+                        int64_t channels, int64_t plane, int64_t first, int64_t last, float* const* outs) {
+    int k = 0;
+    for (; k + 4 <= count; k += 4)
+        ShiftedRowDotsK<4>(a, a_offset, b, b_offsets + k, channels, plane, first, last, outs + k);
+    for (; k + 2 <= count; k += 2)
+        ShiftedRowDotsK<2>(a, a_offset, b, b_offsets + k, channels, plane, first, last, outs + k);
+    for (; k < count; ++k)
+        ShiftedRowDots(a, a_offset, b, b_offsets[k], channels, plane, first, last, outs[k]);
 }
 
 }  // namespace HWY_NAMESPACE
@@ -87,18 +99,18 @@ HWY_AFTER_NAMESPACE();
 namespace tilesim::ops::detail {
 
 HWY_EXPORT(ShiftedRowDots);
-HWY_EXPORT(ShiftedRowDotsPair);
-
-void shifted_row_dots_pair(const float* a, int64_t a_offset, const float* b, int64_t b_offset0,
-                           int64_t b_offset1, int64_t channels, int64_t plane, int64_t first, int64_t last,
-                           float* out0, float* out1) {
-    HWY_DYNAMIC_DISPATCH(ShiftedRowDotsPair)
-    (a, a_offset, b, b_offset0, b_offset1, channels, plane, first, last, out0, out1);
-}
+HWY_EXPORT(ShiftedRowDotsMany);
 
 void shifted_row_dots(const float* a, int64_t a_offset, const float* b, int64_t b_offset, int64_t channels,
                       int64_t plane, int64_t first, int64_t last, float* out) {
     HWY_DYNAMIC_DISPATCH(ShiftedRowDots)(a, a_offset, b, b_offset, channels, plane, first, last, out);
+}
+
+void shifted_row_dots_many(const float* a, int64_t a_offset, const float* b, const int64_t* b_offsets,
+                           int count, int64_t channels, int64_t plane, int64_t first, int64_t last,
+                           float* const* outs) {
+    HWY_DYNAMIC_DISPATCH(ShiftedRowDotsMany)
+    (a, a_offset, b, b_offsets, count, channels, plane, first, last, outs);
 }
 
 }  // namespace tilesim::ops::detail

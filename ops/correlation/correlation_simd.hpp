@@ -35,9 +35,10 @@ void matmul_rows_by_channels_first(const float* a, int64_t lda, const float* b, 
 // every channel plane, vectorised over x.
 void shifted_row_dots(const float* a, int64_t a_offset, const float* b, int64_t b_offset, int64_t channels,
                       int64_t plane, int64_t first, int64_t last, float* out);
-// The same for two shifts of b (out0 with b_offset0, out1 with b_offset1) over one range of x.
-void shifted_row_dots_pair(const float* a, int64_t a_offset, const float* b, int64_t b_offset0,
-                           int64_t b_offset1, int64_t channels, int64_t plane, int64_t first, int64_t last,
-                           float* out0, float* out1);
+// The same for `count` shifts of b over one range of x (outs[k] with b_offsets[k]): input1's rows are
+// loaded once for up to four shifts.
+void shifted_row_dots_many(const float* a, int64_t a_offset, const float* b, const int64_t* b_offsets,
+                           int count, int64_t channels, int64_t plane, int64_t first, int64_t last,
+                           float* const* outs);
 
 }  // namespace tilesim::ops::detail

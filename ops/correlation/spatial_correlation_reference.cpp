@@ -55,38 +55,37 @@ void forward_unit_kernel_nchw(const NchwView& in1, const NchwView& in2, const Sp
                                                        first, out_w)};
                 };
                 const int64_t a_offset = y1 * s.w - p.padW, b_row = y2 * s.w - p.padW;
-                // Patch columns in pairs: one pass over input1's planes serves two shifts of input2.
-                for (int pw = 0; pw < p.patchW; pw += 2) {
-                    const int count = std::min(2, p.patchW - pw);
-                    float* rows[2];
-                    int64_t dx[2], first[2], last[2];
+                // Patch columns in groups of up to 4: one pass over input1's planes serves every shift of the
+                // group over the columns valid for all of them; the rest of each row takes its own pass.
+                constexpr int kGroup = 4;
+                for (int pw = 0; pw < p.patchW; pw += kGroup) {
+                    const int count = std::min(kGroup, p.patchW - pw);
+                    float* rows[kGroup];
+                    int64_t offsets[kGroup], first[kGroup], last[kGroup];
+                    int64_t lo = 0, hi = out_w;
                     for (int k = 0; k < count; ++k) {
                         rows[k] = out + (((n * p.patchH + ph) * p.patchW + pw + k) * out_h + oh) * out_w;
-                        dx[k] = int64_t{pw + k - rad_w} * p.dilation_patchW;
-                        std::tie(first[k], last[k]) = columns(dx[k]);
+                        const int64_t dx = int64_t{pw + k - rad_w} * p.dilation_patchW;
+                        offsets[k] = b_row + dx;
+                        std::tie(first[k], last[k]) = columns(dx);
                         std::fill(rows[k], rows[k] + first[k], 0.f);
                         std::fill(rows[k] + last[k], rows[k] + out_w, 0.f);
+                        lo = std::max(lo, first[k]);
+                        hi = std::min(hi, last[k]);
                     }
-                    int64_t lo = first[0], hi = first[0];  // the pair's common columns (none for a single)
-                    if (count == 2) {
-                        lo = std::max(first[0], first[1]);
-                        hi = std::max(lo, std::min(last[0], last[1]));
-                        if (lo < hi) {
-                            detail::shifted_row_dots_pair(a, a_offset, b, b_row + dx[0], b_row + dx[1], s.c,
-                                                          plane, lo, hi, rows[0], rows[1]);
-                        }
-                    }
-                    for (int k = 0; k < count; ++k) {  // the columns outside the common range, one shift each
+                    if (lo >= hi) lo = hi = 0;  // no column common to the group
+                    if (lo < hi)
+                        detail::shifted_row_dots_many(a, a_offset, b, offsets, count, s.c, plane, lo, hi,
+                                                      rows);
+                    for (int k = 0; k < count; ++k) {  // each row's columns outside the common range
                         const int64_t left_end = lo < hi ? std::min(lo, last[k]) : last[k];
-                        if (first[k] < left_end) {
-                            detail::shifted_row_dots(a, a_offset, b, b_row + dx[k], s.c, plane, first[k],
+                        if (first[k] < left_end)
+                            detail::shifted_row_dots(a, a_offset, b, offsets[k], s.c, plane, first[k],
                                                      left_end, rows[k]);
-                        }
                         const int64_t right_begin = std::max(lo < hi ? hi : last[k], first[k]);
-                        if (right_begin < last[k]) {
-                            detail::shifted_row_dots(a, a_offset, b, b_row + dx[k], s.c, plane, right_begin,
+                        if (right_begin < last[k])
+                            detail::shifted_row_dots(a, a_offset, b, offsets[k], s.c, plane, right_begin,
                                                      last[k], rows[k]);
-                        }
                     }
                 }
             }
