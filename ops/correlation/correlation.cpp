@@ -90,9 +90,15 @@ CorrelationResult spatial_correlation(const Tensor& input1, const Tensor& input2
             device, nchw_to_nhwc(in1.tensor()), nchw_to_nhwc(in2.tensor()), p, device_options(a), a.run));
     }
     round_inputs(a, {&in1, &in2});
-    return reference_result(a, a.backend == Backend::Cpu
-                                   ? spatial_correlation_forward_cpu(in1.view(), in2.view(), p)
-                                   : spatial_correlation_forward_cuda(in1.view(), in2.view(), p));
+    if (a.backend == Backend::Cpu) {  // written straight into the result: no copy of a many-MB output
+        const auto shape = spatial_correlation_output_shape(p, in1.shape);
+        Tensor out = Tensor::uninitialized(Shape(std::vector<uint32_t>(shape.begin(), shape.end())),
+                                           DataType::Float32);
+        spatial_correlation_forward_cpu(in1.view(), in2.view(), p, out.data<float>());
+        if (a.dtype != DataType::Float32) out = rounded_to(out, a.dtype);
+        return {std::move(out), std::nullopt, std::nullopt};
+    }
+    return reference_result(a, spatial_correlation_forward_cuda(in1.view(), in2.view(), p));
 }
 
 Tensor flatten_spatial_correlation(const Tensor& output) {

@@ -48,6 +48,10 @@ std::array<int64_t, 5> spatial_correlation_output_shape(const SpatialCorrelation
 // Forward: result shape [B, patchH, patchW, oH, oW].
 CorrelationArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
                                                  const SpatialCorrelationParams& p);
+// The same, written into `out`, which holds spatial_correlation_output_shape(p, input1.shape) values: every
+// one is written (callers may pass uninitialised memory).
+void spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
+                                     const SpatialCorrelationParams& p, std::span<float> out);
 
 // The same result viewed as [B, patchH * patchW, oH, oW] (no copy of the layout: same memory order).
 CorrelationArray flatten_patch_dims(CorrelationArray output);
