@@ -174,7 +174,7 @@ std::array<int64_t, 5> spatial_correlation_output_shape(const SpatialCorrelation
 
 CorrelationArray spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& input2,
                                                  const SpatialCorrelationParams& p) {
-    validate(p, input1.shape, input2.shape);
+    validate(p, input1.shape, input2.shape);  // both inputs (the output shape checks input1 only)
     CorrelationArray out;
     const auto shape = spatial_correlation_output_shape(p, input1.shape);
     out.shape.assign(shape.begin(), shape.end());

@@ -46,29 +46,44 @@ struct GridSampleResult {
     std::vector<float> output, grad_input, grad_grid;  // always NCHW, whatever layout ran
 };
 
-// Runs forward (and backward when grad_output is non-empty) in `layout` on NCHW tensors, converting the
-// layout on the way in and out so that results compare directly with PyTorch's.
-inline GridSampleResult run_grid_sample(const GridSampleShape& s, ChannelLayout layout,
-                                        const GridSampleOptions& options, std::span<const float> input_nchw,
-                                        std::span<const float> grid,
-                                        std::span<const float> grad_output_nchw = {}) {
+// A grid_sample implementation: the CPU reference's pair of functions, or the CUDA path's.
+struct GridSampleImpl {
+    decltype(&ops::grid_sample_forward_cpu) forward;
+    decltype(&ops::grid_sample_backward_cpu) backward;
+};
+inline constexpr GridSampleImpl kCpuGridSample{&ops::grid_sample_forward_cpu, &ops::grid_sample_backward_cpu};
+
+// Runs `impl`'s forward (and backward when grad_output is non-empty) in `layout` on NCHW tensors,
+// converting the layout on the way in and out so that results compare directly with PyTorch's.
+inline GridSampleResult run_grid_sample_with(const GridSampleImpl& impl, const GridSampleShape& s,
+                                             ChannelLayout layout, const GridSampleOptions& options,
+                                             std::span<const float> input_nchw, std::span<const float> grid,
+                                             std::span<const float> grad_output_nchw = {}) {
     const bool nhwc = layout == ChannelLayout::NHWC;
     const std::vector<float> input = nhwc ? nchw_to_nhwc(input_nchw, s.n, s.c, s.h, s.w)
                                           : std::vector<float>(input_nchw.begin(), input_nchw.end());
     GridSampleResult r;
     std::vector<float> output(s.n * s.c * s.out_h * s.out_w);
-    ops::grid_sample_forward_cpu(input.data(), grid.data(), output.data(), s, layout, options);
+    impl.forward(input.data(), grid.data(), output.data(), s, layout, options);
     r.output = nhwc ? nhwc_to_nchw(output, s.n, s.c, s.out_h, s.out_w) : output;
     if (grad_output_nchw.empty()) return r;
     const std::vector<float> gout =
         nhwc ? nchw_to_nhwc(grad_output_nchw, s.n, s.c, s.out_h, s.out_w)
              : std::vector<float>(grad_output_nchw.begin(), grad_output_nchw.end());
     std::vector<float> grad_input(input.size(), -7.f), grad_grid(grid.size(), -7.f);  // overwritten
-    ops::grid_sample_backward_cpu(gout.data(), input.data(), grid.data(), grad_input.data(), grad_grid.data(),
-                                  s, layout, options);
+    impl.backward(gout.data(), input.data(), grid.data(), grad_input.data(), grad_grid.data(), s, layout,
+                  options);
     r.grad_input = nhwc ? nhwc_to_nchw(grad_input, s.n, s.c, s.h, s.w) : grad_input;
     r.grad_grid = grad_grid;
     return r;
+}
+
+// The CPU reference through run_grid_sample_with.
+inline GridSampleResult run_grid_sample(const GridSampleShape& s, ChannelLayout layout,
+                                        const GridSampleOptions& options, std::span<const float> input_nchw,
+                                        std::span<const float> grid,
+                                        std::span<const float> grad_output_nchw = {}) {
+    return run_grid_sample_with(kCpuGridSample, s, layout, options, input_nchw, grid, grad_output_nchw);
 }
 
 // 1e-5 of the reference's scale (its largest finite magnitude, at least 1).

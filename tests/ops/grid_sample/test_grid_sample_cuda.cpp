@@ -35,23 +35,8 @@ GridSampleResult run_grid_sample_cuda(const GridSampleShape& s, ChannelLayout la
                                       const GridSampleOptions& options, std::span<const float> input_nchw,
                                       std::span<const float> grid,
                                       std::span<const float> grad_output_nchw = {}) {
-    const bool nhwc = layout == ChannelLayout::NHWC;
-    const std::vector<float> input = nhwc ? nchw_to_nhwc(input_nchw, s.n, s.c, s.h, s.w)
-                                          : std::vector<float>(input_nchw.begin(), input_nchw.end());
-    GridSampleResult r;
-    std::vector<float> output(s.n * s.c * s.out_h * s.out_w);
-    ops::grid_sample_forward_cuda(input.data(), grid.data(), output.data(), s, layout, options);
-    r.output = nhwc ? nhwc_to_nchw(output, s.n, s.c, s.out_h, s.out_w) : output;
-    if (grad_output_nchw.empty()) return r;
-    const std::vector<float> gout =
-        nhwc ? nchw_to_nhwc(grad_output_nchw, s.n, s.c, s.out_h, s.out_w)
-             : std::vector<float>(grad_output_nchw.begin(), grad_output_nchw.end());
-    std::vector<float> grad_input(input.size(), -7.f), grad_grid(grid.size(), -7.f);  // overwritten
-    ops::grid_sample_backward_cuda(gout.data(), input.data(), grid.data(), grad_input.data(),
-                                   grad_grid.data(), s, layout, options);
-    r.grad_input = nhwc ? nhwc_to_nchw(grad_input, s.n, s.c, s.h, s.w) : grad_input;
-    r.grad_grid = grad_grid;
-    return r;
+    return run_grid_sample_with({&ops::grid_sample_forward_cuda, &ops::grid_sample_backward_cuda}, s, layout,
+                                options, input_nchw, grid, grad_output_nchw);
 }
 
 // CUDA vs CPU on one problem: the same math header on both sides, so the only differences are the
