@@ -14,20 +14,8 @@
 
 using namespace tilesim;
 
-TILESIM_KERNEL_MAIN("bench/handoff_producer.cpp") {
-    const uint32_t pages = get_arg_val<uint32_t>(0);
-    for (uint32_t i = 0; i < pages; ++i) {
-        cb_reserve_back(0, 1);
-        cb_push_back(0, 1);
-    }
-}
-TILESIM_KERNEL_MAIN("bench/handoff_consumer.cpp") {
-    const uint32_t pages = get_arg_val<uint32_t>(0);
-    for (uint32_t i = 0; i < pages; ++i) {
-        cb_wait_front(0, 1);
-        cb_pop_front(0, 1);
-    }
-}
+
+
 
 namespace {
 uint32_t host_threads(int64_t arg) {
@@ -43,8 +31,8 @@ void BM_cb_handoff(benchmark::State& state) {
     CreateCircularBuffer(
         program, cores,
         CircularBufferConfig(depth * 32, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 32));
-    const auto p = CreateKernel(program, "bench/handoff_producer.cpp", cores, ReaderDataMovementConfig{});
-    const auto c = CreateKernel(program, "bench/handoff_consumer.cpp", cores, WriterDataMovementConfig{});
+    const auto p = CreateKernel(program, "bench/kernels/handoff_producer.cpp", cores, ReaderDataMovementConfig{});
+    const auto c = CreateKernel(program, "bench/kernels/handoff_consumer.cpp", cores, WriterDataMovementConfig{});
     SetRuntimeArgs(program, p, cores, {pages});
     SetRuntimeArgs(program, c, cores, {pages});
     RunOptions o;

@@ -9,6 +9,10 @@ install(DIRECTORY sim/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ops/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/ops FILES_MATCHING PATTERN "*.hpp")
 install(DIRECTORY kernels/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/kernels FILES_MATCHING PATTERN "*.hpp")
 install(DIRECTORY configs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/configs)
+# The kernel build at run time: tt-metal's kernel API headers and tilesim's kernel sources; the library
+# finds them relative to itself (<libdir>/../share/tilesim), so an installed tree works from any prefix.
+install(DIRECTORY sim/kernel_include/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/kernel_include)
+install(DIRECTORY kernels/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/kernels)
 install(EXPORT tilesimTargets NAMESPACE tilesim:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/tilesim)
 configure_package_config_file(cmake/tilesimConfig.cmake.in
   ${CMAKE_CURRENT_BINARY_DIR}/tilesimConfig.cmake

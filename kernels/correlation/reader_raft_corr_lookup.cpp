@@ -1,12 +1,12 @@
 // RAFT lookup reader, the AlternateCorrBlock way (no correlation volume). Per query pixel: its coords
 // stick (x, y) and its fmap1 stick (replicated in 32 rows); per pyramid level: the window centre
-// coords / 2^l, its bilinear taps (ops/common/bilinear.hpp, as the references), and the (2r+2)^2 pooled
+// coords / 2^l, its bilinear taps (kernels/common/bilinear.hpp, as the references), and the (2r+2)^2 pooled
 // fmap2 sticks of the window's cells (cell (u, v) = level pixel (floor(y) - r + u, floor(x) - r + v)) in
 // row blocks of 32, zero rows for cells outside the level; the 4 weights of every level go into row 0 of
 // one scalar tile (element l * 4 + tap). A non-finite centre reads no cell and has zero weights
 // (the references output 0 there).
 #include "kernels/correlation/correlation_kernel_common.hpp"
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 
 using namespace correlation_kernels;
 

@@ -1,10 +1,16 @@
 // Compute of tt-metal's "eltwise_binary" example: c_16 = c_0 + c_1, tile by tile.
-#include "tilesim/kernel_api.hpp"
+#include <cstdint>
 
-TILESIM_KERNEL_MAIN("kernels/examples/compute_add_tiles.cpp") {
+#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/tile_move_copy.h"
+
+namespace NAMESPACE {
+void MAIN {
     // Compile-time args: 0 number of tiles.
-    const uint32_t num_tiles = get_compile_time_arg_val(0);
-    constexpr uint32_t cb_a = 0, cb_b = 1, cb_out = 16;
+    constexpr uint32_t num_tiles = get_compile_time_arg_val(0);
+    constexpr auto cb_a = tt::CBIndex::c_0;
+    constexpr auto cb_b = tt::CBIndex::c_1;
+    constexpr auto cb_out = tt::CBIndex::c_16;
     binary_op_init_common(cb_a, cb_b, cb_out);
     add_tiles_init(cb_a, cb_b);
     for (uint32_t i = 0; i < num_tiles; ++i) {
@@ -22,3 +28,4 @@ TILESIM_KERNEL_MAIN("kernels/examples/compute_add_tiles.cpp") {
         cb_pop_front(cb_b, 1);
     }
 }
+}  // namespace NAMESPACE

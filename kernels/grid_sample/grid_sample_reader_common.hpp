@@ -1,12 +1,12 @@
 #pragma once
 // Pieces every grid_sample reader shares: the compile-time argument layout, reading a grid point (raw
 // or precomputed) and issuing the corner reads of one bilinear point. The coordinate math is the
-// references' own (ops/grid_sample/grid_sample_math.hpp), so the paths cannot drift apart.
+// references' own (kernels/common/grid_sample_math.hpp), so the paths cannot drift apart.
 #include <cmath>
 #include <cstring>
 
-#include "ops/common/bilinear.hpp"
-#include "ops/grid_sample/grid_sample_math.hpp"
+#include "kernels/common/bilinear.hpp"
+#include "kernels/common/grid_sample_math.hpp"
 #include "tilesim/kernel_api.hpp"
 
 namespace grid_sample_kernels {

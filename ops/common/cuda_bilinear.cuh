@@ -2,11 +2,11 @@
 // For .cu files only: bilinear taps of one sample with the derivatives of their weights, for the CUDA
 // references of deformable aggregation and sample_sum / sample_dot. The device twin of pixel_taps in
 // ops/deformable_aggregation/channels_last_taps.hpp (host-only there because it uses <algorithm>), built
-// on the same shared bilinear_taps / in_bounds / coordinate_is_usable (ops/common/bilinear.hpp), and with
+// on the same shared bilinear_taps / in_bounds / coordinate_is_usable (kernels/common/bilinear.hpp), and with
 // the same outputs, so that the CPU and CUDA references agree tap for tap.
 #include <cstdint>
 
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 
 namespace tilesim::ops::cuda {
 

@@ -10,7 +10,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 #include "ops/correlation/correlation_layout.hpp"
 #include "ops/correlation/correlation_simd.hpp"
 #include "ops/correlation/raft_corr_reference.hpp"

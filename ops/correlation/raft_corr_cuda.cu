@@ -1,7 +1,7 @@
 // RAFT's correlation pyramid and lookup on a CUDA GPU: CorrBlock (all-pairs volume, pooled levels, bilinear
 // lookup), AlternateCorrBlock (dot products with average-pooled fmap2, no volume) and the lookup's backward,
 // following the CPU references (raft_corr_reference.cpp, raft_corr_alternate.cpp) operation for operation.
-// Sampling uses the shared bilinear taps (ops/common/bilinear.hpp). Level l is (H >> l) x (W >> l).
+// Sampling uses the shared bilinear taps (kernels/common/bilinear.hpp). Level l is (H >> l) x (W >> l).
 #include "ops/common/cuda_bilinear.cuh"
 #include "ops/common/cuda_check.cuh"
 #include "ops/correlation/correlation_launch_cuda.hpp"

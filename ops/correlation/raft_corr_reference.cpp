@@ -7,7 +7,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 #include "ops/correlation/correlation_layout.hpp"
 #include "ops/correlation/correlation_simd.hpp"
 #include "tilesim/error.hpp"

@@ -17,7 +17,7 @@
 //   grid_sample(align_corners=True): for a level of width or height 1 that divides by zero, and
 //   PyTorch's CPU grid_sample returns NaN there. tilesim samples directly in level pixels (as the
 //   AlternateCorrBlock CUDA kernel does), so such a level reads its single pixel row/column.
-// - Non-finite coordinates (NaN, inf) sample 0 (ops/common/bilinear.hpp `coordinate_is_usable`).
+// - Non-finite coordinates (NaN, inf) sample 0 (kernels/common/bilinear.hpp `coordinate_is_usable`).
 // - Gradients: RAFT calls the lookup with `coords1.detach()`, so coords get no gradient; the backward
 //   here returns d/d fmap1 and d/d fmap2 only. It serves both paths (they compute the same function).
 #include <array>

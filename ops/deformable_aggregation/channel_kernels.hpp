@@ -6,7 +6,7 @@
 // the callers' loops over samples stay in plain C++ and pass whole channel vectors here.
 //
 // The four-tap functions take the bilinear taps in PyTorch's corner order (nw, ne, sw, se), see
-// ops/common/bilinear.hpp; a tap outside the map points at a row of zeros (reads) or is null (writes).
+// kernels/common/bilinear.hpp; a tap outside the map points at a row of zeros (reads) or is null (writes).
 #include <cstdint>
 
 namespace tilesim::ops {

@@ -1,13 +1,13 @@
 #pragma once
 // Bilinear taps on a channels-last map ([H, W, C], C floats per pixel), with the derivatives of the tap
-// weights that the backward passes need. Built on ops/common/bilinear.hpp so that every sampling op
+// weights that the backward passes need. Built on kernels/common/bilinear.hpp so that every sampling op
 // shares one definition of the corners and their weights. Used by the deformable aggregation and the
 // sample_sum / sample_dot CPU references.
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 
 namespace tilesim::ops {
 

@@ -5,6 +5,7 @@
 #include "tilesim/data_format.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/program.hpp"
+#include "tilesim/tensor_accessor_args.hpp"
 #include "tilesim/validate_program.hpp"
 #include "tilesim/work_split.hpp"
 
@@ -124,8 +125,10 @@ BytesResult multicore_copy(Device& device, std::span<const std::byte> sticks, ui
     CreateCircularBuffer(program, split.all_cores,
                          CircularBufferConfig(cb_pages * aligned, {{uint8_t{0}, DataType::Float32}})
                              .set_page_size(0, aligned));
+    std::vector<uint32_t> reader_args = {stick_bytes};
+    TensorAccessorArgs(*src).append_to(reader_args);
     const KernelHandle reader = CreateKernel(program, "kernels/examples/reader_unary_pages.cpp",
-                                             split.all_cores, ReaderDataMovementConfig({stick_bytes, 1}));
+                                             split.all_cores, ReaderDataMovementConfig(reader_args));
     const KernelHandle writer = CreateKernel(program, "kernels/examples/writer_unary_pages.cpp",
                                              split.all_cores, WriterDataMovementConfig({stick_bytes, 0}));
     for (const CoreWork& w : assign_work(split, grid)) {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ops/grid_sample/grid_sample_math.hpp"
+#include "kernels/common/grid_sample_math.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/runtime.hpp"

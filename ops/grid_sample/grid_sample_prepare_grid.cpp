@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "ops/common/bilinear.hpp"
+#include "kernels/common/bilinear.hpp"
 #include "ops/grid_sample/grid_sample_device.hpp"
 #include "tilesim/error.hpp"
 

@@ -165,6 +165,7 @@ Program sharded_program(Device& device, const GridSampleGeometry& g, const GridS
                 DataMovementProcessor::RISCV_0,
                 NOC::RISCV_0_default,
                 reader_compile_args(g, o, kInputCb2Index, kScalarCb2Index, grid_stride, stride, 1),
+                {},
                 {}};
             readers.push_back(
                 CreateKernel(program, "kernels/grid_sample/reader_grid_sample_sharded.cpp", cores, second));

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ops/grid_sample/grid_sample_math.hpp"
+#include "kernels/common/grid_sample_math.hpp"
 
 namespace tilesim::ops {
 

@@ -4,8 +4,8 @@
 // layouts, forward and backward) and usable by kernels (dependency-free, TILESIM_HD).
 #include <cstdint>
 
-#include "ops/common/host_device.hpp"
-#include "ops/grid_sample/grid_sample_math.hpp"
+#include "kernels/common/host_device.hpp"
+#include "kernels/common/grid_sample_math.hpp"
 
 namespace tilesim::ops {
 

@@ -42,6 +42,12 @@ bool register_kernel(const char* path, KernelFunction fn) {
     return true;
 }
 
+KernelFunction find_linked_kernel(const std::string& path) {
+    std::lock_guard lock(registry_mutex());
+    auto it = registry().find(path);
+    return it == registry().end() ? nullptr : it->second;
+}
+
 KernelFunction find_kernel(const std::string& path) {
     std::lock_guard lock(registry_mutex());
     auto it = registry().find(path);

@@ -305,4 +305,61 @@ void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
     signal_semaphore(k, cs, addr, [&](auto word) { word.store(value); });
 }
 
+// ---- multicast --------------------------------------------------------------------------------------------
+// A rectangle of worker cores (tt-metal: get_noc_multicast_addr). The cost model charges one transfer (the
+// NoC replicates the packet along the path); the bytes land in every destination core.
+uint64_t get_noc_multicast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
+    return detail::encode_noc_address(NocTarget::Multicast, (x0 & 63) | (x1 & 63) << 6,
+                                      (y0 & 63) | (y1 & 63) << 6, addr);
+}
+
+namespace {
+template <class F>
+void for_each_multicast_core(KernelContext& k, uint64_t dst, uint32_t num_dests, const char* call, F&& f) {
+    const DecodedNocAddress a = detail::decode_noc_address(dst);
+    if (a.target != NocTarget::Multicast)
+        watcher(k,
+                fmt::format("{}: {:#x} is not a multicast address (use get_noc_multicast_addr)", call, dst));
+    const uint32_t x0 = a.x & 63, x1 = a.x >> 6, y0 = a.y & 63, y1 = a.y >> 6;
+    if (x1 < x0 || y1 < y0)
+        watcher(k, fmt::format("{}: rectangle ({},{})-({},{}) has its end before its start", call, x0, y0, x1,
+                               y1));
+    const uint32_t count = (x1 - x0 + 1) * (y1 - y0 + 1);
+    if (k.run->options.checks && count != num_dests) {
+        watcher(k, fmt::format("{}: num_dests {} but the rectangle ({},{})-({},{}) holds {} cores", call,
+                               num_dests, x0, y0, x1, y1, count));
+    }
+    for (uint32_t y = y0; y <= y1; ++y)
+        for (uint32_t x = x0; x <= x1; ++x) f(detail::encode_noc_address(NocTarget::L1, x, y, a.offset));
+}
+}  // namespace
+
+void noc_async_write_multicast(uint32_t src, uint64_t dst, uint32_t size, uint32_t num_dests) {
+    KernelContext& k = enter("noc_async_write_multicast");
+    const double clock = k.clock, free = k.noc_write_free, done = k.noc_write_done;
+    double last_free = free, last_done = done;
+    for_each_multicast_core(k, dst, num_dests, "noc_async_write_multicast", [&](uint64_t one) {
+        k.clock = clock;
+        k.noc_write_free = free;
+        k.noc_write_done = done;
+        transfer(false, src, one, size, "noc_async_write_multicast");
+        last_free = std::max(last_free, k.noc_write_free);
+        last_done = std::max(last_done, k.noc_write_done);
+    });
+    k.noc_write_free = last_free;
+    k.noc_write_done = last_done;
+}
+
+void noc_semaphore_set_multicast(uint32_t src, uint64_t dst, uint32_t num_dests) {
+    KernelContext& k = enter("noc_semaphore_set_multicast");
+    const uint32_t value = load_word(k.core->l1 + src);
+    k.clock += k.run->cost->cb_call_cycles();
+    k.note_progress();
+    for_each_multicast_core(k, dst, num_dests, "noc_semaphore_set_multicast", [&](uint64_t one) {
+        detail::CoreState& cs = remote_core(k, one, "noc_semaphore_set_multicast");
+        signal_semaphore(k, cs, static_cast<uint32_t>(detail::decode_noc_address(one).offset),
+                         [&](auto word) { word.store(value); });
+    });
+}
+
 }  // namespace tilesim::kernel_api

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "tilesim/error.hpp"
+#include "tilesim/kernel_build.hpp"
 #include "tilesim/kernel_registry.hpp"
 
 namespace tilesim {
@@ -96,7 +97,13 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
     spec.path = path;
     spec.name = std::filesystem::path(path).stem().string();
     spec.cores = cores.set;
-    spec.function = find_kernel(path);
+    if (KernelFunction linked = find_linked_kernel(path)) {
+        spec.function = linked;  // compiled into the host program (legacy registry)
+    } else {
+        const ResolvedKernelPath resolved = resolve_kernel_path(path);
+        spec.source = resolved.source;
+        spec.include_root = resolved.include_root;
+    }
     std::visit(
         [&](const auto& c) {
             using C = std::decay_t<decltype(c)>;
@@ -104,12 +111,14 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
                 spec.kind = KernelKind::Compute;
                 spec.math_fidelity = c.math_fidelity;
                 spec.fp32_dest_acc_en = c.fp32_dest_acc_en;
+                spec.math_approx_mode = c.math_approx_mode;
             } else {
                 spec.kind =
                     c.processor == DataMovementProcessor::RISCV_1 ? KernelKind::Reader : KernelKind::Writer;
             }
             spec.compile_args = c.compile_args;
             spec.defines = c.defines;
+            spec.named_compile_args = c.named_compile_args;
         },
         config);
     for (const auto& other : program.kernels_) {

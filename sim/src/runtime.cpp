@@ -2,6 +2,8 @@
 // oneTBB task, detects deadlocks, and gathers the RunReport.
 #include "tilesim/runtime.hpp"
 
+#include "tilesim/kernel_build.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
@@ -278,6 +280,8 @@ class Watchdog {
 RunReport build_run_report(RunState& run);  // run_report.cpp
 
 RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& options) {
+    // Kernel sources are compiled (or found in the cache) before the run and its host-time measurement.
+    build_program_kernels(program.kernels(), device.spec());
     const auto start = std::chrono::steady_clock::now();
     RunState run;
     run.device = &device;

@@ -14,61 +14,9 @@
 
 using namespace tilesim;
 
-// Args: 0 rows address, 1 weights address, 2 rows R, 3 row width W (floats), 4 overwrite the input
-// page with junk once the compute kernel has popped it.
-TILESIM_KERNEL_MAIN("tests/sim/pool_reader.cpp") {
-    const uint32_t rows_addr = get_arg_val<uint32_t>(0), weights_addr = get_arg_val<uint32_t>(1);
-    const uint32_t rows = get_arg_val<uint32_t>(2), width = get_arg_val<uint32_t>(3);
-    const bool overwrite = get_arg_val<uint32_t>(4);
-    const InterleavedAddrGen<true> row_pages{rows_addr, width * 4};
-    const InterleavedAddrGen<true> weight_page{weights_addr, rows * 4};
-    cb_reserve_back(1, 1);
-    noc_async_read(get_noc_addr(0, weight_page), get_write_ptr(1), rows * 4);  // row 0 of face 0
-    cb_reserve_back(0, 1);
-    for (uint32_t r = 0; r < rows; ++r)
-        noc_async_read(get_noc_addr(r, row_pages), get_write_ptr(0) + r * width * 4, width * 4);
-    noc_async_read_barrier();
-    cb_push_back(1, 1);
-    cb_push_back(0, 1);
-    if (overwrite) {
-        cb_reserve_back(0, 1);  // the CB holds one page: this waits for the compute kernel's pop
-        float* page = l1_ptr<float>(get_write_ptr(0), rows * width * 4);
-        for (uint32_t i = 0; i < rows * width; ++i) page[i] = 1e6f;
-        cb_push_back(0, 1);
-    }
-}
-// Args: 0 rows R, 1 row width W, 2 whether the reader overwrites the input page.
-TILESIM_KERNEL_MAIN("tests/sim/pool_compute.cpp") {
-    const uint32_t rows = get_arg_val<uint32_t>(0), width = get_arg_val<uint32_t>(1);
-    const bool overwrite = get_arg_val<uint32_t>(2);
-    tilizeA_B_reduce_init(0, 1, 16);
-    cb_wait_front(0, 1);
-    cb_wait_front(1, 1);
-    tile_regs_acquire();
-    unpack_tilizeA_B_block(0, 1, width / 32, 0, 4, rows, width * 4);
-    if (overwrite) {
-        cb_pop_front(0, 1);
-        cb_wait_front(0, 1);  // the junk page, in the same slot
-    }
-    reduce_tile_math(0);
-    tile_regs_commit();
-    tile_regs_wait();
-    cb_reserve_back(16, 1);
-    pack_untilize_dest_row(16, width / 16);
-    cb_push_back(16, 1);
-    tile_regs_release();
-    cb_pop_front(0, 1);
-    cb_pop_front(1, 1);
-}
-// Args: 0 output address, 1 row width W.
-TILESIM_KERNEL_MAIN("tests/sim/pool_writer.cpp") {
-    const uint32_t out_addr = get_arg_val<uint32_t>(0), width = get_arg_val<uint32_t>(1);
-    const InterleavedAddrGen<true> out{out_addr, width * 4};
-    cb_wait_front(16, 1);
-    noc_async_write(get_read_ptr(16), get_noc_addr(0, out), width * 4);
-    noc_async_write_barrier();
-    cb_pop_front(16, 1);
-}
+
+
+
 
 namespace {
 std::vector<float> random_values(size_t n, uint32_t seed) {
@@ -96,11 +44,11 @@ std::vector<float> weighted_row_sum(const std::vector<float>& rows, const std::v
                          CircularBufferConfig(4096, {{1, DataType::Float32}}).set_page_size(1, 4096));
     CreateCircularBuffer(
         p, core, CircularBufferConfig(width * 4, {{16, DataType::Float32}}).set_page_size(16, width * 4));
-    auto reader = CreateKernel(p, "tests/sim/pool_reader.cpp", core, ReaderDataMovementConfig{});
+    auto reader = CreateKernel(p, "tests/kernels/sim/pool_reader.cpp", core, ReaderDataMovementConfig{});
     ComputeConfig compute;
     compute.fp32_dest_acc_en = true;
-    auto math = CreateKernel(p, "tests/sim/pool_compute.cpp", core, compute);
-    auto writer = CreateKernel(p, "tests/sim/pool_writer.cpp", core, WriterDataMovementConfig{});
+    auto math = CreateKernel(p, "tests/kernels/sim/pool_compute.cpp", core, compute);
+    auto writer = CreateKernel(p, "tests/kernels/sim/pool_writer.cpp", core, WriterDataMovementConfig{});
     SetRuntimeArgs(p, reader, core,
                    {x.buffer->address(), w.buffer->address(), r, width, overwrite ? 1u : 0u});
     SetRuntimeArgs(p, math, core, {r, width, overwrite ? 1u : 0u});

@@ -13,54 +13,11 @@
 
 using namespace tilesim;
 
-// ---- test kernels --------------------------------------------------------------------------------
-// arg0 DRAM address, arg1 bytes per read, arg2 reads: issue all reads to L1 0x20000, then one barrier.
-TILESIM_KERNEL_MAIN("tests/sim/cost_dram_reads.cpp") {
-    const uint32_t addr = get_arg_val<uint32_t>(0), bytes = get_arg_val<uint32_t>(1),
-                   reads = get_arg_val<uint32_t>(2);
-    for (uint32_t i = 0; i < reads; ++i) noc_async_read(get_dram_noc_addr(0, addr), 0x20000, bytes);
-    noc_async_read_barrier();
-}
-// Pipeline stages: arg0 pages, arg1 cycles of work per page.
-TILESIM_KERNEL_MAIN("tests/sim/cost_stage_producer.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0), work = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < n; ++i) {
-        cb_reserve_back(0, 1);
-        kernel_spend_cycles(work);
-        cb_push_back(0, 1);
-    }
-}
-TILESIM_KERNEL_MAIN("tests/sim/cost_stage_consumer.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0), work = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < n; ++i) {
-        cb_wait_front(0, 1);
-        kernel_spend_cycles(work);
-        cb_pop_front(0, 1);
-    }
-}
-// Compute stage: copy each tile of c_0 through DEST to c_16 (arg0 tiles).
-TILESIM_KERNEL_MAIN("tests/sim/cost_copy_tiles.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t i = 0; i < n; ++i) {
-        cb_wait_front(0, 1);
-        tile_regs_acquire();
-        copy_tile(0, 0, 0);
-        tile_regs_commit();
-        cb_reserve_back(16, 1);
-        tile_regs_wait();
-        pack_tile(0, 16);
-        tile_regs_release();
-        cb_push_back(16, 1);
-        cb_pop_front(0, 1);
-    }
-}
-TILESIM_KERNEL_MAIN("tests/sim/cost_drain.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0);
-    for (uint32_t i = 0; i < n; ++i) {
-        cb_wait_front(16, 1);
-        cb_pop_front(16, 1);
-    }
-}
+
+
+
+
+
 
 namespace {
 void add_cb(Program& p, const CoreSpec& cores, uint8_t index, uint32_t pages, uint32_t page_size) {
@@ -86,7 +43,7 @@ RunReport run_dram_reads(const std::string& device_name, CoreRange cores, uint32
     Device device(load_device(device_name));
     auto buf = device.create_buffer({bytes, bytes, BufferType::DRAM, TensorMemoryLayout::INTERLEAVED, {}});
     Program p;
-    auto k = CreateKernel(p, "tests/sim/cost_dram_reads.cpp", cores, ReaderDataMovementConfig{});
+    auto k = CreateKernel(p, "tests/kernels/sim/cost_dram_reads.cpp", cores, ReaderDataMovementConfig{});
     for (CoreCoord c : cores.cores()) SetRuntimeArgs(p, k, c, {buf->address(), bytes, reads});
     return EnqueueProgram(device, p);
 }
@@ -100,8 +57,8 @@ RunReport run_pipeline(const PipelineCase& pc, uint32_t host_threads) {
     Program p;
     const CoreCoord core{2, 3};
     add_cb(p, core, 0, pc.cb_pages, 64);
-    auto prod = CreateKernel(p, "tests/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/sim/cost_stage_consumer.cpp", core, WriterDataMovementConfig{});
+    auto prod = CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
+    auto cons = CreateKernel(p, "tests/kernels/sim/cost_stage_consumer.cpp", core, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, core, {pc.pages, pc.a});
     SetRuntimeArgs(p, cons, core, {pc.pages, pc.b});
     RunOptions o;
@@ -210,11 +167,11 @@ TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
         const CoreCoord core{5, 1};
         add_cb(p, core, 0, 2, 2048);
         add_cb(p, core, 16, 2, 2048);
-        auto prod = CreateKernel(p, "tests/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
+        auto prod = CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
         ComputeConfig config;
         config.math_fidelity = f;
-        auto comp = CreateKernel(p, "tests/sim/cost_copy_tiles.cpp", core, config);
-        auto drain = CreateKernel(p, "tests/sim/cost_drain.cpp", core, WriterDataMovementConfig{});
+        auto comp = CreateKernel(p, "tests/kernels/sim/cost_copy_tiles.cpp", core, config);
+        auto drain = CreateKernel(p, "tests/kernels/sim/cost_drain.cpp", core, WriterDataMovementConfig{});
         SetRuntimeArgs(p, prod, core, {n, 0});
         SetRuntimeArgs(p, comp, core, {n});
         SetRuntimeArgs(p, drain, core, {n});

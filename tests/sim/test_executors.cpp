@@ -16,58 +16,11 @@
 
 using namespace tilesim;
 
-// ---- test kernels --------------------------------------------------------------------------------
-// A token passed along a chain of cores in row-major order. On each core the "waiter" kernel waits for
-// the token (its semaphore), adds its own core index to a running sum kept in a CB page, and hands the
-// page to the "signaller" kernel of the same core, which forwards sum and token to the next core.
-// Args: 0 this core's position in the chain, 1 chain length, 2/3 next core x/y.
-TILESIM_KERNEL_MAIN("tests/sim/token_waiter.cpp") {
-    const uint32_t position = get_arg_val<uint32_t>(0);
-    const uint32_t sem = get_semaphore(0);
-    const uint32_t sum_addr = get_semaphore(1);  // the running sum arrives here with the token
-    if (position > 0) noc_semaphore_wait(l1_ptr<volatile uint32_t>(sem), 1);
-    cb_reserve_back(0, 1);
-    const uint32_t sum = *l1_ptr<uint32_t>(sum_addr) + position;
-    *l1_ptr<uint32_t>(get_write_ptr(0)) = sum;
-    cb_push_back(0, 1);
-}
-TILESIM_KERNEL_MAIN("tests/sim/token_signaller.cpp") {
-    const uint32_t position = get_arg_val<uint32_t>(0), length = get_arg_val<uint32_t>(1);
-    const uint32_t next_x = get_arg_val<uint32_t>(2), next_y = get_arg_val<uint32_t>(3);
-    const uint32_t sum_addr = get_semaphore(1);
-    cb_wait_front(0, 1);
-    const uint32_t page = get_read_ptr(0);
-    if (position + 1 < length) {
-        noc_async_write(page, get_noc_addr(next_x, next_y, sum_addr), 4);
-        noc_async_write_barrier();
-        noc_semaphore_inc(get_noc_addr(next_x, next_y, get_semaphore(0)), 1);
-    } else {
-        *l1_ptr<uint32_t>(sum_addr) = *l1_ptr<uint32_t>(page);  // the last core keeps the total
-    }
-    cb_pop_front(0, 1);
-}
-// Waits for a CB page that never comes, while its neighbour kernel on the same core throws.
-TILESIM_KERNEL_MAIN("tests/sim/waits_forever.cpp") {
-    cb_wait_front(0, 1);
-}
-TILESIM_KERNEL_MAIN("tests/sim/throws_after_a_switch.cpp") {
-    cb_reserve_back(1, 1);
-    cb_push_back(1, 1);
-    cb_wait_front(1, 1);
-    throw std::runtime_error("kernel gave up");
-}
-// Uses 256 KiB of stack (a large local table), then a CB handoff, then reads the table back.
-TILESIM_KERNEL_MAIN("tests/sim/big_stack.cpp") {
-    volatile uint32_t table[64 * 1024];
-    for (uint32_t i = 0; i < 64 * 1024; ++i) table[i] = i * 3u;
-    cb_reserve_back(0, 1);
-    cb_push_back(0, 1);
-    cb_wait_front(0, 1);
-    cb_pop_front(0, 1);
-    uint64_t sum = 0;
-    for (uint32_t i = 0; i < 64 * 1024; ++i) sum += table[i];
-    *l1_ptr<uint64_t>(get_semaphore(0)) = sum;
-}
+
+
+
+
+
 
 namespace {
 
@@ -121,8 +74,8 @@ ChainResult run_token_chain(uint32_t length, const RunOptions& options) {
     EXPECT_EQ(token, 0u);
     EXPECT_EQ(sum, 1u);
     CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
-    auto waiter = CreateKernel(p, "tests/sim/token_waiter.cpp", cores, ReaderDataMovementConfig{});
-    auto signaller = CreateKernel(p, "tests/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
+    auto waiter = CreateKernel(p, "tests/kernels/sim/token_waiter.cpp", cores, ReaderDataMovementConfig{});
+    auto signaller = CreateKernel(p, "tests/kernels/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
     for (uint32_t i = 0; i < cores.size(); ++i) {
         const CoreCoord c{i % grid.x, i / grid.x}, next{(i + 1) % grid.x, (i + 1) / grid.x};
         // Cores past the chain's end get a chain of their own, of length 1: they neither wait nor signal.
@@ -174,8 +127,8 @@ TEST_P(Executors, AnErrorInOneKernelEndsTheRunWhileTheOtherKernelOfItsCoreWaits)
     for (uint8_t cb : {0, 1})
         CreateCircularBuffer(p, cores,
                              CircularBufferConfig(64, {{cb, DataType::Float32}}).set_page_size(cb, 64));
-    CreateKernel(p, "tests/sim/waits_forever.cpp", cores, ReaderDataMovementConfig{});
-    CreateKernel(p, "tests/sim/throws_after_a_switch.cpp", cores, WriterDataMovementConfig{});
+    CreateKernel(p, "tests/kernels/sim/waits_forever.cpp", cores, ReaderDataMovementConfig{});
+    CreateKernel(p, "tests/kernels/sim/throws_after_a_switch.cpp", cores, WriterDataMovementConfig{});
     try {
         EnqueueProgram(device, p, options());
         FAIL() << "expected the kernel's exception";
@@ -188,7 +141,7 @@ TEST_P(Executors, AnErrorInOneKernelEndsTheRunWhileTheOtherKernelOfItsCoreWaits)
     Program ok;
     CreateSemaphore(ok, cores, 0);
     CreateCircularBuffer(ok, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
-    CreateKernel(ok, "tests/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
+    CreateKernel(ok, "tests/kernels/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
     EXPECT_NO_THROW(EnqueueProgram(device, ok, options()));
 }
 
@@ -199,7 +152,7 @@ TEST_P(Executors, KernelsMayUseAQuarterMegabyteOfStackAcrossSwitches) {
     const uint32_t sem = CreateSemaphore(p, cores, 0);
     CreateSemaphore(p, cores, 0);  // room for the 8-byte sum
     CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
-    CreateKernel(p, "tests/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
+    CreateKernel(p, "tests/kernels/sim/big_stack.cpp", cores, ReaderDataMovementConfig{});
     EnqueueProgram(device, p, options());
     const uint64_t n = 64 * 1024;
     const uint64_t expected = 3 * n * (n - 1) / 2;
@@ -222,8 +175,8 @@ TEST_P(Executors, RepeatedRunsReuseTheirResources) {
     for (int run = 0; run < 8; ++run) {
         Program p;
         CreateCircularBuffer(p, all, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
-        auto producer = CreateKernel(p, "tests/sim/producer.cpp", all, ReaderDataMovementConfig{});
-        auto consumer = CreateKernel(p, "tests/sim/consumer.cpp", all, WriterDataMovementConfig{});
+        auto producer = CreateKernel(p, "tests/kernels/sim/producer.cpp", all, ReaderDataMovementConfig{});
+        auto consumer = CreateKernel(p, "tests/kernels/sim/consumer.cpp", all, WriterDataMovementConfig{});
         SetRuntimeArgs(p, producer, all, {1, 50});
         SetRuntimeArgs(p, consumer, all, {1, 50});
         const RunReport r = EnqueueProgram(device, p, options());

@@ -12,86 +12,11 @@
 
 using namespace tilesim;
 
-// ---- test kernels --------------------------------------------------------------------------------
-// Producer: reserve arg0 pages at a time, push them, arg1 times. Consumer: wait/pop arg0 pages arg1 times.
-TILESIM_KERNEL_MAIN("tests/sim/producer.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0), times = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < times; ++i) {
-        cb_reserve_back(0, n);
-        cb_push_back(0, n);
-    }
-}
-TILESIM_KERNEL_MAIN("tests/sim/consumer.cpp") {
-    const uint32_t n = get_arg_val<uint32_t>(0), times = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < times; ++i) {
-        cb_wait_front(0, n);
-        cb_pop_front(0, n);
-    }
-}
-// Two cores wait on their own semaphore before signalling the other: a circular wait.
-TILESIM_KERNEL_MAIN("tests/sim/semaphore_ping.cpp") {
-    const uint32_t other_x = get_arg_val<uint32_t>(0), first = get_arg_val<uint32_t>(1);
-    const uint32_t sem = get_semaphore(0);
-    if (!first) noc_semaphore_wait(l1_ptr<volatile uint32_t>(sem), 1);
-    noc_semaphore_inc(get_noc_addr(other_x, 0, sem), 1);
-    if (first) noc_semaphore_wait(l1_ptr<volatile uint32_t>(sem), 1);
-}
-// Does one bad thing selected by arg 0.
-TILESIM_KERNEL_MAIN("tests/sim/misbehave.cpp") {
-    const uint32_t what = get_arg_val<uint32_t>(0);
-    const uint32_t dram_addr = get_arg_val<uint32_t>(1);
-    switch (what) {
-        case 0:
-            (void)l1_ptr<uint32_t>(1499136 - 2, 1);
-            break;  // past L1
-        case 1:
-            cb_push_back(0, 1);
-            break;  // push without reserve
-        case 2:
-            cb_reserve_back(0, 1);
-            cb_push_back(0, 2);
-            break;  // push more than reserved
-        case 3:
-            cb_reserve_back(0, 1);
-            cb_push_back(0, 1);
-            cb_wait_front(0, 1);
-            cb_pop_front(0, 2);
-            break;
-        case 4:
-            (void)get_read_ptr(0);
-            break;  // read before wait
-        case 5:
-            cb_reserve_back(0, 1);
-            cb_push_back(0, 1);
-            break;  // page left at end
-        case 6:
-            noc_async_read(get_dram_noc_addr(0, dram_addr + 8), get_write_ptr(0), 64);
-            break;  // misaligned
-        case 7:
-            (void)get_arg_val<uint32_t>(9);
-            break;  // arg never set
-        case 8:
-            cb_reserve_back(0, 1);
-            noc_async_read(get_dram_noc_addr(0, dram_addr), get_write_ptr(0), 2 * 256);
-            break;
-        case 9:
-            noc_async_read(get_dram_noc_addr(0, 0x7ffffff0u), 0x10000, 64);
-            break;  // past DRAM bank
-        case 10:
-            throw InvalidArgument("kernel says no");
-        case 11:
-            for (;;) (void)cb_pages_available_at_front(0, 1);
-            break;  // spins: watchdog
-        case 12:
-            cb_reserve_back(0, 1);
-            break;  // reserved, never pushed
-        default:
-            break;
-    }
-}
-TILESIM_KERNEL_MAIN("tests/sim/dprint.cpp") {
-    DPRINT << "value=" << get_arg_val<uint32_t>(0) << ENDL();
-}
+
+
+
+
+
 
 namespace {
 Device make_device() {
@@ -121,7 +46,7 @@ std::string misbehave(uint32_t what, RunOptions o = {}) {
     auto dram = device.create_buffer({4096, 256, BufferType::DRAM, TensorMemoryLayout::INTERLEAVED, {}});
     Program p;
     add_cb(p, CoreCoord{1, 2}, 2);
-    auto k = CreateKernel(p, "tests/sim/misbehave.cpp", CoreCoord{1, 2}, ReaderDataMovementConfig{});
+    auto k = CreateKernel(p, "tests/kernels/sim/misbehave.cpp", CoreCoord{1, 2}, ReaderDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{1, 2}, {what, dram->address()});
     if (what == 10) return run_expecting<Error>(device, p, o);
     if (what == 11) return run_expecting<WatchdogTimeout>(device, p, o);
@@ -133,8 +58,8 @@ TEST(Deadlock, CbOnePageTooSmallIsDiagnosedNotHung) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{0, 0}, 1);
-    auto prod = CreateKernel(p, "tests/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
+    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{0, 0}, {2, 3});
     SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
     const std::string msg = run_expecting<DeadlockError>(device, p);
@@ -150,8 +75,8 @@ TEST(Deadlock, DiagnosedWithTheThreadsExecutorToo) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{0, 0}, 1);
-    auto prod = CreateKernel(p, "tests/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
+    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{0, 0}, {2, 3});
     SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
     RunOptions o;
@@ -165,8 +90,8 @@ TEST(Deadlock, MissingPushLeavesConsumerBlocked) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{3, 1}, 4);
-    auto prod = CreateKernel(p, "tests/sim/producer.cpp", CoreCoord{3, 1}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{3, 1}, WriterDataMovementConfig{});
+    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{3, 1}, ReaderDataMovementConfig{});
+    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{3, 1}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{3, 1}, {1, 3});  // pushes 3 pages
     SetRuntimeArgs(p, cons, CoreCoord{3, 1}, {1, 4});  // waits for 4
     const std::string msg = run_expecting<DeadlockError>(device, p);
@@ -180,7 +105,7 @@ TEST(Deadlock, CircularSemaphoreWaitBetweenTwoCores) {
     Device device = make_device();
     Program p;
     CreateSemaphore(p, CoreRange({0, 0}, {1, 0}), 0);
-    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
+    auto k = CreateKernel(p, "tests/kernels/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
                           ReaderDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{0, 0}, {1, 0});
     SetRuntimeArgs(p, k, CoreCoord{1, 0}, {0, 0});
@@ -194,7 +119,7 @@ TEST(Runtime, SemaphoreHandshakeBetweenTwoCoresCompletes) {
     Device device = make_device();
     Program p;
     CreateSemaphore(p, CoreRange({0, 0}, {1, 0}), 0);
-    auto k = CreateKernel(p, "tests/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
+    auto k = CreateKernel(p, "tests/kernels/sim/semaphore_ping.cpp", CoreRange({0, 0}, {1, 0}),
                           ReaderDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{0, 0}, {1, 1});  // signals first, then waits
     SetRuntimeArgs(p, k, CoreCoord{1, 0}, {0, 0});
@@ -254,7 +179,7 @@ TEST(Watcher, ChecksOffSkipsTheCbChecks) {
 
 TEST(Runtime, KernelExceptionReachesCallerWithCoreAndKernel) {
     const auto msg = misbehave(10);
-    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2): kernel says no"), std::string::npos)
+    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2) threw: kernel says no"), std::string::npos)
         << msg;
 }
 
@@ -269,10 +194,10 @@ TEST(Watchdog, SpinningKernelIsStoppedWithWhereItWas) {
 TEST(Program, UnknownKernelPathListsCloseMatches) {
     Program p;
     try {
-        CreateKernel(p, "tests/sim/producr.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+        CreateKernel(p, "tests/kernels/sim/producr.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
         FAIL();
     } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find("closest: tests/sim/producer.cpp"), std::string::npos)
+        EXPECT_NE(std::string(e.what()).find("closest: tests/kernels/sim/producer.cpp"), std::string::npos)
             << e.what();
     }
 }
@@ -302,15 +227,15 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
 
 TEST(Program, TwoKernelsOnOneProcessorAreRefused) {
     Program p;
-    CreateKernel(p, "tests/sim/producer.cpp", CoreRange({0, 0}, {1, 1}), ReaderDataMovementConfig{});
-    EXPECT_THROW(CreateKernel(p, "tests/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}),
+    CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreRange({0, 0}, {1, 1}), ReaderDataMovementConfig{});
+    EXPECT_THROW(CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}),
                  InvalidArgument);
 }
 
 TEST(Runtime, DprintLinesAreTaggedWithCoreAndKernel) {
     Device device = make_device();
     Program p;
-    auto k = CreateKernel(p, "tests/sim/dprint.cpp", CoreCoord{4, 5}, WriterDataMovementConfig{});
+    auto k = CreateKernel(p, "tests/kernels/sim/dprint.cpp", CoreCoord{4, 5}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, k, CoreCoord{4, 5}, {42});
     std::ostringstream out;
     RunOptions o;

@@ -22,26 +22,8 @@
 using namespace tilesim;
 using nlohmann::json;
 
-// ---- test kernels --------------------------------------------------------------------------------
-// Reader: arg0 DRAM address, arg1 pages of 256 B; reads each page into c_0 with a barrier per page.
-TILESIM_KERNEL_MAIN("tests/sim/trace_reader.cpp") {
-    const uint32_t addr = get_arg_val<uint32_t>(0), pages = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < pages; ++i) {
-        cb_reserve_back(0, 1);
-        noc_async_read(get_dram_noc_addr(0, addr), get_write_ptr(0), 256);
-        noc_async_read_barrier();
-        cb_push_back(0, 1);
-    }
-}
-// Slow consumer: arg0 pages, arg1 cycles per page.
-TILESIM_KERNEL_MAIN("tests/sim/trace_consumer.cpp") {
-    const uint32_t pages = get_arg_val<uint32_t>(0), work = get_arg_val<uint32_t>(1);
-    for (uint32_t i = 0; i < pages; ++i) {
-        cb_wait_front(0, 1);
-        kernel_spend_cycles(work);
-        cb_pop_front(0, 1);
-    }
-}
+
+
 
 namespace {
 RunReport run_reader_consumer(bool trace, uint32_t pages, uint32_t work) {
@@ -51,8 +33,8 @@ RunReport run_reader_consumer(bool trace, uint32_t pages, uint32_t work) {
     const CoreRange cores({1, 1}, {2, 1});
     CreateCircularBuffer(
         p, cores, CircularBufferConfig(2 * 256, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 256));
-    auto rd = CreateKernel(p, "tests/sim/trace_reader.cpp", cores, ReaderDataMovementConfig{});
-    auto co = CreateKernel(p, "tests/sim/trace_consumer.cpp", cores, WriterDataMovementConfig{});
+    auto rd = CreateKernel(p, "tests/kernels/sim/trace_reader.cpp", cores, ReaderDataMovementConfig{});
+    auto co = CreateKernel(p, "tests/kernels/sim/trace_consumer.cpp", cores, WriterDataMovementConfig{});
     for (CoreCoord c : cores.cores()) {
         SetRuntimeArgs(p, rd, c, {buf->address(), pages});
         SetRuntimeArgs(p, co, c, {pages, work});

@@ -19,6 +19,8 @@ bool register_kernel(const char* path, KernelFunction fn);
 // The function registered under `path`; throws InvalidArgument listing the closest registered paths.
 KernelFunction find_kernel(const std::string& path);
 std::vector<std::string> registered_kernels();
+// The function registered under `path`, or nullptr.
+KernelFunction find_linked_kernel(const std::string& path);
 
 }  // namespace tilesim
 

@@ -2,6 +2,7 @@
 // The host API for building a program, named as in tt-metal so that a program factory ports with few
 // edits: Program, CircularBufferConfig, CreateCircularBuffer, CreateKernel, SetRuntimeArgs, ...
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -97,19 +98,26 @@ struct DataMovementConfig {
     NOC noc = NOC::RISCV_0_default;
     std::vector<uint32_t> compile_args;
     std::map<std::string, std::string> defines;
+    std::map<std::string, uint32_t> named_compile_args;  // get_named_compile_time_arg_val("name")
 };
 // tt-metal's conveniences: the reader runs on RISCV_1 (NCRISC, NOC 1), the writer on RISCV_0 (BRISC, NOC 0).
 struct ReaderDataMovementConfig : DataMovementConfig {
     explicit ReaderDataMovementConfig(std::vector<uint32_t> compile_args = {},
                                       std::map<std::string, std::string> defines = {})
-        : DataMovementConfig{DataMovementProcessor::RISCV_1, NOC::RISCV_1_default, std::move(compile_args),
-                             std::move(defines)} {}
+        : DataMovementConfig{DataMovementProcessor::RISCV_1,
+                             NOC::RISCV_1_default,
+                             std::move(compile_args),
+                             std::move(defines),
+                             {}} {}
 };
 struct WriterDataMovementConfig : DataMovementConfig {
     explicit WriterDataMovementConfig(std::vector<uint32_t> compile_args = {},
                                       std::map<std::string, std::string> defines = {})
-        : DataMovementConfig{DataMovementProcessor::RISCV_0, NOC::RISCV_0_default, std::move(compile_args),
-                             std::move(defines)} {}
+        : DataMovementConfig{DataMovementProcessor::RISCV_0,
+                             NOC::RISCV_0_default,
+                             std::move(compile_args),
+                             std::move(defines),
+                             {}} {}
 };
 struct ComputeConfig {
     MathFidelity math_fidelity = MathFidelity::HiFi4;
@@ -117,6 +125,7 @@ struct ComputeConfig {
     bool math_approx_mode = false;
     std::vector<uint32_t> compile_args;
     std::map<std::string, std::string> defines;
+    std::map<std::string, uint32_t> named_compile_args;
 };
 using KernelConfig =
     std::variant<DataMovementConfig, ReaderDataMovementConfig, WriterDataMovementConfig, ComputeConfig>;
@@ -128,15 +137,21 @@ enum class KernelKind { Reader, Writer, Compute };  // by processor: RISCV_1, RI
 std::string_view to_string(KernelKind k);
 
 struct KernelSpec {
-    std::string path;  // registry path, e.g. "kernels/grid_sample/reader_grid_sample_interleaved.cpp"
-    std::string name;  // short name for reports: file stem
+    std::string
+        path;  // as named in CreateKernel, e.g. "kernels/grid_sample/reader_grid_sample_interleaved.cpp"
+    std::string name;                    // short name for reports: file stem
+    std::filesystem::path source;        // the kernel source file it resolved to (see kernel_build.hpp)
+    std::filesystem::path include_root;  // where its root-relative includes resolve
     CoreRangeSet cores;
     KernelKind kind = KernelKind::Reader;
     std::vector<uint32_t> compile_args;
     std::map<std::string, std::string> defines;
     MathFidelity math_fidelity = MathFidelity::HiFi4;
     bool fp32_dest_acc_en = false;
-    void (*function)() = nullptr;
+    bool math_approx_mode = false;
+    std::map<std::string, uint32_t> named_compile_args;
+    void (*function)() = nullptr;  // the loaded kernel's entry point (built at EnqueueProgram)
+    std::string built_for;         // the device the entry point was built for
     std::map<CoreCoord, std::vector<uint32_t>> runtime_args;
     std::vector<uint32_t> common_runtime_args;
 };
@@ -171,7 +186,9 @@ class Program {
 };
 
 CBHandle CreateCircularBuffer(Program& program, const CoreSpec& cores, const CircularBufferConfig& config);
-// Looks `path` up in the kernel registry (unknown path -> error listing close matches).
+// `path` names a kernel source file (tilesim/kernel_build.hpp says where it is looked up; an unknown path is
+// an error listing those places). The kernel is compiled for its compile-time args and defines when the
+// program is first enqueued.
 KernelHandle CreateKernel(Program& program, const std::string& path, const CoreSpec& cores,
                           const KernelConfig& config);
 // Returns the semaphore id; kernels turn it into an L1 address with get_semaphore(id).

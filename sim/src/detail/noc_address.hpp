@@ -5,7 +5,8 @@
 
 namespace tilesim::detail {
 
-enum class NocTarget : uint64_t { Invalid = 0, L1 = 1, Dram = 2 };
+// Multicast: x holds x_start | x_end << 6, y holds y_start | y_end << 6 (a rectangle of worker cores).
+enum class NocTarget : uint64_t { Invalid = 0, L1 = 1, Dram = 2, Multicast = 3 };
 
 struct DecodedNocAddress {
     NocTarget target = NocTarget::Invalid;

@@ -8,8 +8,8 @@
 
 #include <gtest/gtest.h>
 
-#include "ops/common/bilinear.hpp"
-#include "ops/grid_sample/grid_sample_math.hpp"
+#include "kernels/common/bilinear.hpp"
+#include "kernels/common/grid_sample_math.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/error.hpp"
 

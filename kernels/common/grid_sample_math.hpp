@@ -13,8 +13,8 @@
 #include <cmath>
 #include <cstdint>
 
-#include "ops/common/bilinear.hpp"
-#include "ops/common/host_device.hpp"
+#include "kernels/common/bilinear.hpp"
+#include "kernels/common/host_device.hpp"
 
 namespace tilesim::ops {
 
@@ -171,7 +171,7 @@ struct AxisTaps {
     float dweight[K];  // d weight / d grid coordinate: unnormalize scale and padding multiplier included
 };
 
-// Bilinear: taps floor(x) and floor(x) + 1, weights (x1 - x, x - x0) formed as ops/common/bilinear.hpp forms
+// Bilinear: taps floor(x) and floor(x) + 1, weights (x1 - x, x - x0) formed as kernels/common/bilinear.hpp forms
 // them, so that wy * wx equals bilinear_taps()'s weights bit for bit.
 TILESIM_HD AxisTaps<2> bilinear_axis_taps(float grid, int64_t size, PaddingMode padding, bool align_corners) {
     float mult;

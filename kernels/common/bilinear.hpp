@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "ops/common/host_device.hpp"
+#include "kernels/common/host_device.hpp"
 
 namespace tilesim::ops {
 

@@ -1,0 +1,3 @@
+#pragma once
+// tt-metal (current): api/compute/reduce.h. tilesim declares the compute API in one header.
+#include "tilesim/compute_api.h"

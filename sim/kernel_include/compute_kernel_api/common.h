@@ -1,0 +1,3 @@
+#pragma once
+// tt-metal: compute_kernel_api/common.h. tilesim declares the compute API in one header.
+#include "tilesim/compute_api.h"

@@ -1,0 +1,79 @@
+#pragma once
+// What data-movement and compute kernels share: runtime args, the core's coordinates and the circular
+// buffer calls (tt-metal: dataflow_api.h and compute_kernel_api/cb_api.h).
+#include <cstdint>
+#include <cstring>
+
+#include "tilesim/kernel_hooks.h"
+
+// ---- arguments
+// ----------------------------------------------------------------------------------------------
+template <typename T>
+inline T get_arg_val(int index) {
+    static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
+    const uint32_t word = tilesim_hook_arg(static_cast<uint32_t>(index));
+    T value;
+    std::memcpy(&value, &word, 4);
+    return value;
+}
+template <typename T>
+inline T get_common_arg_val(int index) {
+    static_assert(sizeof(T) == 4, "common runtime args are 32-bit words");
+    const uint32_t word = tilesim_hook_common_arg(static_cast<uint32_t>(index));
+    T value;
+    std::memcpy(&value, &word, 4);
+    return value;
+}
+inline uint32_t get_arg_addr(int index) {
+    return static_cast<uint32_t>(index);  // used only with get_arg_val-like reads in tilesim
+}
+inline uint32_t* get_arg_ptr(int index) {  // not an L1 pointer here: the host-side argument array
+    return tilesim_hook_arg_ptr(static_cast<uint32_t>(index));
+}
+inline uint32_t* get_common_arg_ptr(int index) {
+    return tilesim_hook_common_arg_ptr(static_cast<uint32_t>(index));
+}
+
+// Logical worker coordinates: tilesim's NoC uses logical coordinates, so a factory's
+// worker_core_from_logical_core is the identity.
+#define my_x (tilesim_hook_my_x())
+#define my_y (tilesim_hook_my_y())
+inline uint32_t get_absolute_logical_x() {
+    return tilesim_hook_my_x();
+}
+inline uint32_t get_absolute_logical_y() {
+    return tilesim_hook_my_y();
+}
+
+// ---- circular buffers
+// ---------------------------------------------------------------------------------------
+inline void cb_reserve_back(uint32_t cb, uint32_t pages) {
+    tilesim_hook_cb_reserve_back(cb, pages);
+}
+inline void cb_push_back(uint32_t cb, uint32_t pages) {
+    tilesim_hook_cb_push_back(cb, pages);
+}
+inline void cb_wait_front(uint32_t cb, uint32_t pages) {
+    tilesim_hook_cb_wait_front(cb, pages);
+}
+inline void cb_pop_front(uint32_t cb, uint32_t pages) {
+    tilesim_hook_cb_pop_front(cb, pages);
+}
+inline bool cb_pages_reservable_at_back(uint32_t cb, uint32_t pages) {
+    return tilesim_hook_cb_pages_reservable_at_back(cb, pages);
+}
+inline bool cb_pages_available_at_front(uint32_t cb, uint32_t pages) {
+    return tilesim_hook_cb_pages_available_at_front(cb, pages);
+}
+inline uint32_t get_write_ptr(uint32_t cb) {
+    return tilesim_hook_get_write_ptr(cb);
+}
+inline uint32_t get_read_ptr(uint32_t cb) {
+    return tilesim_hook_get_read_ptr(cb);
+}
+inline uint32_t get_tile_size(uint32_t cb) {
+    return tilesim_hook_cb_page_size(cb);
+}
+inline DataFormat get_dataformat(uint32_t cb) {
+    return static_cast<DataFormat>(tilesim_hook_cb_data_format(cb));
+}

@@ -1,0 +1,14 @@
+// Test kernel of tests/sim/test_trace.cpp.
+// Slow consumer: arg0 pages, arg1 cycles per page.
+#include <cstdint>
+
+#include "kernels/common/tilesim_cost_hints.h"
+
+void kernel_main() {
+    const uint32_t pages = get_arg_val<uint32_t>(0), work = get_arg_val<uint32_t>(1);
+    for (uint32_t i = 0; i < pages; ++i) {
+        cb_wait_front(0, 1);
+        kernel_spend_cycles(work);
+        cb_pop_front(0, 1);
+    }
+}
