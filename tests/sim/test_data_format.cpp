@@ -1,9 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 
+#include "kernels/common/bfloat16.hpp"
 #include "tilesim/data_format.hpp"
 #include "tilesim/error.hpp"
 
@@ -204,4 +206,18 @@ TEST(Bfp8, RejectsSizesThatAreNotWholeBlocks) {
     EXPECT_THROW(pack_bfp8_b(v), InvalidArgument);
     std::vector<uint8_t> bytes(10);
     EXPECT_THROW(unpack_bfp8_b(bytes, 16), InvalidArgument);
+}
+
+// The kernels' dependency-free bf16 packing is the simulator's, bit for bit, on every float pattern class.
+TEST(DataFormat, KernelBfloat16HelpersMatchTheSimulatorsConversion) {
+    std::mt19937 rng(5);
+    for (int i = 0; i < 200000; ++i) {
+        const uint32_t bits = i < 65536 ? (uint32_t(i) << 16) | (rng() & 0xffffu) : rng();
+        float f;
+        std::memcpy(&f, &bits, 4);
+        ASSERT_EQ(tilesim_kernels::float_to_bfloat16(f), float_to_bf16(f)) << std::hex << bits;
+        const auto b = static_cast<uint16_t>(bits >> 16);
+        const float back = tilesim_kernels::bfloat16_to_float(b), expected = bf16_to_float(b);
+        ASSERT_EQ(std::memcmp(&back, &expected, 4), 0);
+    }
 }
