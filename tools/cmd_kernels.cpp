@@ -67,10 +67,11 @@ void add_kernels_command(CLI::App& app) {
         std::vector<KernelBuildInfo> info;
         build_kernels(requests, &info);
         for (size_t i = 0; i < requests.size(); ++i) {
-            std::printf(
-                "%s  %s  %s\n",
-                info[i].cached ? "cached  " : fmt::format("{:6.2f} s", info[i].compile_seconds).c_str(),
-                requests[i].display_path.c_str(), info[i].entry.c_str());
+            const std::string how =
+                info[i].cached ? fmt::format("loaded from the cache in {:.2f} ms", info[i].seconds * 1e3)
+                               : fmt::format("compiled in {:.2f} s", info[i].compile_seconds);
+            std::printf("%s: %s (%s)\n", requests[i].display_path.c_str(), how.c_str(),
+                        info[i].entry.c_str());
         }
     });
     cmd->add_subcommand("list", "list the cached kernel binaries")->callback([] {

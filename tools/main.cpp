@@ -12,6 +12,7 @@
 #include "cli_common.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
+#include "tilesim/kernel_build.hpp"
 
 int main(int argc, char** argv) {
     using namespace tilesim;
@@ -59,6 +60,9 @@ int main(int argc, char** argv) {
         return e.get_exit_code();  // the command already said why (e.g. a comparison that failed)
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "tilesim: %s (see --help)\n", e.what());
+        return 2;
+    } catch (const KernelBuildError& e) {  // the user's kernel source: bad input, one line
+        std::fprintf(stderr, "tilesim: error: %s\n", e.what());
         return 2;
     } catch (const InvalidArgument& e) {
         std::fprintf(stderr, "tilesim: error: %s\n", e.what());

@@ -556,7 +556,10 @@ std::vector<KernelEntry> build_kernels(const std::vector<KernelBuildRequest>& re
     auto work = [&] {
         for (size_t i; (i = next.fetch_add(1)) < requests.size();) {
             try {
+                const auto start = std::chrono::steady_clock::now();
                 entries[i] = build_one(requests[i], infos[i]);
+                infos[i].seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             } catch (...) {
                 errors[i] = std::current_exception();
             }
