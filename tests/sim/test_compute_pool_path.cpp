@@ -9,7 +9,7 @@
 #include "common/compare.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/device_tensor.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "tilesim/program.hpp"
 #include "tilesim/runtime.hpp"
 
 using namespace tilesim;

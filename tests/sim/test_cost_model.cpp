@@ -8,7 +8,7 @@
 #include "ops/examples/examples.hpp"
 #include "tilesim/cost_model.hpp"
 #include "tilesim/device_spec.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "tilesim/program.hpp"
 #include "tilesim/runtime.hpp"
 
 using namespace tilesim;

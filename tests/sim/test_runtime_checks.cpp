@@ -6,7 +6,7 @@
 
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "tilesim/program.hpp"
 #include "tilesim/runtime.hpp"
 #include "tilesim/validate_program.hpp"
 

@@ -15,7 +15,7 @@
 #include "ops/examples/examples.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "tilesim/program.hpp"
 #include "tilesim/runtime.hpp"
 #include "tilesim/trace.hpp"
 
