@@ -14,7 +14,7 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
-#if TILESIM_HAVE_CUDA
+#ifdef TILESIM_HAVE_CUDA
 #include <cuda_runtime_api.h>
 #endif
 
@@ -115,7 +115,7 @@ std::vector<float> warp_grid(int64_t n, int64_t out_h, int64_t out_w) {
 // The device-to-device copy (cudaMemcpyAsync) of 1 GiB, counted read + write: the memory ceiling that the
 // large grid_sample rows are measured against (issue 17: >= 70% of it on memory-bound shapes).
 void add_copy() {
-#if TILESIM_HAVE_CUDA
+#ifdef TILESIM_HAVE_CUDA
     add("copy/1GiB", [](DeviceData& d) {
         const int64_t n = int64_t(1) << 28;  // floats
         const float* src = d.zeros(n);

@@ -33,7 +33,7 @@ import time
 try:
     import torch
     import torch.nn.functional as F
-except ImportError as e:  # a clean failure, not a traceback, where PyTorch is missing
+except (ImportError, OSError) as e:  # a clean failure, not a traceback, where PyTorch is missing
     print(f"cuda_vs_pytorch.py: PyTorch is not importable with {sys.executable}: {e}", file=sys.stderr)
     sys.exit(2)
 

@@ -5,7 +5,6 @@
 // Floats are written with full precision; NaN/Infinity are written as the strings "nan", "inf", "-inf".
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -13,6 +12,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "common/source_dir.hpp"
 
 namespace tilesim::testing {
 
@@ -48,12 +49,9 @@ struct GoldenCase {
     }
 };
 
-// Loads tests/golden/data/<file> from the source tree: $TILESIM_SOURCE_DIR where set (a build carried to
-// another machine, whose checkout lies elsewhere: bench/gpu_check.sh), else the tree it was built from.
+// Loads tests/golden/data/<file> from the source tree (source_dir()).
 inline std::vector<GoldenCase> load_golden(const std::string& file) {
-    const char* root = std::getenv("TILESIM_SOURCE_DIR");
-    const std::string path = std::string(root != nullptr && *root != '\0' ? root : TILESIM_SOURCE_DIR) +
-                             "/tests/golden/data/" + file;
+    const std::string path = source_dir() + "/tests/golden/data/" + file;
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot open golden fixture " + path);
     nlohmann::json j = nlohmann::json::parse(in);

@@ -11,6 +11,7 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "common/source_dir.hpp"
 #include "tilesim/npy.hpp"
 #include "tilesim/tensor.hpp"
 

@@ -13,7 +13,7 @@ using namespace tilesim;
 using namespace tilesim::testing;
 
 namespace {
-const std::string kNpyFixtures = std::string(TILESIM_SOURCE_DIR) + "/tests/golden/data/npy/";
+const std::string kNpyFixtures = source_dir() + "/tests/golden/data/npy/";
 
 struct GridSampleFiles {
     TempDir dir;
