@@ -2,7 +2,9 @@
 // already on the GPU, through the device-pointer launchers), with the achieved memory bandwidth:
 // compulsory bytes (every input read once, every output written once) / kernel time. The shapes are those
 // of bench/cuda_vs_pytorch.py, which times PyTorch's CUDA formulations of the same ops and can run this
-// program to print both side by side. Without a CUDA device every benchmark is skipped with the reason.
+// program to print both side by side. "cuda/copy/1GiB" (a device-to-device copy) is the memory ceiling that
+// the memory-bound grid_sample rows (16x64x256x256) are measured against. Without a CUDA device every
+// benchmark is skipped with the reason. bench/gpu_check.sh runs it on the GPU machine.
 //   build-*/bench/bench_cuda_ops [--benchmark_filter=grid_sample] [--benchmark_format=json]
 #include <cmath>
 #include <cstdint>
@@ -12,6 +14,9 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#ifdef TILESIM_HAVE_CUDA
+#include <cuda_runtime_api.h>
+#endif
 
 #include "ops/common/cuda_device.hpp"
 #include "ops/correlation/correlation_launch_cuda.hpp"
@@ -37,7 +42,11 @@ class DeviceData {
         for (float& v : host) v = dist(rng_);
         return upload(host);
     }
-    float* zeros(int64_t count) { return uniform(count, 0.f, 0.f); }
+    float* zeros(int64_t count) {
+        buffers_.emplace_back(static_cast<size_t>(count) * sizeof(float));
+        buffers_.back().zero();
+        return buffers_.back().floats();
+    }
     template <class T>
     T* upload(const std::vector<T>& host) {
         buffers_.push_back(ops::to_cuda(host));
@@ -103,8 +112,27 @@ std::vector<float> warp_grid(int64_t n, int64_t out_h, int64_t out_w) {
     return grid;
 }
 
-void add_grid_sample() {
-    const ops::GridSampleShape s{8, 64, 128, 128, 128, 128};
+// The device-to-device copy (cudaMemcpyAsync) of 1 GiB, counted read + write: the memory ceiling that the
+// large grid_sample rows are measured against (issue 17: >= 70% of it on memory-bound shapes).
+void add_copy() {
+#ifdef TILESIM_HAVE_CUDA
+    add("copy/1GiB", [](DeviceData& d) {
+        const int64_t n = int64_t(1) << 28;  // floats
+        const float* src = d.zeros(n);
+        float* dst = d.zeros(n);
+        return std::pair{2 * kFloat * static_cast<double>(n), std::function<void()>([=] {
+                             cudaMemcpyAsync(dst, src, static_cast<size_t>(n) * sizeof(float),
+                                             cudaMemcpyDeviceToDevice, nullptr);
+                         })};
+    });
+#endif
+}
+
+// grid_sample on shape `s` (named `label`): forward in every mode and layout, backward where it has one.
+// The memory-bound variant (16 x 64 x 256 x 256: 256 MiB in, 256 MiB out, many times the 60 MB L2, measured
+// against the copy above) runs the bilinear and nearest forwards alone, on zeros (no host-side filling of
+// 64 M floats; the values do not change the time).
+void add_grid_sample(const ops::GridSampleShape& s, const std::string& label, bool memory_bound) {
     const int64_t in = s.n * s.c * s.h * s.w, out = s.n * s.c * s.out_h * s.out_w,
                   grid = s.n * s.out_h * s.out_w * 2;
     using ModeName = std::pair<ops::GridSampleMode, const char*>;
@@ -112,20 +140,22 @@ void add_grid_sample() {
     for (const ModeName& m : {ModeName{ops::GridSampleMode::Bilinear, "bilinear"},
                               ModeName{ops::GridSampleMode::Nearest, "nearest"},
                               ModeName{ops::GridSampleMode::Bicubic, "bicubic"}}) {
+        const ops::GridSampleMode mode = m.first;
+        if (memory_bound && mode == ops::GridSampleMode::Bicubic) continue;
         for (const LayoutName& l :
              {LayoutName{ops::ChannelLayout::NCHW, "nchw"}, LayoutName{ops::ChannelLayout::NHWC, "nhwc"}}) {
-            const ops::GridSampleMode mode = m.first;
             const ops::ChannelLayout layout = l.first;
             const ops::GridSampleOptions o{mode, ops::PaddingMode::Zeros, false};
-            const std::string suffix = std::string(m.second) + "/" + l.second + "/8x64x128x128";
+            const std::string suffix = std::string(m.second) + "/" + l.second + "/" + label;
             add("grid_sample_fwd/" + suffix, [=](DeviceData& d) {
-                const float *x = d.uniform(in, -1, 1), *g = d.upload(warp_grid(s.n, s.out_h, s.out_w));
+                const float *x = memory_bound ? d.zeros(in) : d.uniform(in, -1, 1),
+                            *g = d.upload(warp_grid(s.n, s.out_h, s.out_w));
                 float* y = d.zeros(out);
                 return std::pair{kFloat * (in + grid + out), std::function<void()>([=] {
                                      ops::launch_grid_sample_forward_cuda(x, g, y, s, layout, o);
                                  })};
             });
-            if (mode == ops::GridSampleMode::Nearest) continue;
+            if (mode == ops::GridSampleMode::Nearest || memory_bound) continue;
             add("grid_sample_bwd/" + suffix, [=](DeviceData& d) {
                 const float *x = d.uniform(in, -1, 1), *g = d.upload(warp_grid(s.n, s.out_h, s.out_w)),
                             *go = d.uniform(out, -1, 1);
@@ -280,7 +310,9 @@ void add_raft() {
 }
 
 void register_all() {
-    add_grid_sample();
+    add_copy();
+    add_grid_sample({8, 64, 128, 128, 128, 128}, "8x64x128x128", false);
+    add_grid_sample({16, 64, 256, 256, 256, 256}, "16x64x256x256", true);
     add_deformable_aggregation();
     add_fused_grid_ops();
     const ops::NchwShape tracker{4, 64, 96, 128}, flownetc{4, 256, 48, 64};

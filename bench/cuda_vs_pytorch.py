@@ -1,13 +1,22 @@
 """Times PyTorch's CUDA formulations of tilesim's ops on the shapes of bench/bench_cuda_ops.cpp.
 
-    /usr/bin/python3 bench/cuda_vs_pytorch.py [--bench build-cuda/bench/bench_cuda_ops] [--repeats 50]
+    python3 bench/cuda_vs_pytorch.py [--bench build-cuda/bench/bench_cuda_ops | --bench-json bench.json]
+                                     [--repeats 50] [--json rows.json]
 
 Each op is timed with CUDA events around the op alone (inputs already on the GPU), and reported with the
 same compulsory-bytes model as bench_cuda_ops.cpp (every input read once, every output written once), so
 "GB/s" compares directly. With --bench, runs that program too and prints both side by side (rows joined by
 name: "cuda/<op>/..." there, "torch/<op>/..." here). Backward rows time autograd's backward only (the
 forward graph is built once beforehand). --device cpu --small runs every formulation on tiny shapes on the
-CPU (a smoke test where no GPU is present; the timings then mean nothing).
+CPU (a smoke test where no GPU is present; the timings then mean nothing). Without a CUDA device (or
+without PyTorch) and without --device cpu, it exits 2 with one line saying why. bench/gpu_check.sh runs it
+on the GPU machine with --bench-json (the JSON of the bench_cuda_ops run it made) and --json.
+
+Targets (issue 17), checked per row where tilesim's row is there: grid_sample at least as fast as
+F.grid_sample; on the large memory-bound shapes (16x64x256x256) at least 70% of the measured device copy
+bandwidth (the "copy/1GiB" row, read + write); the correlation engine (spatial sampler, FlowNet's layer) and
+RAFT's lookup at least 3x their PyTorch formulations; deformable aggregation at least 2x the grid_sample
+fallback (the seed claim is 2-5x); sample_sum / sample_dot have no target (reported).
 
 PyTorch formulations: F.grid_sample; deformable aggregation as SparseDrive's fallback (grid_sample per scale
 over all cameras, then the group-weighted sum); sample_sum / sample_dot as grid_sample + einsum; the spatial
@@ -21,10 +30,15 @@ import subprocess
 import sys
 import time
 
-import torch
-import torch.nn.functional as F
+try:
+    import torch
+    import torch.nn.functional as F
+except (ImportError, OSError) as e:  # a clean failure, not a traceback, where PyTorch is missing
+    print(f"cuda_vs_pytorch.py: PyTorch is not importable with {sys.executable}: {e}", file=sys.stderr)
+    sys.exit(2)
 
 FLOAT = 4
+LARGE = "16x64x256x256"  # the memory-bound grid_sample shape (bench_cuda_ops.cpp's add_grid_sample_large)
 
 
 class Timer:
@@ -86,6 +100,25 @@ def grid_sample_cases(dev, small):
             yield f"grid_sample_fwd/{name}", fwd, FLOAT * (inp + grid + out)
             if mode != "nearest":
                 yield f"grid_sample_bwd/{name}", backward_of(fwd(), (x, g)), FLOAT * (out + 2 * inp + 2 * grid)
+
+
+def copy_cases(dev, small):
+    """The device-to-device copy of 1 GiB (read + write counted): the memory ceiling."""
+    n = 1 << 10 if small else 1 << 28
+    src, dst = torch.zeros(n, device=dev), torch.empty(n, device=dev)
+    yield "copy/1GiB", lambda: dst.copy_(src), 2 * FLOAT * n
+
+
+def grid_sample_large_cases(dev, small):
+    """Bilinear and nearest forward on a shape many times the L2: memory-bound, measured against the copy."""
+    n, c, h, w = (2, 3, 16, 16) if small else (16, 64, 256, 256)
+    for mode in ("bilinear", "nearest"):
+        for layout in ("nchw", "nhwc"):
+            fmt = torch.channels_last if layout == "nhwc" else torch.contiguous_format
+            x = torch.zeros(n, c, h, w, device=dev).contiguous(memory_format=fmt)
+            g = warp_grid(n, h, w, dev)
+            fwd = lambda x=x, g=g, mode=mode: F.grid_sample(x, g, mode=mode, padding_mode="zeros", align_corners=False)
+            yield f"grid_sample_fwd/{mode}/{layout}/{LARGE}", fwd, FLOAT * (2 * n * c * h * w + g.numel())
 
 
 def deformable_cases(dev, small):
@@ -211,11 +244,10 @@ def raft_cases(dev, small):
            FLOAT * (out + 4 * fmap + n_c))
 
 
-def run_tilesim(path):
+def read_tilesim(text):
     """name -> (kernel_ms, GB/s) from bench_cuda_ops --benchmark_format=json (skipped rows left out)."""
-    result = subprocess.run([path, "--benchmark_format=json"], capture_output=True, text=True, check=True)
     rows = {}
-    for b in json.loads(result.stdout)["benchmarks"]:
+    for b in json.loads(text)["benchmarks"]:
         if b.get("error_occurred"):
             print(f"{b['name']}: {b.get('error_message', 'skipped')}", file=sys.stderr)
             continue
@@ -223,35 +255,87 @@ def run_tilesim(path):
     return rows
 
 
+def target(name, ratio, gbs, copy_gbs):
+    """(what the issue asks of this row, met?) where there is a target; (None, None) otherwise."""
+    if name.startswith("grid_sample") and LARGE in name:
+        if copy_gbs is None or gbs is None:
+            return ">= 70% of copy", None
+        return ">= 70% of copy", gbs >= 0.7 * copy_gbs and ratio >= 1
+    if name.startswith("grid_sample"):
+        return ">= 1x", ratio >= 1
+    if name.startswith(("spatial_correlation", "flownet_correlation", "raft_corr_lookup")):
+        return ">= 3x", ratio >= 3
+    if name.startswith("deformable_aggregation"):
+        return ">= 2x (claim 2-5x)", ratio >= 2
+    return None, None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", help="path of bench_cuda_ops: run it and print both side by side")
+    parser.add_argument("--bench-json", help="a bench_cuda_ops --benchmark_format=json output to read instead")
+    parser.add_argument("--json", help="write every row (and the targets) to this JSON file")
     parser.add_argument("--device", default="cuda", choices=["cuda", "cpu"])
     parser.add_argument("--small", action="store_true", help="tiny shapes (a CPU smoke test)")
     parser.add_argument("--repeats", type=int, default=50)
     parser.add_argument("--filter", default="", help="only ops whose name contains this")
     args = parser.parse_args()
     if args.device == "cuda" and not torch.cuda.is_available():
-        print("no CUDA device: torch.cuda.is_available() is False (use --device cpu --small for a smoke test)")
-        return 0
+        print(f"cuda_vs_pytorch.py: no CUDA device: torch {torch.__version__} (built for CUDA "
+              f"{torch.version.cuda}) reports torch.cuda.is_available() False; nothing was timed "
+              "(--device cpu --small runs a smoke test)", file=sys.stderr)
+        return 2
     torch.manual_seed(1)
     torch.backends.cudnn.benchmark = False
     timer = Timer(args.device, args.repeats)
-    tilesim = run_tilesim(args.bench) if args.bench else {}
+    tilesim = {}
+    if args.bench_json:
+        with open(args.bench_json) as f:
+            tilesim = read_tilesim(f.read())
+    elif args.bench:
+        tilesim = read_tilesim(subprocess.run([args.bench, "--benchmark_format=json"], capture_output=True,
+                                              text=True, check=True).stdout)
     device_name = torch.cuda.get_device_name() if args.device == "cuda" else "cpu"
     print(f"torch {torch.__version__} on {device_name}; ms = median of {args.repeats}; GB/s = compulsory bytes / time")
-    print(f"{'op':58} {'torch ms':>9} {'GB/s':>7} {'tilesim ms':>10} {'GB/s':>7} {'torch/tilesim':>13}")
-    for cases in (grid_sample_cases, deformable_cases, fused_cases, correlation_cases, raft_cases):
+    print(f"{'op':58} {'torch ms':>9} {'GB/s':>7} {'tilesim ms':>10} {'GB/s':>7} {'torch/tilesim':>13}  target")
+    rows, copy_gbs = [], None
+    for cases in (copy_cases, grid_sample_cases, grid_sample_large_cases, deformable_cases, fused_cases,
+                  correlation_cases, raft_cases):
         for name, fn, nbytes in cases(args.device, args.small):
             if args.filter not in name:
                 continue
             with torch.no_grad() if "_bwd" not in name else torch.enable_grad():
                 ms = timer(fn)
+            row = {"name": name, "bytes": nbytes, "torch_ms": ms, "torch_GBps": nbytes / ms / 1e6}
             line = f"{name:58} {ms:9.3f} {nbytes / ms / 1e6:7.1f}"
+            if name == "copy/1GiB":  # the ceiling: tilesim's cudaMemcpy where measured, else PyTorch's copy
+                copy_gbs = tilesim[name][1] if name in tilesim else row["torch_GBps"]
             if name in tilesim:
                 t_ms, t_gbs = tilesim[name]
+                row.update(tilesim_ms=t_ms, tilesim_GBps=t_gbs, speedup=ms / t_ms)
                 line += f" {t_ms:10.3f} {t_gbs:7.1f} {ms / t_ms:13.2f}"
+                if copy_gbs:
+                    row["fraction_of_copy"] = t_gbs / copy_gbs
+                want, met = target(name, ms / t_ms, t_gbs, copy_gbs)
+                if want:
+                    row.update(target=want, met=met)
+                    line += f"  {want}: {'met' if met else 'MISSED'}"
+                    if LARGE in name and copy_gbs:
+                        line += f" ({100 * t_gbs / copy_gbs:.0f}% of {copy_gbs:.0f} GB/s)"
+            rows.append(row)
             print(line, flush=True)
+    for name in sorted(set(tilesim) - {r["name"] for r in rows}):  # tilesim rows with no PyTorch formulation
+        t_ms, t_gbs = tilesim[name]
+        rows.append({"name": name, "tilesim_ms": t_ms, "tilesim_GBps": t_gbs})
+        print(f"{name:58} {'-':>9} {'-':>7} {t_ms:10.3f} {t_gbs:7.1f}", flush=True)
+    missed = [r["name"] for r in rows if r.get("met") is False]
+    if tilesim:
+        print(f"targets: {sum(r.get('met') is True for r in rows)} met, {len(missed)} missed"
+              + (": " + ", ".join(missed) if missed else ""))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"torch": torch.__version__, "device": device_name, "repeats": args.repeats,
+                       "copy_GBps": copy_gbs, "rows": rows, "missed": missed}, f, indent=1)
     return 0
 
 

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/source_dir.hpp"
+
 namespace tilesim::testing {
 
 struct GoldenTensor {
@@ -47,9 +49,9 @@ struct GoldenCase {
     }
 };
 
-// Loads tests/golden/data/<file> from the source tree.
+// Loads tests/golden/data/<file> from the source tree (source_dir()).
 inline std::vector<GoldenCase> load_golden(const std::string& file) {
-    const std::string path = std::string(TILESIM_SOURCE_DIR) + "/tests/golden/data/" + file;
+    const std::string path = source_dir() + "/tests/golden/data/" + file;
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot open golden fixture " + path);
     nlohmann::json j = nlohmann::json::parse(in);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -10,6 +11,7 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "common/source_dir.hpp"
 #include "tilesim/npy.hpp"
 #include "tilesim/tensor.hpp"
 
@@ -47,11 +49,18 @@ class TempDir {
     std::filesystem::path path_;
 };
 
+// The `tilesim` binary under test: $TILESIM_CLI where set (a build carried to another machine:
+// bench/gpu_check.sh), else the one built beside the tests.
+inline std::string cli_path() {
+    const char* cli = std::getenv("TILESIM_CLI");
+    return cli != nullptr && *cli != '\0' ? cli : TILESIM_CLI_PATH;
+}
+
 // Runs `tilesim <args>` (args already shell-quoted where needed) in `dir`.
 inline CliResult run_cli(const std::string& args, const TempDir& dir) {
     const std::string out = dir / "stdout.txt", err = dir / "stderr.txt";
-    const std::string cmd = "cd '" + dir.path().string() + "' && '" + std::string(TILESIM_CLI_PATH) + "' " +
-                            args + " >'" + out + "' 2>'" + err + "' </dev/null";
+    const std::string cmd = "cd '" + dir.path().string() + "' && '" + cli_path() + "' " + args + " >'" + out +
+                            "' 2>'" + err + "' </dev/null";
     const int status = std::system(cmd.c_str());
     CliResult r;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

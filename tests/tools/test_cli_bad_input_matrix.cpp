@@ -78,7 +78,7 @@ std::string write_case(const OpCase& c, const TempDir& dir, const std::string& f
     return args + " " + c.extra;
 }
 
-const std::string kFixtures = std::string(TILESIM_SOURCE_DIR) + "/tests/golden/data/npy/";
+const std::string kFixtures = source_dir() + "/tests/golden/data/npy/";
 
 struct Corruption {
     const char* name;

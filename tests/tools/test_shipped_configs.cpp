@@ -12,8 +12,7 @@ using namespace tilesim::testing;
 namespace {
 std::vector<std::string> shipped_configs() {
     std::vector<std::string> names;
-    for (const auto& e :
-         std::filesystem::directory_iterator(std::string(TILESIM_SOURCE_DIR) + "/configs/runs")) {
+    for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/configs/runs")) {
         if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
     }
     std::sort(names.begin(), names.end());
@@ -23,7 +22,7 @@ class ShippedConfig : public ::testing::TestWithParam<std::string> {};
 }  // namespace
 
 TEST_P(ShippedConfig, RunsAndPasses) {
-    const std::string path = std::string(TILESIM_SOURCE_DIR) + "/configs/runs/" + GetParam() + ".json";
+    const std::string path = source_dir() + "/configs/runs/" + GetParam() + ".json";
     std::ifstream in(path);
     const bool sweep = nlohmann::json::parse(in).contains("sweep");
     TempDir dir;
