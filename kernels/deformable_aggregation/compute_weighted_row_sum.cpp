@@ -8,7 +8,14 @@
 // The number of blocks depends on the data (samples outside the maps are skipped by the reader), so the
 // reader sends it first in c_3 and this kernel reads it from the CB page (as tt-metal's SDPA decode compute
 // kernel reads the position index from a CB through its read pointer).
-#include "kernels/deformable_aggregation/sampling_reader_common.hpp"
+#include <cstdint>
+
+#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/pack_untilize.h"
+#include "compute_kernel_api/reduce.h"
+#include "compute_kernel_api/tile_move_copy.h"
+#include "compute_kernel_api/tilize.h"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
 
 using namespace sampling_kernels;
 
@@ -40,8 +47,9 @@ void multiply_blocks(uint32_t tiles) {
 }
 
 // DEST[t] row 0 = running sums (reloaded unless first) + column sums of product[t]; then either back to
-// the partial-sum CB or, after the last block, packed as the output stick.
-void accumulate_column_sums(uint32_t tiles, uint32_t face_cols, bool first, bool last) {
+// the partial-sum CB or, after the last block, packed as the output stick (row 0 of the tiles).
+template <uint32_t tiles>
+void accumulate_column_sums(bool first, bool last) {
     cb_wait_front(kProductCb, tiles);
     tile_regs_acquire();
     if (!first) {
@@ -55,7 +63,7 @@ void accumulate_column_sums(uint32_t tiles, uint32_t face_cols, bool first, bool
     tile_regs_wait();
     if (last) {
         cb_reserve_back(kOutputCb, 1);
-        pack_untilize_dest_row(kOutputCb, face_cols);
+        pack_untilize_dest<tiles>(kOutputCb);
         cb_push_back(kOutputCb, 1);
     } else {
         cb_reserve_back(kPartialCb, tiles);
@@ -67,40 +75,43 @@ void accumulate_column_sums(uint32_t tiles, uint32_t face_cols, bool first, bool
 }
 
 // A unit without any sample: a zero stick (DEST reads as zeros after acquire).
-void pack_zero_stick(uint32_t face_cols) {
+template <uint32_t tiles>
+void pack_zero_stick() {
     tile_regs_acquire();
     tile_regs_commit();
     tile_regs_wait();
     cb_reserve_back(kOutputCb, 1);
-    pack_untilize_dest_row(kOutputCb, face_cols);
+    pack_untilize_dest<tiles>(kOutputCb);
     cb_push_back(kOutputCb, 1);
     tile_regs_release();
 }
 
 }  // namespace
 
-TILESIM_KERNEL_MAIN("kernels/deformable_aggregation/compute_weighted_row_sum.cpp") {
+namespace NAMESPACE {
+void MAIN {
     // Runtime args: 0 number of units (output sticks) of this core.
-    // Compile-time args: see WeightedSumComputeArg (channel tiles, output face columns).
+    // Compile-time args: see WeightedSumComputeArg (channel tiles).
     const uint32_t units = get_arg_val<uint32_t>(0);
-    const uint32_t tiles = get_compile_time_arg_val(kSumChannelTiles);
-    const uint32_t face_cols = get_compile_time_arg_val(kSumFaceCols);
+    constexpr uint32_t tiles = get_compile_time_arg_val(kSumChannelTiles);
 
     tilize_init(kValueRowsCb, tiles, kValueTilesCb);
     mul_tiles_init(kValueTilesCb, kWeightTilesCb);
-    reduce_init(kProductCb, kScalerCb, kPartialCb);
+    reduce_init<PoolType::SUM, ReduceDim::REDUCE_COL>(kProductCb, kScalerCb, kPartialCb);
+    pack_untilize_dest_init<tiles>(kOutputCb);
     cb_wait_front(kScalerCb, 1);
     for (uint32_t u = 0; u < units; ++u) {
         cb_wait_front(kCountCb, 1);
-        const uint32_t blocks = *l1_ptr<uint32_t>(get_read_ptr(kCountCb));
+        const uint32_t blocks = *reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_read_ptr(kCountCb));
         cb_pop_front(kCountCb, 1);
-        if (blocks == 0) pack_zero_stick(face_cols);
+        if (blocks == 0) pack_zero_stick<tiles>();
         for (uint32_t b = 0; b < blocks; ++b) {
             tilize_rows(kValueRowsCb, kValueTilesCb, tiles);
             tilize_rows(kWeightRowsCb, kWeightTilesCb, tiles);
             multiply_blocks(tiles);
-            accumulate_column_sums(tiles, face_cols, b == 0, b + 1 == blocks);
+            accumulate_column_sums<tiles>(b == 0, b + 1 == blocks);
         }
     }
     cb_pop_front(kScalerCb, 1);
 }
+}  // namespace NAMESPACE

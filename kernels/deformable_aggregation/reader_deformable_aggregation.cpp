@@ -4,10 +4,14 @@
 // the number of blocks to the compute kernel, then for each kept sample read its 4 corner sticks of the
 // camera's map at that scale into the value block and write the matching weight rows (bilinear weight x
 // attention weight of the channel's group). Coordinates are the CPU reference's own: h = loc_y * H - 0.5,
-// w = loc_x * W - 0.5 (ops/deformable_aggregation/deformable_aggregation_inputs.hpp).
+// w = loc_x * W - 0.5 (kernels/deformable_aggregation/deformable_taps.hpp).
+#include <array>
+#include <cstdint>
+
+#include "kernels/common/tilesim_cost_hints.h"
+#include "kernels/deformable_aggregation/deformable_taps.hpp"
 #include "kernels/deformable_aggregation/reader_deformable_aggregation_args.hpp"
 #include "kernels/deformable_aggregation/sampling_reader_common.hpp"
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
 
 using namespace sampling_kernels;
 using namespace deformable_kernels;
@@ -17,31 +21,31 @@ using tilesim::ops::detail::location_is_sampled;
 
 namespace {
 
-struct AnchorGeometry {
-    uint32_t anchors_per_batch, pts, cams, scales, groups, num_feat;
-    uint32_t location_stick_bytes, weight_stick_bytes;
-};
-
-FeatureMapGeometry map_geometry(uint32_t map) {
-    return {get_compile_time_arg_val(kFirstMapArg + 3 * map),
-            get_compile_time_arg_val(kFirstMapArg + 3 * map + 1),
-            get_compile_time_arg_val(kFirstMapArg + 3 * map + 2)};
+// (H, W, start) of every map, index cam * num_scale + scale, from the compile-time args.
+template <uint32_t kMaps>
+constexpr std::array<FeatureMapGeometry, kMaps> map_table() {
+    std::array<FeatureMapGeometry, kMaps> maps{};
+    for (uint32_t m = 0; m < kMaps; ++m) {
+        maps[m] = {get_compile_time_arg_val(kFirstMapArg + 3 * m),
+                   get_compile_time_arg_val(kFirstMapArg + 3 * m + 1),
+                   get_compile_time_arg_val(kFirstMapArg + 3 * m + 2)};
+    }
+    return maps;
 }
 
 // Kept samples of one anchor: kept (point, camera) pairs times the scales.
-uint32_t kept_samples(const std::byte* locations, const AnchorGeometry& a) {
+uint32_t kept_samples(const volatile tt_l1_ptr float* locations, uint32_t point_cams, uint32_t scales) {
     uint32_t kept = 0;
-    for (uint32_t pc = 0; pc < a.pts * a.cams; ++pc) {
-        kept +=
-            location_is_sampled(load_f32(locations, 2 * pc), load_f32(locations, 2 * pc + 1)) ? a.scales : 0;
+    for (uint32_t pc = 0; pc < point_cams; ++pc) {
+        kept += location_is_sampled(locations[2 * pc], locations[2 * pc + 1]) ? scales : 0;
     }
-    kernel_spend_cycles(4 * a.pts * a.cams);
+    kernel_spend_cycles(4 * point_cams);
     return kept;
 }
 
 }  // namespace
 
-TILESIM_KERNEL_MAIN("kernels/deformable_aggregation/reader_deformable_aggregation.cpp") {
+void kernel_main() {
     // Runtime args: 0 mc_ms_feat address, 1 sampling_location address, 2 weights address,
     //               3 number of anchors, 4 first anchor (b * num_anchor + a).
     // Compile-time args: see DeformableReaderArg; (H, W, start) of every map from kFirstMapArg on.
@@ -51,40 +55,42 @@ TILESIM_KERNEL_MAIN("kernels/deformable_aggregation/reader_deformable_aggregatio
     const uint32_t num_anchors = get_arg_val<uint32_t>(3);
     const uint32_t start = get_arg_val<uint32_t>(4);
 
-    RowGeometry rows;
-    rows.channels = get_compile_time_arg_val(kChannels);
-    rows.stick_bytes = get_compile_time_arg_val(kStickBytes);
-    rows.row_bytes = get_compile_time_arg_val(kRowBytes);
-    rows.format = get_compile_time_arg_val(kFormat);
-    const AnchorGeometry a{get_compile_time_arg_val(kAnchorsPerBatch),
-                           get_compile_time_arg_val(kPts),
-                           get_compile_time_arg_val(kCams),
-                           get_compile_time_arg_val(kScales),
-                           get_compile_time_arg_val(kGroups),
-                           get_compile_time_arg_val(kNumFeat),
-                           get_compile_time_arg_val(kLocationStickBytes),
-                           get_compile_time_arg_val(kWeightStickBytes)};
-    const uint32_t group_size = rows.channels / a.groups;
+    constexpr uint32_t channels = get_compile_time_arg_val(kChannels);
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(kStickBytes);
+    constexpr uint32_t row_bytes = get_compile_time_arg_val(kRowBytes);
+    constexpr uint32_t anchors_per_batch = get_compile_time_arg_val(kAnchorsPerBatch);
+    constexpr uint32_t pts = get_compile_time_arg_val(kPts);
+    constexpr uint32_t cams = get_compile_time_arg_val(kCams);
+    constexpr uint32_t scales = get_compile_time_arg_val(kScales);
+    constexpr uint32_t groups = get_compile_time_arg_val(kGroups);
+    constexpr uint32_t num_feat = get_compile_time_arg_val(kNumFeat);
+    constexpr uint32_t location_stick_bytes = get_compile_time_arg_val(kLocationStickBytes);
+    constexpr uint32_t weight_stick_bytes = get_compile_time_arg_val(kWeightStickBytes);
+    constexpr uint32_t group_size = channels / groups;
+    constexpr auto maps = map_table<cams * scales>();
 
-    const InterleavedAddrGen<true> feat{feat_addr, rows.stick_bytes};
-    const InterleavedAddrGen<true> locations{location_addr, a.location_stick_bytes};
-    const InterleavedAddrGen<true> weights{weight_addr, a.weight_stick_bytes};
-    push_reduce_scaler(kScalerCb, rows.format, 1.f);
+    const RowGeometry rows{channels, stick_bytes, row_bytes, get_dataformat(kValueRowsCb)};
+    const InterleavedAddrGen<true> feat{.bank_base_address = feat_addr, .page_size = stick_bytes};
+    const InterleavedAddrGen<true> locations{.bank_base_address = location_addr,
+                                             .page_size = location_stick_bytes};
+    const InterleavedAddrGen<true> weights{.bank_base_address = weight_addr, .page_size = weight_stick_bytes};
+    push_reduce_scaler(kScalerCb, 1.f);
     WeightedRowBlocks<InterleavedAddrGen<true>> blocks(feat, rows);
     for (uint32_t anchor = start; anchor < start + num_anchors; ++anchor) {
-        const uint32_t batch_page = anchor / a.anchors_per_batch * a.num_feat;  // first feature of this batch
-        const std::byte* loc = read_stick(kIndexStickCb, locations, anchor, a.location_stick_bytes);
-        read_stick(kWeightStickCb, weights, anchor, a.weight_stick_bytes);
-        const float* w = l1_ptr<float>(get_read_ptr(kWeightStickCb), a.pts * a.cams * a.scales * a.groups);
-        push_block_count(kCountCb, blocks_for(kept_samples(loc, a)));
-        for (uint32_t pc = 0; pc < a.pts * a.cams; ++pc) {
-            const float x = load_f32(loc, 2 * pc), y = load_f32(loc, 2 * pc + 1);
+        const uint32_t batch_page = anchor / anchors_per_batch * num_feat;  // first feature of this batch
+        const auto* loc = reinterpret_cast<volatile tt_l1_ptr float*>(
+            read_stick(kIndexStickCb, locations, anchor, location_stick_bytes));
+        const auto* w = reinterpret_cast<volatile tt_l1_ptr float*>(
+            read_stick(kWeightStickCb, weights, anchor, weight_stick_bytes));
+        push_block_count(kCountCb, blocks_for(kept_samples(loc, pts * cams, scales)));
+        for (uint32_t pc = 0; pc < pts * cams; ++pc) {
+            const float x = loc[2 * pc], y = loc[2 * pc + 1];
             if (!location_is_sampled(x, y)) continue;
-            const uint32_t cam = pc % a.cams;
-            for (uint32_t s = 0; s < a.scales; ++s) {
-                const FeatureMapGeometry m = map_geometry(cam * a.scales + s);
+            const uint32_t cam = pc % cams;
+            for (uint32_t s = 0; s < scales; ++s) {
+                const FeatureMapGeometry& m = maps[cam * scales + s];
                 blocks.add(deformable_taps(x, y, m), batch_page + static_cast<uint32_t>(m.start),
-                           w + (pc * a.scales + s) * a.groups, group_size);
+                           w + (pc * scales + s) * groups, group_size);
             }
         }
         blocks.finish();

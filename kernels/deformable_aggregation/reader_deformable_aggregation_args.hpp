@@ -8,7 +8,6 @@ enum DeformableReaderArg : uint32_t {
     kChannels = 0,        // C
     kStickBytes,          // C * element size: one pixel of mc_ms_feat
     kRowBytes,            // ceil(C / 32) * 32 * element size: one row of a block
-    kFormat,              // 0 float32, 1 bfloat16 (features and blocks; locations and weights are float32)
     kAnchorsPerBatch,     // num_anchor
     kPts,                 // num_pts
     kCams,                // num_cams
@@ -19,5 +18,7 @@ enum DeformableReaderArg : uint32_t {
     kWeightStickBytes,    // num_pts * num_cams * num_scale * num_groups * 4
     kFirstMapArg,         // then (H, W, start) of map cam * num_scale + scale, for every map
 };
+// The data format of the features and blocks is the value CB's (get_dataformat(kValueRowsCb)); locations
+// and weights are float32.
 
 }  // namespace deformable_kernels

@@ -1,85 +1,63 @@
 #pragma once
-// What the readers of deformable_aggregation, sample_sum and sample_dot share: the CB indices of their
-// programs, the compile-time argument layout of the weighted row-sum compute kernel, reading sticks into
-// CBs, reading the four corner sticks of a bilinear sample into rows of a row-major block, and building
-// the blocks of 32 weighted rows (8 samples x 4 corners) that compute_weighted_row_sum reduces.
+// What the readers of deformable_aggregation, sample_sum and sample_dot share: reading sticks into CBs,
+// storing values in the CB's data format, the reduce scaler, reading the four corner sticks of a bilinear
+// sample into rows of a row-major block, and building the blocks of 32 weighted rows (8 samples x 4
+// corners) that compute_weighted_row_sum reduces. Data-movement kernels only (the dataflow API).
 //
 // A row of a block holds one corner stick (C values) padded with zeros to whole tiles (ceil(C/32) * 32
 // values), so that the compute kernel can tilize a block as ceil(C/32) tiles. The sampling math is the
-// CPU references' own (ops/deformable_aggregation/channels_last_taps.hpp: PixelTaps, corner order nw, ne,
-// sw, se), so the paths cannot drift apart.
+// CPU references' own (kernels/common/pixel_taps.hpp: PixelTaps, corner order nw, ne, sw, se), so the
+// paths cannot drift apart.
+#include <cstdint>
 #include <cstring>
 
-#include "kernels/grid_sample/grid_sample_reader_common.hpp"  // load_value, store_value, data formats
-#include "ops/deformable_aggregation/channels_last_taps.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "kernels/common/bfloat16.hpp"
+#include "kernels/common/pixel_taps.hpp"
+#include "kernels/common/tilesim_cost_hints.h"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
 
 namespace sampling_kernels {
 
-using grid_sample_kernels::kBFloat16;
-using grid_sample_kernels::kFloat32;
-using grid_sample_kernels::load_value;
-using grid_sample_kernels::store_value;
 using tilesim::ops::PixelTaps;
 
-// CB indices (tt-metal's convention: inputs from c_0, outputs from c_16, intermediates from c_24).
-enum SamplingCb : uint32_t {
-    kIndexStickCb = 0,     // per unit, read first: sampling locations (deformable) or samples (sample_*)
-    kWeightStickCb = 1,    // attention weights (deformable), depth weights (sample_sum), queries (sample_dot)
-    kEncodingStickCb = 2,  // sample_dot: the positional encodings of the unit's depth samples
-    kCountCb = 3,          // weighted row sum: number of blocks of the unit (one uint32 per page)
-    kValueRowsCb = 4,      // row-major block of corner rows (8 samples x 4 corners; sample_dot: 4 corners)
-    kWeightRowsCb = 5,     // row-major block of weights (sample_dot: the 4 bilinear weights, a scalar tile)
-    kVectorRowsCb = 6,     // sample_dot: 32 rows of cat(queries, pe(depth))
-    kScalerCb = 7,         // reduce scaler tile (1.0)
-    kOutputCb = 16,
-    kValueTilesCb = 24,   // tilized value block (sample_dot: tilized interpolated rows)
-    kWeightTilesCb = 25,  // tilized weight block (sample_dot: tilized vector rows)
-    kProductCb = 26,      // value x weight tiles
-    kPartialCb = 27,      // column sums of the blocks so far
-    kInterpRowsCb = 28,   // sample_dot: 32 interpolated rows, one page each
-};
-
-// Compile-time args of compute_weighted_row_sum.cpp.
-enum WeightedSumComputeArg : uint32_t {
-    kSumChannelTiles = 0,  // ceil(C / 32)
-    kSumFaceCols,          // ceil(C / 16): width of the packed output stick in faces
-    kNumWeightedSumComputeArgs
-};
-
-constexpr uint32_t kTileRows = 32;
-constexpr uint32_t kCorners = 4;
-constexpr uint32_t kSamplesPerBlock = kTileRows / kCorners;  // 8
-constexpr uint32_t kCoordinateCycles = 40;  // scalar RISC-V work per sample (coordinate and corner math)
-
-inline float load_f32(const std::byte* p, uint32_t index) {
-    return load_value(p, index, kFloat32);
+inline uint32_t element_bytes(DataFormat format) {
+    return format == DataFormat::Float32 ? 4 : 2;
 }
 
-inline uint32_t element_bytes(uint32_t format) {
-    return format == kFloat32 ? 4 : 2;
+// Stores v as element `index` of the L1 array at `addr` in `format` (Float32 or Float16_b).
+inline void store_value(uint32_t addr, uint32_t index, float v, DataFormat format) {
+    if (format == DataFormat::Float32) {
+        reinterpret_cast<volatile tt_l1_ptr float*>(addr)[index] = v;
+    } else {
+        reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr)[index] = tilesim_kernels::float_to_bfloat16(v);
+    }
+}
+
+// Zeroes `bytes` bytes of L1 from `addr`.
+inline void zero_l1(uint32_t addr, uint32_t bytes) {
+    if (bytes) std::memset(reinterpret_cast<tt_l1_ptr uint8_t*>(addr), 0, bytes);
 }
 
 // Reads page `page` of an interleaved buffer into a fresh page of `cb` and hands it to this kernel's own
-// loop (push then wait, as tt-metal's readers do with the grid stick); returns its L1 bytes. The caller
+// loop (push then wait, as tt-metal's readers do with the grid stick); returns its L1 address. The caller
 // pops the page when done with it.
 template <class Gen>
-const std::byte* read_stick(uint32_t cb, const Gen& gen, uint32_t page, uint32_t bytes) {
+uint32_t read_stick(uint32_t cb, const Gen& gen, uint32_t page, uint32_t bytes) {
     cb_reserve_back(cb, 1);
     noc_async_read(get_noc_addr(page, gen), get_write_ptr(cb), bytes);
     noc_async_read_barrier();
     cb_push_back(cb, 1);
     cb_wait_front(cb, 1);
-    return l1_ptr<std::byte>(get_read_ptr(cb), bytes);
+    return get_read_ptr(cb);
 }
 
 // The reduce scaler tile, as tt-metal's generate_reduce_scaler writes it: the first row of each face
 // holds the scaler, everything else is zero. Pushed once; the compute kernel keeps it for the whole run.
-inline void push_reduce_scaler(uint32_t cb, uint32_t format, float scaler) {
+inline void push_reduce_scaler(uint32_t cb, float scaler) {
+    const DataFormat format = get_dataformat(cb);
     cb_reserve_back(cb, 1);
-    const uint32_t bytes = 1024 * element_bytes(format);
-    std::byte* tile = l1_ptr<std::byte>(get_write_ptr(cb), bytes);
-    std::memset(tile, 0, bytes);
+    const uint32_t tile = get_write_ptr(cb);
+    zero_l1(tile, 1024 * element_bytes(format));
     for (uint32_t face = 0; face < 4; ++face) {
         for (uint32_t c = 0; c < 16; ++c) store_value(tile, face * 256 + c, scaler, format);
     }
@@ -90,7 +68,7 @@ inline void push_reduce_scaler(uint32_t cb, uint32_t format, float scaler) {
 // Hands the compute kernel the number of blocks of the next unit (one uint32 in a page of `cb`).
 inline void push_block_count(uint32_t cb, uint32_t blocks) {
     cb_reserve_back(cb, 1);
-    *l1_ptr<uint32_t>(get_write_ptr(cb)) = blocks;
+    *reinterpret_cast<volatile tt_l1_ptr uint32_t*>(get_write_ptr(cb)) = blocks;
     cb_push_back(cb, 1);
 }
 
@@ -98,12 +76,13 @@ inline uint32_t blocks_for(uint32_t samples) {
     return (samples + kSamplesPerBlock - 1) / kSamplesPerBlock;
 }
 
-// Row geometry of a block: C values of `stick_bytes` read from DRAM, padded with zeros to `row_bytes`.
+// Row geometry of a block: C values of `stick_bytes` read from DRAM, padded with zeros to `row_bytes`, in
+// the format of the block CBs.
 struct RowGeometry {
     uint32_t channels = 0;
     uint32_t stick_bytes = 0;  // C * element size
     uint32_t row_bytes = 0;    // ceil(C / 32) * 32 * element size
-    uint32_t format = kFloat32;
+    DataFormat format = DataFormat::Float32;
 };
 
 // Reads the four corner sticks of `t` into the rows at L1 address `dst` (stride row_bytes): a corner
@@ -117,12 +96,9 @@ void read_corner_rows(const PixelTaps& t, uint32_t first_page, const Gen& gen, u
         if (t.pixel[i] >= 0) {
             noc_async_read(get_noc_addr(first_page + static_cast<uint32_t>(t.pixel[i]), gen), row,
                            g.stick_bytes);
-            if (g.row_bytes > g.stick_bytes) {
-                std::memset(l1_ptr<std::byte>(row + g.stick_bytes, g.row_bytes - g.stick_bytes), 0,
-                            g.row_bytes - g.stick_bytes);
-            }
+            zero_l1(row + g.stick_bytes, g.row_bytes - g.stick_bytes);
         } else {
-            std::memset(l1_ptr<std::byte>(row, g.row_bytes), 0, g.row_bytes);
+            zero_l1(row, g.row_bytes);
         }
     }
 }
@@ -136,7 +112,8 @@ class WeightedRowBlocks {
   public:
     WeightedRowBlocks(const Gen& gen, const RowGeometry& g) : gen_(gen), g_(g) {}
 
-    void add(const PixelTaps& t, uint32_t first_page, const float* group_weight, uint32_t group_size) {
+    void add(const PixelTaps& t, uint32_t first_page, const volatile tt_l1_ptr float* group_weight,
+             uint32_t group_size) {
         if (samples_ == 0) open();
         const uint32_t row = samples_ * kCorners;
         read_corner_rows(t, first_page, gen_, values_ + row * g_.row_bytes, g_);
@@ -152,8 +129,8 @@ class WeightedRowBlocks {
         if (samples_ == 0) return;
         const uint32_t used = samples_ * kCorners * g_.row_bytes,
                        rest = (kTileRows - samples_ * kCorners) * g_.row_bytes;
-        std::memset(l1_ptr<std::byte>(values_ + used, rest), 0, rest);
-        std::memset(l1_ptr<std::byte>(weights_ + used, rest), 0, rest);
+        zero_l1(values_ + used, rest);
+        zero_l1(weights_ + used, rest);
         close();
     }
 
@@ -173,16 +150,23 @@ class WeightedRowBlocks {
     }
 
     // C weights, group by group (one product per group, as a RISC-V would compute it), then zero padding.
-    void write_weight_row(uint32_t addr, float bilinear, const float* group_weight,
+    void write_weight_row(uint32_t addr, float bilinear, const volatile tt_l1_ptr float* group_weight,
                           uint32_t group_size) const {
-        std::byte* row = l1_ptr<std::byte>(addr, g_.row_bytes);
         const uint32_t groups = g_.channels / group_size;
-        for (uint32_t grp = 0; grp < groups; ++grp) {
-            const float w = bilinear * group_weight[grp];
-            for (uint32_t c = grp * group_size; c < (grp + 1) * group_size; ++c)
-                store_value(row, c, w, g_.format);
+        if (g_.format == DataFormat::Float32) {
+            volatile tt_l1_ptr float* row = reinterpret_cast<volatile tt_l1_ptr float*>(addr);
+            for (uint32_t grp = 0; grp < groups; ++grp) {
+                const float w = bilinear * group_weight[grp];
+                for (uint32_t c = grp * group_size; c < (grp + 1) * group_size; ++c) row[c] = w;
+            }
+        } else {
+            volatile tt_l1_ptr uint16_t* row = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr);
+            for (uint32_t grp = 0; grp < groups; ++grp) {
+                const uint16_t w = tilesim_kernels::float_to_bfloat16(bilinear * group_weight[grp]);
+                for (uint32_t c = grp * group_size; c < (grp + 1) * group_size; ++c) row[c] = w;
+            }
         }
-        std::memset(row + g_.stick_bytes, 0, g_.row_bytes - g_.stick_bytes);
+        zero_l1(addr + g_.stick_bytes, g_.row_bytes - g_.stick_bytes);
         kernel_spend_cycles(g_.channels / 4 + groups);  // the stores, 4 per cycle (bf16 pairs, word writes)
     }
 

@@ -8,8 +8,15 @@
 //  3. pack that tile to the output CB; the writer takes column 0 (tt-metal would transpose_wh_tile and
 //     pack row 0; the simulator's compute API has no transpose, so the writer reads the column).
 #include <algorithm>
+#include <cstdint>
 
-#include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
+#include "compute_kernel_api/eltwise_binary.h"
+#include "compute_kernel_api/pack.h"
+#include "compute_kernel_api/pack_untilize.h"
+#include "compute_kernel_api/reduce.h"
+#include "compute_kernel_api/tilize.h"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
+#include "kernels/fused_grid_ops/fused_grid_layout.hpp"
 
 using namespace sampling_kernels;
 using namespace fused_grid_kernels;
@@ -17,8 +24,10 @@ using namespace fused_grid_kernels;
 namespace {
 
 // Step 1 for n samples, which the reader sends in whole batches (padded with zero samples); zero rows
-// complete the block.
-void interpolate_samples(uint32_t n, uint32_t tiles, uint32_t corner_row_bytes) {
+// complete the block. The 4 corner rows of a sample are the first 4 rows of a kValueRowsCb page, each
+// `tiles` * 32 values wide.
+template <uint32_t tiles>
+void interpolate_samples(uint32_t n) {
     const uint32_t sent = (n + kSamplesPerDotBatch - 1) / kSamplesPerDotBatch * kSamplesPerDotBatch;
     cb_reserve_back(kInterpRowsCb, kSamplesPerDotBlock);
     for (uint32_t r = 0; r < kSamplesPerDotBlock; ++r) {
@@ -28,12 +37,12 @@ void interpolate_samples(uint32_t n, uint32_t tiles, uint32_t corner_row_bytes) 
         }
         tile_regs_acquire();
         if (r < sent) {
-            unpack_tilizeA_B_block(kValueRowsCb, kWeightRowsCb, tiles, 0, 4, kCorners, corner_row_bytes);
+            unpack_tilizeA_B_block(kValueRowsCb, kWeightRowsCb, tiles, 0, 4, kCorners);
             reduce_tile_math(0);
         }
         tile_regs_commit();
         tile_regs_wait();
-        pack_untilize_dest_row(kInterpRowsCb, 2 * tiles);
+        pack_untilize_dest<tiles>(kInterpRowsCb);
         tile_regs_release();
         if (r < sent) {
             cb_pop_front(kValueRowsCb, 1);
@@ -81,21 +90,22 @@ void dot_rows(uint32_t tiles) {
 
 }  // namespace
 
-TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/compute_sample_dot.cpp") {
+namespace NAMESPACE {
+void MAIN {
     // Runtime args: 0 number of units of this core.
     // Compile-time args: see SampleDotArg.
     const uint32_t units = get_arg_val<uint32_t>(0);
-    const uint32_t tiles = get_compile_time_arg_val(kDotChannelTiles);
-    const uint32_t depth = get_compile_time_arg_val(kDotDepth);
-    const uint32_t corner_row_bytes = get_compile_time_arg_val(kDotCornerRowBytes);
+    constexpr uint32_t tiles = get_compile_time_arg_val(kDotChannelTiles);
+    constexpr uint32_t depth = get_compile_time_arg_val(kDotDepth);
 
-    tilizeA_B_reduce_init(kValueRowsCb, kWeightRowsCb, tiles);
+    tilizeA_B_reduce_init(kValueRowsCb, kWeightRowsCb, tiles, kInterpRowsCb, 4, kCorners);
+    pack_untilize_dest_init<tiles>(kInterpRowsCb);
     mul_tiles_init(kValueTilesCb, kWeightTilesCb);
-    reduce_init(kProductCb, kScalerCb, kOutputCb);
+    reduce_init<PoolType::SUM, ReduceDim::REDUCE_ROW>(kProductCb, kScalerCb, kOutputCb);
     cb_wait_front(kScalerCb, 1);
     for (uint32_t u = 0; u < units; ++u) {
         for (uint32_t first = 0; first < depth; first += kSamplesPerDotBlock) {
-            interpolate_samples(std::min(kSamplesPerDotBlock, depth - first), tiles, corner_row_bytes);
+            interpolate_samples<tiles>(std::min(kSamplesPerDotBlock, depth - first));
             tilize_pages(kInterpRowsCb, kSamplesPerDotBlock, kValueTilesCb, tiles);
             tilize_pages(kVectorRowsCb, 1, kWeightTilesCb, tiles);
             dot_rows(tiles);
@@ -103,3 +113,4 @@ TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/compute_sample_dot.cpp") {
     }
     cb_pop_front(kScalerCb, 1);
 }
+}  // namespace NAMESPACE

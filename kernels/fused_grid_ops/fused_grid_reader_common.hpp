@@ -1,43 +1,21 @@
 #pragma once
-// What the sample_sum and sample_dot kernels share: compile-time argument layouts, the unit (b, hd, q)
-// a core works on, and grid_sample's taps of a sample (bilinear, zeros padding, align_corners=False) as
-// the CPU reference computes them (ops/fused_grid_ops/grid_sampling.hpp: grid_taps).
+// What the sample_sum and sample_dot readers share: the problem sizes from the compile-time args, the unit
+// (b, hd, q) a core works on, and grid_sample's taps of a sample (bilinear, zeros padding,
+// align_corners=False) as the CPU reference computes them (kernels/fused_grid_ops/grid_taps.hpp).
+// Data-movement kernels only.
+#include <cstdint>
+
 #include "kernels/deformable_aggregation/sampling_reader_common.hpp"
-#include "ops/fused_grid_ops/grid_sampling.hpp"
+#include "kernels/fused_grid_ops/fused_grid_layout.hpp"
+#include "kernels/fused_grid_ops/grid_taps.hpp"
 
 namespace fused_grid_kernels {
 
-// Compile-time args of reader_sample_sum.cpp and reader_sample_dot.cpp.
-enum FusedReaderArg : uint32_t {
-    kChannels = 0,   // c (images' channels)
-    kStickBytes,     // c * element size: one pixel of an image
-    kRowBytes,       // ceil(c / 32) * 32 * element size: one row of a block
-    kFormat,         // 0 float32, 1 bfloat16 (images, queries, encodings, blocks)
-    kHeight,         // h
-    kWidth,          // w
-    kQueries,        // q
-    kHeads,          // hd
-    kDepth,          // d: samples per query
-    kQueryBytes,     // sample_dot: (c - 2 * num_octaves) * element size (0: no query channels)
-    kEncodingBytes,  // sample_dot: 2 * num_octaves * element size per sample (0: no encoding)
-    kNumFusedReaderArgs
-};
+using tilesim::ops::PixelTaps;
+using tilesim::ops::detail::GridDims;
 
-// Compile-time args of compute_sample_dot.cpp and writer_sample_dot.cpp.
-enum SampleDotArg : uint32_t {
-    kDotChannelTiles = 0,  // ceil(c / 32)
-    kDotDepth,             // d: outputs per unit
-    kDotCornerRowBytes,    // stride of the corner rows in a kValueRowsCb page (= kRowBytes)
-    kDotOutputStickBytes,  // d * element size
-    kDotFormat,            // output format, as kFormat
-    kNumSampleDotArgs
-};
-
-constexpr uint32_t kSamplesPerDotBlock = 32;  // one interpolated sample per tile row
-constexpr uint32_t kSamplesPerDotBatch = 8;   // samples the reader reads per barrier (divides 32)
-
-inline tilesim::ops::detail::GridDims grid_dims() {
-    tilesim::ops::detail::GridDims d{};
+constexpr GridDims grid_dims() {
+    GridDims d{};
     d.channels = get_compile_time_arg_val(kChannels);
     d.height = get_compile_time_arg_val(kHeight);
     d.width = get_compile_time_arg_val(kWidth);
@@ -47,13 +25,10 @@ inline tilesim::ops::detail::GridDims grid_dims() {
     return d;
 }
 
+// The blocks' row geometry; the format is the value CB's.
 inline sampling_kernels::RowGeometry row_geometry() {
-    sampling_kernels::RowGeometry g;
-    g.channels = get_compile_time_arg_val(kChannels);
-    g.stick_bytes = get_compile_time_arg_val(kStickBytes);
-    g.row_bytes = get_compile_time_arg_val(kRowBytes);
-    g.format = get_compile_time_arg_val(kFormat);
-    return g;
+    return {get_compile_time_arg_val(kChannels), get_compile_time_arg_val(kStickBytes),
+            get_compile_time_arg_val(kRowBytes), get_dataformat(sampling_kernels::kValueRowsCb)};
 }
 
 // Unit u = (b * hd + head) * q + query: its batch and its (b, q) row (the page of samples, depths and
@@ -61,18 +36,19 @@ inline sampling_kernels::RowGeometry row_geometry() {
 struct Unit {
     uint32_t batch, query_row;
 };
-inline Unit unit_of(uint32_t u, const tilesim::ops::detail::GridDims& d) {
+constexpr Unit unit_of(uint32_t u, const GridDims& d) {
     const auto per_batch = static_cast<uint32_t>(d.heads * d.queries);
     return {u / per_batch,
             u / per_batch * static_cast<uint32_t>(d.queries) + u % static_cast<uint32_t>(d.queries)};
 }
 
-inline tilesim::ops::PixelTaps sample_taps(const float* samples, uint32_t dd,
-                                           const tilesim::ops::detail::GridDims& d) {
-    return tilesim::ops::detail::grid_taps(samples + 2 * dd, d);
+// Taps of depth sample dd of a samples stick ((x, y) float32 pairs in L1).
+inline PixelTaps sample_taps(const volatile tt_l1_ptr float* samples, uint32_t dd, const GridDims& d) {
+    const float xy[2] = {samples[2 * dd], samples[2 * dd + 1]};
+    return tilesim::ops::detail::grid_taps(xy, d);
 }
 
-inline bool any_corner_inside(const tilesim::ops::PixelTaps& t) {
+inline bool any_corner_inside(const PixelTaps& t) {
     return t.pixel[0] >= 0 || t.pixel[1] >= 0 || t.pixel[2] >= 0 || t.pixel[3] >= 0;
 }
 

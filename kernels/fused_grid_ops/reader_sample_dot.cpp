@@ -5,7 +5,10 @@
 // rows of the vectors the samples are dotted with, cat(queries[b, hd, q], pe[b, q, dd]) (zero rows after
 // the last sample). The compute kernel interpolates each sample to one row and does the 32 dot products.
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
+#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
 
 using namespace sampling_kernels;
@@ -18,21 +21,20 @@ namespace {
 // CBs hold a multiple of the batch and always take a whole batch, so its pages are consecutive). Samples
 // from `end` on pad the batch: zero rows and zero weights.
 template <class Gen>
-void push_sample_batch(const float* xy, uint32_t first, uint32_t end, uint32_t image_page, const Gen& images,
-                       const tilesim::ops::detail::GridDims& d, const RowGeometry& rows) {
+void push_sample_batch(const volatile tt_l1_ptr float* xy, uint32_t first, uint32_t end, uint32_t image_page,
+                       const Gen& images, const GridDims& d, const RowGeometry& rows) {
     cb_reserve_back(kValueRowsCb, kSamplesPerDotBatch);
     cb_reserve_back(kWeightRowsCb, kSamplesPerDotBatch);
     const uint32_t values = get_write_ptr(kValueRowsCb), weights = get_write_ptr(kWeightRowsCb);
     for (uint32_t j = 0; j < kSamplesPerDotBatch; ++j) {
-        tilesim::ops::PixelTaps t{};
+        PixelTaps t{};
         if (first + j < end) {
             t = sample_taps(xy, first + j, d);
         } else {
             std::fill(t.pixel, t.pixel + kCorners, int64_t{-1});
         }
-        read_corner_rows(t, image_page, images, values + j * get_cb_page_size(kValueRowsCb), rows);
-        std::byte* w = l1_ptr<std::byte>(weights + j * get_cb_page_size(kWeightRowsCb),
-                                         kCorners * element_bytes(rows.format));
+        read_corner_rows(t, image_page, images, values + j * get_tile_size(kValueRowsCb), rows);
+        const uint32_t w = weights + j * get_tile_size(kWeightRowsCb);
         for (uint32_t i = 0; i < kCorners; ++i)
             store_value(w, i, t.pixel[i] >= 0 ? t.weight[i] : 0.f, rows.format);
     }
@@ -43,20 +45,26 @@ void push_sample_batch(const float* xy, uint32_t first, uint32_t end, uint32_t i
 }
 
 // 32 rows of cat(queries, pe[first + r]) for r < n, zero rows after.
-void push_vector_rows(uint32_t queries_addr, const std::byte* encodings, uint32_t first, uint32_t n,
-                      const RowGeometry& rows, uint32_t query_bytes, uint32_t encoding_bytes) {
+template <uint32_t query_bytes, uint32_t encoding_bytes>
+void push_vector_rows(uint32_t queries_addr, uint32_t encodings_addr, uint32_t first, uint32_t n,
+                      const RowGeometry& rows) {
     cb_reserve_back(kVectorRowsCb, 1);
     const uint32_t block = get_write_ptr(kVectorRowsCb);
     for (uint32_t r = 0; r < kSamplesPerDotBlock; ++r) {
         const uint32_t row = block + r * rows.row_bytes;
-        std::byte* p = l1_ptr<std::byte>(row, rows.row_bytes);
         const uint32_t used = r < n ? query_bytes + encoding_bytes : 0;
-        // The queries part is a local L1 -> L1 NoC copy (both ends aligned); the encodings follow it at any
-        // offset, so the RISC-V copies them.
-        if (used && query_bytes) noc_async_read(get_noc_addr(queries_addr), row, query_bytes);
-        if (used && encoding_bytes)
-            std::memcpy(p + query_bytes, encodings + (first + r) * encoding_bytes, encoding_bytes);
-        std::memset(p + used, 0, rows.row_bytes - used);
+        if (used) {
+            // The queries part is a local L1 -> L1 NoC copy (both ends aligned); the encodings follow it at
+            // any offset, so the RISC-V copies them.
+            if constexpr (query_bytes != 0) noc_async_read(get_noc_addr(queries_addr), row, query_bytes);
+            if constexpr (encoding_bytes != 0) {
+                std::memcpy(
+                    reinterpret_cast<tt_l1_ptr uint8_t*>(row + query_bytes),
+                    reinterpret_cast<const tt_l1_ptr uint8_t*>(encodings_addr + (first + r) * encoding_bytes),
+                    encoding_bytes);
+            }
+        }
+        zero_l1(row + used, rows.row_bytes - used);
     }
     kernel_spend_cycles(kSamplesPerDotBlock * 8);
     noc_async_read_barrier();
@@ -65,7 +73,7 @@ void push_vector_rows(uint32_t queries_addr, const std::byte* encodings, uint32_
 
 }  // namespace
 
-TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
+void kernel_main() {
     // Runtime args: 0 images address, 1 samples address, 2 queries address, 3 encodings address,
     //               4 number of units, 5 first unit.
     // Compile-time args: see FusedReaderArg.
@@ -76,35 +84,36 @@ TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_dot.cpp") {
     const uint32_t num_units = get_arg_val<uint32_t>(4);
     const uint32_t start = get_arg_val<uint32_t>(5);
 
-    const auto d = grid_dims();
+    constexpr GridDims d = grid_dims();
+    constexpr uint32_t query_bytes = get_compile_time_arg_val(kQueryBytes);
+    constexpr uint32_t encoding_bytes = get_compile_time_arg_val(kEncodingBytes);
+    constexpr auto depth = static_cast<uint32_t>(d.depth);
+    constexpr auto pixels = static_cast<uint32_t>(d.height * d.width);
     const RowGeometry rows = row_geometry();
-    const uint32_t query_bytes = get_compile_time_arg_val(kQueryBytes);
-    const uint32_t encoding_bytes = get_compile_time_arg_val(kEncodingBytes);
-    const auto depth = static_cast<uint32_t>(d.depth);
-    const auto pixels = static_cast<uint32_t>(d.height * d.width);
-    const InterleavedAddrGen<true> images{images_addr, rows.stick_bytes};
-    const InterleavedAddrGen<true> samples{samples_addr, 2 * depth * 4};
-    const InterleavedAddrGen<true> queries{queries_addr, query_bytes};
-    const InterleavedAddrGen<true> encodings{encodings_addr, depth * encoding_bytes};
-    push_reduce_scaler(kScalerCb, rows.format, 1.f);
+    const InterleavedAddrGen<true> images{.bank_base_address = images_addr, .page_size = rows.stick_bytes};
+    const InterleavedAddrGen<true> samples{.bank_base_address = samples_addr, .page_size = 2 * depth * 4};
+    const InterleavedAddrGen<true> queries{.bank_base_address = queries_addr, .page_size = query_bytes};
+    const InterleavedAddrGen<true> encodings{.bank_base_address = encodings_addr,
+                                             .page_size = depth * encoding_bytes};
+    push_reduce_scaler(kScalerCb, 1.f);
     for (uint32_t u = start; u < start + num_units; ++u) {
         const Unit unit = unit_of(u, d);
-        read_stick(kIndexStickCb, samples, unit.query_row, 2 * depth * 4);
-        const float* xy = l1_ptr<float>(get_read_ptr(kIndexStickCb), 2 * depth);
-        if (query_bytes) read_stick(kWeightStickCb, queries, u, query_bytes);
-        const std::byte* pe =
-            encoding_bytes ? read_stick(kEncodingStickCb, encodings, unit.query_row, depth * encoding_bytes)
-                           : nullptr;
+        const auto* xy = reinterpret_cast<volatile tt_l1_ptr float*>(
+            read_stick(kIndexStickCb, samples, unit.query_row, 2 * depth * 4));
+        uint32_t query_stick = 0, pe = 0;
+        if constexpr (query_bytes != 0) query_stick = read_stick(kWeightStickCb, queries, u, query_bytes);
+        if constexpr (encoding_bytes != 0) {
+            pe = read_stick(kEncodingStickCb, encodings, unit.query_row, depth * encoding_bytes);
+        }
         for (uint32_t first = 0; first < depth; first += kSamplesPerDotBlock) {
             const uint32_t n = std::min(kSamplesPerDotBlock, depth - first);
             for (uint32_t batch = first; batch < first + n; batch += kSamplesPerDotBatch) {
                 push_sample_batch(xy, batch, first + n, unit.batch * pixels, images, d, rows);
             }
-            push_vector_rows(query_bytes ? get_read_ptr(kWeightStickCb) : 0, pe, first, n, rows, query_bytes,
-                             encoding_bytes);
+            push_vector_rows<query_bytes, encoding_bytes>(query_stick, pe, first, n, rows);
         }
         cb_pop_front(kIndexStickCb, 1);
-        if (query_bytes) cb_pop_front(kWeightStickCb, 1);
-        if (encoding_bytes) cb_pop_front(kEncodingStickCb, 1);
+        if constexpr (query_bytes != 0) cb_pop_front(kWeightStickCb, 1);
+        if constexpr (encoding_bytes != 0) cb_pop_front(kEncodingStickCb, 1);
     }
 }

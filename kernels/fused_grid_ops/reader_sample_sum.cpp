@@ -3,12 +3,15 @@
 // the number of blocks to the compute kernel, then for each such sample read its 4 corner sticks of image b
 // into the value block and write the weight rows (bilinear weight x weights[b, hd, q, dd], the same for
 // every channel). The weighted row sum (compute_weighted_row_sum.cpp) gives out[b, hd, q, :].
+#include <cstdint>
+
+#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
 
 using namespace sampling_kernels;
 using namespace fused_grid_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_sum.cpp") {
+void kernel_main() {
     // Runtime args: 0 images address, 1 samples address, 2 weights address, 3 number of units, 4 first unit.
     // Compile-time args: see FusedReaderArg.
     const uint32_t images_addr = get_arg_val<uint32_t>(0);
@@ -17,27 +20,27 @@ TILESIM_KERNEL_MAIN("kernels/fused_grid_ops/reader_sample_sum.cpp") {
     const uint32_t num_units = get_arg_val<uint32_t>(3);
     const uint32_t start = get_arg_val<uint32_t>(4);
 
-    const auto d = grid_dims();
+    constexpr GridDims d = grid_dims();
+    constexpr auto depth = static_cast<uint32_t>(d.depth);
+    constexpr auto pixels = static_cast<uint32_t>(d.height * d.width);
     const RowGeometry rows = row_geometry();
-    const auto depth = static_cast<uint32_t>(d.depth);
-    const auto pixels = static_cast<uint32_t>(d.height * d.width);
-    const InterleavedAddrGen<true> images{images_addr, rows.stick_bytes};
-    const InterleavedAddrGen<true> samples{samples_addr, 2 * depth * 4};
-    const InterleavedAddrGen<true> weights{weights_addr, depth * 4};
-    push_reduce_scaler(kScalerCb, rows.format, 1.f);
+    const InterleavedAddrGen<true> images{.bank_base_address = images_addr, .page_size = rows.stick_bytes};
+    const InterleavedAddrGen<true> samples{.bank_base_address = samples_addr, .page_size = 2 * depth * 4};
+    const InterleavedAddrGen<true> weights{.bank_base_address = weights_addr, .page_size = depth * 4};
+    push_reduce_scaler(kScalerCb, 1.f);
     WeightedRowBlocks<InterleavedAddrGen<true>> blocks(images, rows);
     for (uint32_t u = start; u < start + num_units; ++u) {
         const Unit unit = unit_of(u, d);
-        read_stick(kIndexStickCb, samples, unit.query_row, 2 * depth * 4);
-        read_stick(kWeightStickCb, weights, u, depth * 4);
-        const float* xy = l1_ptr<float>(get_read_ptr(kIndexStickCb), 2 * depth);
-        const float* w = l1_ptr<float>(get_read_ptr(kWeightStickCb), depth);
+        const auto* xy = reinterpret_cast<volatile tt_l1_ptr float*>(
+            read_stick(kIndexStickCb, samples, unit.query_row, 2 * depth * 4));
+        const auto* w =
+            reinterpret_cast<volatile tt_l1_ptr float*>(read_stick(kWeightStickCb, weights, u, depth * 4));
         uint32_t kept = 0;
         for (uint32_t dd = 0; dd < depth; ++dd) kept += any_corner_inside(sample_taps(xy, dd, d)) ? 1 : 0;
         kernel_spend_cycles(kCoordinateCycles * depth);
         push_block_count(kCountCb, blocks_for(kept));
         for (uint32_t dd = 0; dd < depth; ++dd) {
-            const tilesim::ops::PixelTaps t = sample_taps(xy, dd, d);
+            const PixelTaps t = sample_taps(xy, dd, d);
             if (any_corner_inside(t)) blocks.add(t, unit.batch * pixels, w + dd, rows.channels);
         }
         blocks.finish();

@@ -3,7 +3,7 @@
 #include "ops/deformable_aggregation/deformable_aggregation_device.hpp"
 
 #include "kernels/deformable_aggregation/reader_deformable_aggregation_args.hpp"
-#include "kernels/deformable_aggregation/sampling_reader_common.hpp"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
 #include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
@@ -51,7 +51,6 @@ std::vector<uint32_t> reader_compile_args(const detail::DeformableDims& d, const
     a[kChannels] = g.channels;
     a[kStickBytes] = g.stick_bytes;
     a[kRowBytes] = g.row_bytes;
-    a[kFormat] = g.format_arg;
     a[kAnchorsPerBatch] = static_cast<uint32_t>(d.num_anchor);
     a[kPts] = static_cast<uint32_t>(d.num_pts);
     a[kCams] = static_cast<uint32_t>(d.num_cams);

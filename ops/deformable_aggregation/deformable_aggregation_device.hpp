@@ -11,7 +11,7 @@
 //    matching weight rows (bilinear weight x attention weight of the channel's group);
 //  - compute (compute_weighted_row_sum.cpp): tilize both blocks, mul_tiles, reduce_tile<SUM, REDUCE_COL>
 //    accumulated over the anchor's blocks, pack the output stick;
-//  - writer (kernels/grid_sample/writer_grid_sample.cpp): the stick to the anchor's output page.
+//  - writer (kernels/deformable_aggregation/writer_output_sticks.cpp): the stick to the anchor's output page.
 #include "ops/deformable_aggregation/host_array.hpp"
 #include "ops/deformable_aggregation/sampling_program_device.hpp"
 #include "tilesim/runtime.hpp"

@@ -7,16 +7,11 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "kernels/deformable_aggregation/deformable_taps.hpp"  // FeatureMapGeometry, location_is_sampled, deformable_taps
 #include "ops/deformable_aggregation/channels_last_taps.hpp"
 #include "ops/deformable_aggregation/host_array.hpp"
 
 namespace tilesim::ops::detail {
-
-// One camera's feature map at one scale inside mc_ms_feat.
-struct FeatureMapGeometry {
-    int64_t height, width;
-    int64_t start;  // first feature (pixel) of the map in num_feat
-};
 
 struct DeformableDims {
     int64_t bs, num_feat, channels;
@@ -43,18 +38,6 @@ DeformableDims validate_deformable_inputs(std::string_view op, const ArrayView<f
                                           const ArrayView<int32_t>& scale_start_index,
                                           const ArrayView<float>& sampling_location,
                                           const ArrayView<float>& weights);
-
-// SparseDrive skips a sample unless both normalised coordinates are strictly inside (0, 1)
-// (`loc <= 0 || loc >= 1` returns early); NaN is skipped as well.
-inline bool location_is_sampled(float loc_x, float loc_y) {
-    return loc_x > 0.f && loc_x < 1.f && loc_y > 0.f && loc_y < 1.f;
-}
-
-// SparseDrive: h_im = loc_h * H - 0.5, w_im = loc_w * W - 0.5 (pixel centres sit at integer + 0.5).
-inline PixelTaps deformable_taps(float loc_x, float loc_y, const FeatureMapGeometry& m) {
-    return pixel_taps(loc_y * static_cast<float>(m.height) - 0.5f, loc_x * static_cast<float>(m.width) - 0.5f,
-                      m.height, m.width);
-}
 
 // Runs body(cam, scale, rows) for every map and every (b, anchor) row (rows: a blocked_range of rows):
 // the maps one after the other, the rows of the map's batch in parallel. All threads then read the same map

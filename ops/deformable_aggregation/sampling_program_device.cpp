@@ -1,6 +1,6 @@
 #include "ops/deformable_aggregation/sampling_program_device.hpp"
 
-#include "kernels/deformable_aggregation/sampling_reader_common.hpp"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops::sampling_detail {
@@ -42,11 +42,9 @@ ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions&
     g.element_bytes = element_size(o.dtype);
     g.stick_bytes = channels * g.element_bytes;
     g.channel_tiles = (channels + 31) / 32;
-    g.face_cols = (channels + 15) / 16;
     g.row_bytes = g.channel_tiles * 32 * g.element_bytes;
     g.tile_bytes = 1024 * g.element_bytes;
     g.intermediate = o.fp32_dest_acc_en.value_or(o.dtype == DataType::Float32) ? DataType::Float32 : o.dtype;
-    g.format_arg = o.dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     return g;
 }
 
@@ -69,7 +67,9 @@ WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& co
            g.dtype);
     add_cb(program, cores, info, kWeightRowsCb, "weight block", block_bytes, n, g.dtype);
     add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
-    add_cb(program, cores, info, kOutputCb, "output stick", g.face_cols * 16 * g.element_bytes, 2, g.dtype);
+    // The compute kernel packs row 0 of its channel tiles (pack_untilize_dest): C values padded to whole
+    // tiles; the writer sends the first C.
+    add_cb(program, cores, info, kOutputCb, "output stick", g.row_bytes, 2, g.dtype);
     add_cb(program, cores, info, kValueTilesCb, "value tiles", g.tile_bytes, t, g.dtype);
     add_cb(program, cores, info, kWeightTilesCb, "weight tiles", g.tile_bytes, t, g.dtype);
     add_cb(program, cores, info, kProductCb, "value x weight tiles", tile, t, g.intermediate);
@@ -78,12 +78,14 @@ WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& co
     WeightedSumKernels k;
     std::vector<uint32_t> compute_args(kNumWeightedSumComputeArgs);
     compute_args[kSumChannelTiles] = g.channel_tiles;
-    compute_args[kSumFaceCols] = g.face_cols;
     k.compute = CreateKernel(program, "kernels/deformable_aggregation/compute_weighted_row_sum.cpp", cores,
                              compute_config(o, compute_args));
-    // The output stick leaves as grid_sample's does: one CB page per stick to output page start + i.
-    k.writer = CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
-                            WriterDataMovementConfig({kOutputCb, g.stick_bytes, 1}));
+    // One CB page per output stick, to output page start + i.
+    std::vector<uint32_t> writer_args(kNumOutputStickWriterArgs);
+    writer_args[kWriterOutputCb] = kOutputCb;
+    writer_args[kWriterStickBytes] = g.stick_bytes;
+    k.writer = CreateKernel(program, "kernels/deformable_aggregation/writer_output_sticks.cpp", cores,
+                            WriterDataMovementConfig(writer_args));
     return k;
 }
 

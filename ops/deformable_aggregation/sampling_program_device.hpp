@@ -55,13 +55,11 @@ struct ChannelGeometry {
     uint32_t element_bytes = 4;
     uint32_t stick_bytes = 0;    // C * element size
     uint32_t channel_tiles = 0;  // ceil(C / 32)
-    uint32_t face_cols = 0;      // ceil(C / 16)
     uint32_t row_bytes = 0;      // channel_tiles * 32 * element size
     uint32_t tile_bytes = 0;     // 1024 * element size
     DataType dtype = DataType::Float32;
     DataType intermediate =
-        DataType::Float32;    // products and partial sums: Float32 when DEST accumulates in fp32
-    uint32_t format_arg = 0;  // kernels' format code: 0 float32, 1 bfloat16
+        DataType::Float32;  // products and partial sums: Float32 when DEST accumulates in fp32
 };
 
 // Checks the options (dtype, buffering, core grid) and the channel count (C <= 512: a unit's sums live in

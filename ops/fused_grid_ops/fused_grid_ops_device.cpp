@@ -5,7 +5,8 @@
 #include <cmath>
 #include <numbers>
 
-#include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
+#include "kernels/deformable_aggregation/sampling_layout.hpp"
+#include "kernels/fused_grid_ops/fused_grid_layout.hpp"
 #include "ops/deformable_aggregation/host_array.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
@@ -65,7 +66,6 @@ std::vector<uint32_t> reader_args(const FusedDims& d, const ChannelGeometry& g, 
     a[kChannels] = g.channels;
     a[kStickBytes] = g.stick_bytes;
     a[kRowBytes] = g.row_bytes;
-    a[kFormat] = g.format_arg;
     a[kHeight] = d.height;
     a[kWidth] = d.width;
     a[kQueries] = d.queries;
@@ -232,9 +232,7 @@ Program sample_dot_program(Device& device, const SampleDotDims& d, const Channel
     std::vector<uint32_t> dot_args(kNumSampleDotArgs);
     dot_args[kDotChannelTiles] = g.channel_tiles;
     dot_args[kDotDepth] = d.depth;
-    dot_args[kDotCornerRowBytes] = g.row_bytes;
     dot_args[kDotOutputStickBytes] = d.depth * g.element_bytes;
-    dot_args[kDotFormat] = g.format_arg;
     const KernelHandle reader =
         CreateKernel(program, "kernels/fused_grid_ops/reader_sample_dot.cpp", cores,
                      ReaderDataMovementConfig(reader_args(d, g, query_bytes, encoding_bytes)));

@@ -10,37 +10,17 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "kernels/fused_grid_ops/grid_taps.hpp"  // GridDims, grid_taps
 #include "ops/deformable_aggregation/channel_kernels.hpp"
 #include "ops/deformable_aggregation/channels_last_taps.hpp"
 #include "ops/deformable_aggregation/host_array.hpp"
 
 namespace tilesim::ops::detail {
 
-struct GridDims {
-    int64_t batch, channels, height, width;  // images [b, c, h, w]
-    int64_t queries, depth;                  // samples [b, q, d, 2]
-    int64_t heads;                           // weights / queries [b, hd, q, ...]
-
-    int64_t pixels() const { return height * width; }
-    // Index of sample (b, q, d): samples[b, q, d, :] starts at 2 * index, depths[b, q, d] is at index.
-    int64_t sample_index(int64_t b, int64_t q, int64_t d) const { return (b * queries + q) * depth + d; }
-    // Offset of [b, hd, q, 0] in a [b, hd, q, n] array.
-    int64_t head_row(int64_t b, int64_t hd, int64_t q, int64_t n) const {
-        return ((b * heads + hd) * queries + q) * n;
-    }
-};
-
 // Checks images [b, c, h, w] (h, w >= 1) and samples [b, q, d, 2]; heads is left 0. `op` prefixes the
 // messages.
 GridDims validate_images_and_samples(std::string_view op, const ArrayView<float>& images,
                                      const ArrayView<float>& samples);
-
-// grid_sample's taps (bilinear, zeros padding, align_corners=False) of the grid point xy = (x, y) in
-// [-1, 1]; NaN or far-outside points read nothing.
-inline PixelTaps grid_taps(const float* xy, const GridDims& d) {
-    return pixel_taps(unnormalize_align_corners_false(xy[1], d.height),
-                      unnormalize_align_corners_false(xy[0], d.width), d.height, d.width);
-}
 
 // The images transposed to channels-last once per call, and grid_sample of one sample from them.
 class ChannelsLastImages {
