@@ -9,7 +9,7 @@
 // Defines: GRID_SHARDED (the grid CB is backed by the grid shard), ALIGN_CORNERS.
 #include <cstdint>
 
-#include "kernels/grid_sample/grid_sample_reader_common.hpp"
+#include "kernels/grid_sample/grid_sample_points.hpp"
 
 using namespace grid_sample_args;
 using namespace grid_sample_kernels;

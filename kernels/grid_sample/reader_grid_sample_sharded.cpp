@@ -8,7 +8,7 @@
 // Define ALIGN_CORNERS (tilesim): align_corners=true.
 #include <cstdint>
 
-#include "kernels/grid_sample/grid_sample_reader_common.hpp"
+#include "kernels/grid_sample/grid_sample_points.hpp"
 
 using namespace grid_sample_args;
 using namespace grid_sample_kernels;
