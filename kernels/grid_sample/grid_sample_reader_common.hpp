@@ -1,4 +1,6 @@
 #pragma once
+// LEGACY: kept only for kernels/deformable_aggregation/ (old-style kernels, still linked into libtilesim_ops)
+// until that op is converted; grid_sample's own kernels use grid_sample_points.hpp. Delete with that conversion.
 // Pieces every grid_sample reader shares: the compile-time argument layout, reading a grid point (raw
 // or precomputed) and issuing the corner reads of one bilinear point. The coordinate math is the
 // references' own (kernels/common/grid_sample_math.hpp), so the paths cannot drift apart.

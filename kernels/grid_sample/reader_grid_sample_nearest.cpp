@@ -1,55 +1,76 @@
 // Nearest grid_sample reader (tt-metal: grid_sample_nearest_program_factory.cpp): one input stick per
 // point, no weights and no compute kernel. The stick (or zeros, outside the image) goes straight into the
 // output CB: drained by the writer (interleaved output) or backed by the output shard (height-sharded).
-#include "kernels/grid_sample/grid_sample_reader_common.hpp"
+// Compile-time args: grid_sample_args::ReaderCt with kInputCb = the output CB; interleaved: then
+// TensorAccessorArgs of the input and of the grid; GRID_SHARDED: the sharded layout, then
+// TensorAccessorArgs of the input.
+// Runtime args: interleaved: 0 input address, 1 grid address, 2 number of grid sticks, 3 first grid stick
+// id; GRID_SHARDED: 0 input address, 1 first grid stick id, 2 grid sticks in this core's shard.
+// Defines: GRID_SHARDED (the grid CB is backed by the grid shard), ALIGN_CORNERS.
+#include <cstdint>
 
+#include "kernels/grid_sample/grid_sample_points.hpp"
+
+using namespace grid_sample_args;
 using namespace grid_sample_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/grid_sample/reader_grid_sample_nearest.cpp") {
-    // Runtime args: 0 input address, 1 grid address (DRAM) or grid shard L1 address, 2 number of grid
-    // sticks, 3 first grid stick id.
-    // Compile-time args: ReaderArg indices (kInputCb = output CB, kGridCb), then kNumReaderArgs: 1 when
-    // the grid is height-sharded in L1.
+constexpr uint32_t out_cb = get_compile_time_arg_val(kInputCb);
+constexpr uint32_t grid_cb = get_compile_time_arg_val(kGridCb);
+constexpr uint32_t input_stick_nbytes = get_compile_time_arg_val(kInputStickBytes);
+constexpr uint32_t grid_stick_nbytes = get_compile_time_arg_val(kGridStickBytes);
+constexpr int64_t input_height = get_compile_time_arg_val(kInputHeight);
+constexpr int64_t input_width = get_compile_time_arg_val(kInputWidth);
+constexpr uint32_t grid_batching = get_compile_time_arg_val(kGridBatching);
+constexpr bool grid_fp32 = get_compile_time_arg_val(kGridDtype) == kDtypeFloat32;
+constexpr uint32_t grid_hw = get_compile_time_arg_val(kGridHw);
+constexpr bool precomputed = get_compile_time_arg_val(kPrecomputedGrid) == 1;
+
+template <class InputAccessor>
+void copy_points(uint32_t stick, uint32_t image, const InputAccessor& input) {
+    for (uint32_t k = 0; k < grid_batching; ++k) {
+        int64_t h, w;
+        nearest_point<precomputed, kAlignCorners, grid_fp32>(stick, k, input_height, input_width, h, w);
+        cb_reserve_back(out_cb, 1);
+        const uint32_t slot = get_write_ptr(out_cb);
+        if (h >= 0) {
+            const auto page = static_cast<uint32_t>((int64_t(image) * input_height + h) * input_width + w);
+            noc_async_read(input.get_noc_addr(page), slot, input_stick_nbytes);
+        } else {
+            zero_l1(slot, input_stick_nbytes);
+        }
+        kernel_spend_cycles(kSpatialCyclesPerPoint);
+        noc_async_read_barrier();
+        cb_push_back(out_cb, 1);
+    }
+}
+
+void kernel_main() {
     const uint32_t input_addr = get_arg_val<uint32_t>(0);
+#ifdef GRID_SHARDED
+    const uint32_t start = get_arg_val<uint32_t>(1);
+    const uint32_t num_sticks = get_arg_val<uint32_t>(2);
+    constexpr auto input_args = TensorAccessorArgs<kNumShardedReaderArgs>();
+    const auto input = TensorAccessor(input_args, input_addr, input_stick_nbytes);
+    const uint32_t shard = get_read_ptr(grid_cb);
+    for (uint32_t s = 0; s < num_sticks; ++s) {
+        copy_points(shard + s * grid_stick_nbytes, (start + s) / grid_hw, input);
+    }
+#else
     const uint32_t grid_addr = get_arg_val<uint32_t>(1);
     const uint32_t num_sticks = get_arg_val<uint32_t>(2);
     const uint32_t start = get_arg_val<uint32_t>(3);
-
-    const ReaderConfig c =
-        load_reader_config();  // compile-time args: see ReaderArg (kInputCb: the output CB)
-    const bool grid_sharded = get_compile_time_arg_val(kNumReaderArgs);
-
-    const InterleavedAddrGen<true> input{input_addr, c.stick_bytes};
-    const InterleavedAddrGen<true> grid{grid_addr, c.grid_stick_bytes};
-    for (uint32_t s = 0; s < num_sticks; ++s) {
-        const std::byte* stick;
-        if (grid_sharded) {
-            stick = l1_ptr<std::byte>(grid_addr + s * c.grid_stick_bytes, c.grid_stick_bytes);
-        } else {
-            cb_reserve_back(c.grid_cb, 1);
-            noc_async_read(get_noc_addr(start + s, grid), get_write_ptr(c.grid_cb), c.grid_stick_bytes);
-            noc_async_read_barrier();
-            cb_push_back(c.grid_cb, 1);
-            cb_wait_front(c.grid_cb, 1);
-            stick = l1_ptr<std::byte>(get_read_ptr(c.grid_cb), c.grid_stick_bytes);
-        }
-        const uint32_t image = (start + s) / c.sticks_per_image;
-        for (uint32_t k = 0; k < c.batching; ++k) {
-            int64_t h, w;
-            nearest_point(stick, k, c.precomputed, c.format, c.height, c.width, c.align_corners, h, w);
-            cb_reserve_back(c.input_cb, 1);
-            const uint32_t slot = get_write_ptr(c.input_cb);
-            if (h >= 0) {
-                noc_async_read(
-                    get_noc_addr(static_cast<uint32_t>((int64_t(image) * c.height + h) * c.width + w), input),
-                    slot, c.stick_bytes);
-            } else {
-                std::memset(l1_ptr<std::byte>(slot, c.stick_bytes), 0, c.stick_bytes);
-            }
-            kernel_spend_cycles(kSpatialCyclesPerPoint);
-            noc_async_read_barrier();
-            cb_push_back(c.input_cb, 1);
-        }
-        if (!grid_sharded) cb_pop_front(c.grid_cb, 1);
+    constexpr auto input_args = TensorAccessorArgs<kNumCommonReaderArgs>();
+    constexpr auto grid_args = TensorAccessorArgs<input_args.next_compile_time_args_offset()>();
+    const auto input = TensorAccessor(input_args, input_addr, input_stick_nbytes);
+    const auto grid = TensorAccessor(grid_args, grid_addr, grid_stick_nbytes);
+    for (uint32_t s = start; s < start + num_sticks; ++s) {
+        cb_reserve_back(grid_cb, 1);
+        noc_async_read(grid.get_noc_addr(s), get_write_ptr(grid_cb), grid_stick_nbytes);
+        noc_async_read_barrier();
+        cb_push_back(grid_cb, 1);
+        cb_wait_front(grid_cb, 1);
+        copy_points(get_read_ptr(grid_cb), s / grid_hw, input);
+        cb_pop_front(grid_cb, 1);
     }
+#endif
 }

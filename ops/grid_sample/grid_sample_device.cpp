@@ -183,11 +183,16 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
 
     GridSampleDeviceResult result;
     result.info.grid_sticks = g.grid_sticks;
-    Program program = opts.memory == GridSampleMemory::Interleaved
-                          ? grid_sample_detail::interleaved_program(device, g, opts, buffers, result.info)
-                          : grid_sample_detail::sharded_program(device, g, opts, buffers, result.info);
+    namespace detail = grid_sample_detail;
+    const bool interleaved = opts.memory == GridSampleMemory::Interleaved;
+    Program program =
+        nearest ? (interleaved ? detail::nearest_interleaved_program(device, g, opts, buffers, result.info)
+                               : detail::nearest_sharded_program(device, g, opts, buffers, result.info))
+                : (interleaved ? detail::bilinear_interleaved_program(device, g, opts, buffers, result.info)
+                               : detail::bilinear_sharded_program(device, g, opts, buffers, result.info));
     result.report = EnqueueProgram(device, program, run);
-    // Units of work per core: grid sticks, from the reader's runtime args.
+    // Units of work per core: grid sticks, from the reader's runtime args (interleaved: arg 2 of 4; sharded:
+    // arg 2 of 3).
     for (const auto& k : program.kernels()) {
         if (k.kind != KernelKind::Reader) continue;
         for (const auto& [core, args] : k.runtime_args) {

@@ -1,8 +1,16 @@
 #pragma once
 // Internal to the grid_sample op: the geometry every factory derives from the shapes, the device
-// buffers, and the factories themselves. See grid_sample_device.hpp for the public entry point.
+// buffers, and the factories themselves, split by mode as tt-metal's are
+// (grid_sample_bilinear_program_factory.cpp, grid_sample_nearest_program_factory.cpp). See
+// grid_sample_device.hpp for the public entry point. The CB indices and argument order are tt-metal's
+// (kernels/grid_sample/grid_sample_args.hpp, docs/porting-guide.md).
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
+#include "kernels/grid_sample/grid_sample_args.hpp"
+#include "ops/common/program_helpers.hpp"
 #include "ops/grid_sample/grid_sample_device.hpp"
 #include "tilesim/buffer.hpp"
 #include "tilesim/program.hpp"
@@ -29,9 +37,55 @@ struct GridSampleBuffers {
     std::shared_ptr<Buffer> input, grid, output;
 };
 
-Program interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
-                            const GridSampleBuffers& b, GridSampleProgramInfo& info);
-Program sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
-                        const GridSampleBuffers& b, GridSampleProgramInfo& info);
+Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g,
+                                     const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
+                                     GridSampleProgramInfo& info);
+Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g,
+                                 const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
+                                 GridSampleProgramInfo& info);
+Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
+                                    const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
+                                    GridSampleProgramInfo& info);
+Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+                                const GridSampleBuffers& b, GridSampleProgramInfo& info);
+
+// ---- steps both factories share ----
+
+inline void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& info, uint8_t index,
+                   const char* holds, uint32_t page_size, uint32_t num_pages, DataType format,
+                   const Buffer* backing = nullptr) {
+    create_circular_buffer(program, cores, index, page_size, num_pages, format, backing);
+    info.cbs.push_back({index, holds, page_size, num_pages, backing != nullptr});
+}
+
+// ttnn's DataType number of the grid (reader arg kGridDtype).
+inline uint32_t grid_dtype_code(DataType t) {
+    using namespace grid_sample_args;
+    return t == DataType::Float32 ? kDtypeFloat32 : t == DataType::UInt16 ? kDtypeUint16 : kDtypeBfloat16;
+}
+
+// The reader compile-time args every grid_sample reader starts with (grid_sample_args::ReaderCt).
+inline std::vector<uint32_t> common_reader_args(const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+                                                uint32_t input_cb, uint32_t grid_cb, uint32_t scalar_cb,
+                                                uint32_t grid_stick_stride) {
+    return {input_cb,
+            grid_cb,
+            scalar_cb,
+            g.slot_bytes,
+            grid_stick_stride,
+            g.height,
+            g.width,
+            g.batching,
+            grid_dtype_code(g.grid_format),
+            g.grid_sticks_per_image,
+            o.precomputed_grid ? 1u : 0u};
+}
+
+// Reader defines: ALIGN_CORNERS (tilesim; tt-metal's factory at the matched commit has no align_corners).
+inline std::map<std::string, std::string> reader_defines(const GridSampleDeviceOptions& o) {
+    std::map<std::string, std::string> d;
+    if (o.align_corners) d["ALIGN_CORNERS"] = "1";
+    return d;
+}
 
 }  // namespace tilesim::ops::grid_sample_detail
