@@ -2,12 +2,14 @@
 // Bilinear taps of one sample on a channels-last map ([H, W, C]): the four corner pixels (or -1 outside the
 // map), their weights and the derivatives of the weights. Built on kernels/common/bilinear.hpp; shared by the
 // CPU references of deformable aggregation and sample_sum / sample_dot (ops/deformable_aggregation/
-// channels_last_taps.hpp) and by their simulated kernels, so the paths cannot drift apart. Dependency-free
-// (standard headers only) so that kernels may include it.
-#include <algorithm>
+// channels_last_taps.hpp), their CUDA references (ops/common/cuda_bilinear.cuh) and their simulated
+// kernels, so the paths cannot drift apart. Dependency-free (host and device) so that kernels and .cu
+// files may include it.
 #include <cstdint>
 
 #include "kernels/common/bilinear.hpp"
+#include "kernels/common/grid_sample_math.hpp"
+#include "kernels/common/host_device.hpp"
 
 namespace tilesim::ops {
 
@@ -21,10 +23,10 @@ struct PixelTaps {
 
 // Taps of the sample at (y, x) pixels in an H x W map. A coordinate that is NaN, infinite or far outside
 // gives four outside corners (reads 0, receives no gradient), as PyTorch's zeros padding does.
-inline PixelTaps pixel_taps(float y, float x, int64_t height, int64_t width) {
+TILESIM_HD PixelTaps pixel_taps(float y, float x, int64_t height, int64_t width) {
     PixelTaps t{};
     if (!coordinate_is_usable(y) || !coordinate_is_usable(x)) {
-        std::fill(t.pixel, t.pixel + 4, int64_t{-1});
+        for (int i = 0; i < 4; ++i) t.pixel[i] = -1;
         return t;
     }
     const BilinearTaps b = bilinear_taps(y, x);
@@ -42,14 +44,17 @@ inline PixelTaps pixel_taps(float y, float x, int64_t height, int64_t width) {
     const float hx = x - static_cast<float>(b.x0), lx = static_cast<float>(b.x0 + 1) - x;
     const float dx[4] = {-ly, ly, -hy, hy};
     const float dy[4] = {-lx, -hx, lx, hx};
-    std::copy(dx, dx + 4, t.dweight_dx);
-    std::copy(dy, dy + 4, t.dweight_dy);
+    for (int i = 0; i < 4; ++i) {
+        t.dweight_dx[i] = dx[i];
+        t.dweight_dy[i] = dy[i];
+    }
     return t;
 }
 
-// PyTorch grid_sample, align_corners=False: pixel coordinate of a normalised grid coordinate in [-1, 1].
-inline float unnormalize_align_corners_false(float g, int64_t size) {
-    return ((g + 1.f) * static_cast<float>(size) - 1.f) / 2.f;
+// PyTorch grid_sample, align_corners=False: pixel coordinate of a normalised grid coordinate in [-1, 1]. One
+// spelling for every op: grid_sample's own unnormalize.
+TILESIM_HD float unnormalize_align_corners_false(float g, int64_t size) {
+    return grid_sampler_unnormalize(g, size, false);
 }
 
 }  // namespace tilesim::ops
