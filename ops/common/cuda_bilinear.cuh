@@ -9,6 +9,9 @@
 
 namespace tilesim::ops::cuda {
 
+using ops::pixel_taps;
+using ops::PixelTaps;
+
 // Σ_i weight[i] * base[pixel[i] * pixel_stride] over the inside taps (outside taps read 0).
 __device__ __forceinline__ float tap_sum(const PixelTaps& t, const float* __restrict__ base,
                                          int64_t pixel_stride) {

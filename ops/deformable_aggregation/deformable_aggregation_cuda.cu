@@ -2,6 +2,7 @@
 // thread per (b, anchor, channel), so a warp reads contiguous channels of each tap (mc_ms_feat is
 // channels-last); the location and weight gradients run one thread per sample. The sampling rule
 // (skip unless loc is in (0, 1), taps at loc * size - 0.5) is SparseDrive's, as in the CPU reference.
+#include "kernels/deformable_aggregation/deformable_taps.hpp"
 #include "ops/common/cuda_bilinear.cuh"
 #include "ops/common/cuda_check.cuh"
 #include "ops/deformable_aggregation/deformable_aggregation_launch_cuda.hpp"
@@ -11,9 +12,7 @@ namespace {
 
 using Dims = DeformableAggregationCudaDims;
 
-struct Map {
-    int64_t height, width, start;  // start: first feature (pixel) of the map in num_feat
-};
+using Map = detail::FeatureMapGeometry;
 
 __device__ __forceinline__ Map map_of(const int32_t* spatial_shape, const int32_t* scale_start_index,
                                       const Dims& d, int64_t cam, int64_t scale) {
@@ -21,16 +20,12 @@ __device__ __forceinline__ Map map_of(const int32_t* spatial_shape, const int32_
     return {spatial_shape[2 * i], spatial_shape[2 * i + 1], scale_start_index[i]};
 }
 
-// SparseDrive skips a sample unless both normalised coordinates are strictly inside (0, 1); NaN is
-// skipped too (detail::location_is_sampled on the CPU).
+// SparseDrive's sampling rule, the CPU reference's own (kernels/deformable_aggregation/deformable_taps.hpp).
 __device__ __forceinline__ bool location_is_sampled(const float* xy) {
-    return xy[0] > 0.f && xy[0] < 1.f && xy[1] > 0.f && xy[1] < 1.f;
+    return detail::location_is_sampled(xy[0], xy[1]);
 }
-
-// SparseDrive: h_im = loc_y * H - 0.5, w_im = loc_x * W - 0.5 (detail::deformable_taps on the CPU).
-__device__ __forceinline__ cuda::PixelTaps deformable_taps(const float* xy, const Map& m) {
-    return cuda::pixel_taps(xy[1] * static_cast<float>(m.height) - 0.5f,
-                            xy[0] * static_cast<float>(m.width) - 0.5f, m.height, m.width);
+__device__ __forceinline__ PixelTaps deformable_taps(const float* xy, const Map& m) {
+    return detail::deformable_taps(xy[0], xy[1], m);
 }
 
 // Sample s = (row * num_pts + pt) * num_cams + cam with row = b * num_anchor + a: its location is
