@@ -8,23 +8,22 @@
 
 using namespace correlation_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/correlation/compute_patch_correlation.cpp") {
+void kernel_main() {
     // Runtime args: 0 number of output pixels for this core.
-    // Compile-time args: PatchComputeArg (patch_correlation_args.hpp).
+    // Compile-time args: PatchComputeArg (correlation_kernel_args.hpp).
     const uint32_t num_units = get_arg_val<uint32_t>(0);
-    const uint32_t in1_rows = get_compile_time_arg_val(kComputeIn1RowsCb);
-    const uint32_t in1_tiles = get_compile_time_arg_val(kComputeIn1TilesCb);
-    const uint32_t in2_rows = get_compile_time_arg_val(kComputeIn2RowsCb);
-    const uint32_t in2_tiles = get_compile_time_arg_val(kComputeIn2TilesCb);
-    const uint32_t products = get_compile_time_arg_val(kComputeProductsCb);
-    const uint32_t scalar = get_compile_time_arg_val(kComputeScalarCb);
-    const uint32_t partial = get_compile_time_arg_val(kComputePartialCb);
-    const uint32_t out = get_compile_time_arg_val(kComputeOutCb);
-    const uint32_t ct = get_compile_time_arg_val(kComputeChannelTiles);
-    const uint32_t blocks = get_compile_time_arg_val(kComputeRowBlocks);
-    const uint32_t taps = get_compile_time_arg_val(kComputeWindowTaps);
-    const bool abs_diff = get_compile_time_arg_val(kComputeAbsDiff);
-    const uint32_t format = get_compile_time_arg_val(kComputeFormat);
+    constexpr uint32_t in1_rows = get_compile_time_arg_val(kComputeIn1RowsCb);
+    constexpr uint32_t in1_tiles = get_compile_time_arg_val(kComputeIn1TilesCb);
+    constexpr uint32_t in2_rows = get_compile_time_arg_val(kComputeIn2RowsCb);
+    constexpr uint32_t in2_tiles = get_compile_time_arg_val(kComputeIn2TilesCb);
+    constexpr uint32_t products = get_compile_time_arg_val(kComputeProductsCb);
+    constexpr uint32_t scalar = get_compile_time_arg_val(kComputeScalarCb);
+    constexpr uint32_t partial = get_compile_time_arg_val(kComputePartialCb);
+    constexpr uint32_t out = get_compile_time_arg_val(kComputeOutCb);
+    constexpr uint32_t ct = get_compile_time_arg_val(kComputeChannelTiles);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kComputeRowBlocks);
+    constexpr uint32_t taps = get_compile_time_arg_val(kComputeWindowTaps);
+    constexpr bool abs_diff = get_compile_time_arg_val(kComputeAbsDiff) != 0;
 
     tilize_init(in2_rows, ct, in2_tiles);
     reduce_init(products, scalar, out);
@@ -36,12 +35,14 @@ TILESIM_KERNEL_MAIN("kernels/correlation/compute_patch_correlation.cpp") {
             const bool last_tap = tap + 1 == taps;
             for (uint32_t k = 0; k < blocks; ++k) {
                 tilize_row_block(in2_rows, in2_tiles, ct);
-                block_products(in2_tiles, in1_tiles, products, ct, abs_diff, format);
+                block_products<abs_diff>(in2_tiles, in1_tiles, products, ct);
                 tile_regs_acquire();
-                if (tap > 0) {  // reload this block's sum over the previous taps
-                    cb_wait_front(partial, 1);
-                    copy_tile(partial, 0, 0);
-                    cb_pop_front(partial, 1);
+                if constexpr (taps > 1) {
+                    if (tap > 0) {  // reload this block's sum over the previous taps
+                        cb_wait_front(partial, 1);
+                        copy_tile(partial, 0, 0);
+                        cb_pop_front(partial, 1);
+                    }
                 }
                 reduce_products(products, scalar, ct, 0);
                 tile_regs_commit();

@@ -6,31 +6,31 @@
 // grid_sample's pooling step: unpack_tilizeA_B_block of the 4L rows with the 4L weights as the scalar
 // operand and reduce_tile_math (out[c] = sum over rows of weight[row] * row[c]); row 0 of DEST is the
 // query's output stick, packed with pack_untilize_dest_row.
+#include "compute_kernel_api/pack_untilize.h"
 #include "kernels/correlation/compute_correlation_common.hpp"
 
 using namespace correlation_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/correlation/compute_raft_corr_lookup.cpp") {
+void kernel_main() {
     // Runtime args: 0 number of queries for this core.
     // Compile-time args: RaftComputeArg (correlation_kernel_args.hpp).
     const uint32_t num_units = get_arg_val<uint32_t>(0);
-    const uint32_t f1_rows = get_compile_time_arg_val(kRaftComputeF1RowsCb);
-    const uint32_t f1_tiles = get_compile_time_arg_val(kRaftComputeF1TilesCb);
-    const uint32_t cell_rows = get_compile_time_arg_val(kRaftComputeCellsRowsCb);
-    const uint32_t cell_tiles = get_compile_time_arg_val(kRaftComputeCellsTilesCb);
-    const uint32_t products = get_compile_time_arg_val(kRaftComputeProductsCb);
-    const uint32_t scalar = get_compile_time_arg_val(kRaftComputeScalarCb);
-    const uint32_t cells_out = get_compile_time_arg_val(kRaftComputeCellsOutCb);
-    const uint32_t taps = get_compile_time_arg_val(kRaftComputeTapsCb);
-    const uint32_t weights = get_compile_time_arg_val(kRaftComputeWeightsCb);
-    const uint32_t out = get_compile_time_arg_val(kRaftComputeOutCb);
-    const uint32_t ct = get_compile_time_arg_val(kRaftComputeChannelTiles);
-    const uint32_t blocks = get_compile_time_arg_val(kRaftComputeRowBlocks);
-    const uint32_t levels = get_compile_time_arg_val(kRaftComputeLevels);
-    const uint32_t out_tiles = get_compile_time_arg_val(kRaftComputeOutTiles);
-    const uint32_t face_cols = get_compile_time_arg_val(kRaftComputeFaceCols);
-    const uint32_t taps_row_bytes = get_compile_time_arg_val(kRaftComputeTapsRowBytes);
-    const uint32_t format = get_compile_time_arg_val(kRaftComputeFormat);
+    constexpr uint32_t f1_rows = get_compile_time_arg_val(kRaftComputeF1RowsCb);
+    constexpr uint32_t f1_tiles = get_compile_time_arg_val(kRaftComputeF1TilesCb);
+    constexpr uint32_t cell_rows = get_compile_time_arg_val(kRaftComputeCellsRowsCb);
+    constexpr uint32_t cell_tiles = get_compile_time_arg_val(kRaftComputeCellsTilesCb);
+    constexpr uint32_t products = get_compile_time_arg_val(kRaftComputeProductsCb);
+    constexpr uint32_t scalar = get_compile_time_arg_val(kRaftComputeScalarCb);
+    constexpr uint32_t cells_out = get_compile_time_arg_val(kRaftComputeCellsOutCb);
+    constexpr uint32_t taps = get_compile_time_arg_val(kRaftComputeTapsCb);
+    constexpr uint32_t weights = get_compile_time_arg_val(kRaftComputeWeightsCb);
+    constexpr uint32_t out = get_compile_time_arg_val(kRaftComputeOutCb);
+    constexpr uint32_t ct = get_compile_time_arg_val(kRaftComputeChannelTiles);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kRaftComputeRowBlocks);
+    constexpr uint32_t levels = get_compile_time_arg_val(kRaftComputeLevels);
+    constexpr uint32_t out_tiles = get_compile_time_arg_val(kRaftComputeOutTiles);
+    constexpr uint32_t face_cols = get_compile_time_arg_val(kRaftComputeFaceCols);
+    constexpr uint32_t taps_row_bytes = get_compile_time_arg_val(kRaftComputeTapsRowBytes);
 
     tilize_init(cell_rows, ct, cell_tiles);
     reduce_init(products, scalar, cells_out);
@@ -41,7 +41,7 @@ TILESIM_KERNEL_MAIN("kernels/correlation/compute_raft_corr_lookup.cpp") {
         for (uint32_t l = 0; l < levels; ++l) {
             for (uint32_t k = 0; k < blocks; ++k) {
                 tilize_row_block(cell_rows, cell_tiles, ct);
-                block_products(cell_tiles, f1_tiles, products, ct, /*abs_diff=*/false, format);
+                block_products</*abs_diff=*/false>(cell_tiles, f1_tiles, products, ct);
                 tile_regs_acquire();
                 reduce_products(products, scalar, ct, 0);
                 tile_regs_commit();
@@ -57,7 +57,7 @@ TILESIM_KERNEL_MAIN("kernels/correlation/compute_raft_corr_lookup.cpp") {
         // Bilinear weighting of all levels: a weighted reduction of the 4L tap rows.
         cb_wait_front(taps, 1);
         cb_wait_front(weights, 1);
-        tilizeA_B_reduce_init(taps, weights, out);
+        tilizeA_B_reduce_init(taps, weights, out_tiles, out, 4, levels * kBilinearTaps);
         tile_regs_acquire();
         unpack_tilizeA_B_block(taps, weights, out_tiles, 0, 4, levels * kBilinearTaps, taps_row_bytes);
         reduce_tile_math(0);

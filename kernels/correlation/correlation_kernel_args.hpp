@@ -1,12 +1,12 @@
 #pragma once
 // Compile-time argument layouts of the correlation kernels and the constants they share with the program
 // factories (dependency-free, so that factories include it without the kernel API): one enum per kernel,
-// so that the indices cannot drift apart.
+// so that the indices cannot drift apart. The kernels take their data format from their CBs
+// (get_dataformat), not from an argument.
 #include <cstdint>
 
 namespace correlation_kernels {
 
-constexpr uint32_t kFloat32 = 0, kBFloat16 = 1;  // compile-time data format codes
 constexpr uint32_t kTileRows = 32, kFaceRows = 16, kTileValues = 1024;
 
 // reader_patch_correlation.cpp
@@ -33,7 +33,6 @@ enum PatchReaderArg : uint32_t {
     kReaderDilationPatchH,
     kReaderDilationPatchW,
     kReaderAbsDiff,     // 1: FlowNet's |a - b| (in1 outside the image still counts as zeros)
-    kReaderFormat,      // kFloat32 | kBFloat16
     kReaderScalerBits,  // float bits of the reduce scaler (1, or 1 / (k^2 C) for FlowNet)
     kNumPatchReaderArgs
 };
@@ -52,7 +51,6 @@ enum PatchComputeArg : uint32_t {
     kComputeRowBlocks,   // ceil(P / 32)
     kComputeWindowTaps,  // kernel_h * kernel_w
     kComputeAbsDiff,
-    kComputeFormat,
     kNumPatchComputeArgs
 };
 
@@ -61,7 +59,6 @@ enum PatchWriterArg : uint32_t {
     kWriterOutCb = 0,
     kWriterDisplacements,  // P: values per output stick
     kWriterRowBlocks,
-    kWriterFormat,
     kNumPatchWriterArgs
 };
 
@@ -79,7 +76,6 @@ enum RaftReaderArg : uint32_t {
     kRaftReaderWidth,
     kRaftReaderLevels,
     kRaftReaderRadius,
-    kRaftReaderFormat,
     kRaftReaderScalerBits,
     kRaftReaderLevelDims,  // then 3 per level: height, width, first page in the pyramid buffer
 };
@@ -102,7 +98,6 @@ enum RaftComputeArg : uint32_t {
     kRaftComputeOutTiles,  // ceil(L (2r + 1)^2 / 32)
     kRaftComputeFaceCols,  // ceil(L (2r + 1)^2 / 16)
     kRaftComputeTapsRowBytes,
-    kRaftComputeFormat,
     kNumRaftComputeArgs
 };
 
@@ -116,7 +111,6 @@ enum RaftWriterArg : uint32_t {
     kRaftWriterRowBlocks,
     kRaftWriterTapsRowBytes,
     kRaftWriterFaceCols,
-    kRaftWriterFormat,
     kNumRaftWriterArgs
 };
 

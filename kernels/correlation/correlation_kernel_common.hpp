@@ -1,12 +1,13 @@
 #pragma once
-// Pieces the correlation kernels share: data formats, row blocks of sticks (the layout tilize_block
-// expects: 32 rows of ceil(C/32)*32 values), the reduce scaler tile, and the word moves that turn the
-// column a REDUCE_ROW leaves in a tile into consecutive values.
+// Pieces the correlation data-movement kernels share: data formats, row blocks of sticks (the layout
+// tilize_block expects: 32 rows of ceil(C/32)*32 values), the reduce scaler tile, and the word moves that
+// turn the column a REDUCE_ROW leaves in a tile into consecutive values. The data format of a CB comes
+// from get_dataformat(cb): DataFormat::Float32 (4-byte values) or DataFormat::Float16_b (bfloat16).
 #include <cstdint>
-#include <cstring>
 
+#include "kernels/common/bfloat16.hpp"
+#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/correlation/correlation_kernel_args.hpp"
-#include "tilesim/kernel_api.hpp"
 
 namespace correlation_kernels {
 
@@ -14,22 +15,29 @@ namespace correlation_kernels {
 constexpr uint32_t kCyclesPerStickAddress = 8;
 constexpr uint32_t kCyclesPerWordMove = 2;
 
-inline uint32_t element_bytes(uint32_t format) {
-    return format == kFloat32 ? 4 : 2;
+inline uint32_t element_bytes(DataFormat format) {
+    return format == DataFormat::Float32 ? 4 : 2;
 }
 
-inline void store_value(std::byte* p, uint32_t index, float v, uint32_t format) {
-    if (format == kFloat32) {
-        std::memcpy(p + 4 * index, &v, 4);
+// Stores `v` as element `index` of the values at L1 address `addr`, in `format`.
+inline void store_value(uint32_t addr, uint32_t index, float v, DataFormat format) {
+    if (format == DataFormat::Float32) {
+        reinterpret_cast<volatile tt_l1_ptr float*>(addr)[index] = v;
     } else {
-        const uint16_t b = tilesim::float_to_bf16(v);
-        std::memcpy(p + 2 * index, &b, 2);
+        reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr)[index] = tilesim_kernels::float_to_bfloat16(v);
     }
 }
 
-// Zeroes `bytes` of L1 (tt-metal readers do this from a zero-filled region; charged per 16-byte word).
+// Zeroes `bytes` (a multiple of 2) of L1 (tt-metal readers do this from a zero-filled region; charged per
+// 16-byte word).
 inline void zero_l1(uint32_t addr, uint32_t bytes) {
-    std::memset(l1_ptr<std::byte>(addr, bytes), 0, bytes);
+    if (addr % 4 == 0 && bytes % 4 == 0) {
+        volatile tt_l1_ptr uint32_t* p = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(addr);
+        for (uint32_t i = 0; i < bytes / 4; ++i) p[i] = 0;
+    } else {
+        volatile tt_l1_ptr uint16_t* p = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr);
+        for (uint32_t i = 0; i < bytes / 2; ++i) p[i] = 0;
+    }
     kernel_spend_cycles(bytes / 16 + 1);
 }
 
@@ -58,11 +66,12 @@ inline void replicate_first_row(uint32_t block_addr, uint32_t row_bytes, uint32_
 // Pushes one tile into `cb` whose element [0][0] is `value` and the rest 0: the scaler reduce_tile
 // multiplies its sums by (tt-metal's generate_reduce_scaler fills the first row of each face; tilesim's
 // reduce reads [0][0]).
-inline void push_scalar_tile(uint32_t cb, float value, uint32_t format) {
+inline void push_scalar_tile(uint32_t cb, float value) {
+    const DataFormat format = get_dataformat(cb);
     cb_reserve_back(cb, 1);
     const uint32_t addr = get_write_ptr(cb);
     zero_l1(addr, kTileValues * element_bytes(format));
-    store_value(l1_ptr<std::byte>(addr, 4), 0, value, format);
+    store_value(addr, 0, value, format);
     cb_push_back(cb, 1);
 }
 
@@ -71,9 +80,16 @@ inline uint32_t column0_index(uint32_t r) {
     return (r / kFaceRows) * 2 * kFaceRows * kFaceRows + (r % kFaceRows) * kFaceRows;
 }
 
-// Element (r, 0) of the tile at L1 address `tile_addr`, as raw bytes (`esize` of them) copied to `dst`.
-inline void copy_column0_value(uint32_t tile_addr, uint32_t r, std::byte* dst, uint32_t esize) {
-    std::memcpy(dst, l1_ptr<std::byte>(tile_addr + column0_index(r) * esize, esize), esize);
+// Copies element (r, 0) of the tile at L1 address `tile_addr` (raw bits, `esize` bytes) to L1 address `dst`.
+inline void copy_column0_value(uint32_t tile_addr, uint32_t r, uint32_t dst, uint32_t esize) {
+    const uint32_t src = tile_addr + column0_index(r) * esize;
+    if (esize == 4) {
+        *reinterpret_cast<volatile tt_l1_ptr uint32_t*>(dst) =
+            *reinterpret_cast<volatile tt_l1_ptr uint32_t*>(src);
+    } else {
+        *reinterpret_cast<volatile tt_l1_ptr uint16_t*>(dst) =
+            *reinterpret_cast<volatile tt_l1_ptr uint16_t*>(src);
+    }
 }
 
 }  // namespace correlation_kernels

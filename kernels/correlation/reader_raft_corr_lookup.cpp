@@ -5,8 +5,12 @@
 // row blocks of 32, zero rows for cells outside the level; the 4 weights of every level go into row 0 of
 // one scalar tile (element l * 4 + tap). A non-finite centre reads no cell and has zero weights
 // (the references output 0 there).
-#include "kernels/correlation/correlation_kernel_common.hpp"
+#include <array>
+#include <bit>
+#include <cstdint>
+
 #include "kernels/common/bilinear.hpp"
+#include "kernels/correlation/correlation_kernel_common.hpp"
 
 using namespace correlation_kernels;
 
@@ -16,9 +20,16 @@ struct Level {
     uint32_t first_page;
 };
 
-Level level_args(uint32_t l) {
-    const uint32_t at = kRaftReaderLevelDims + 3 * l;
-    return {get_compile_time_arg_val(at), get_compile_time_arg_val(at + 1), get_compile_time_arg_val(at + 2)};
+// The pyramid's level dims, compile-time args from kRaftReaderLevelDims on (3 per level).
+template <uint32_t levels>
+constexpr std::array<Level, levels> level_table() {
+    std::array<Level, levels> t{};
+    for (uint32_t l = 0; l < levels; ++l) {
+        const uint32_t at = kRaftReaderLevelDims + 3 * l;
+        t[l] = {get_compile_time_arg_val(at), get_compile_time_arg_val(at + 1),
+                get_compile_time_arg_val(at + 2)};
+    }
+    return t;
 }
 
 // Reads the coords stick of query `q` through the coords CB (the reader is its producer and consumer).
@@ -29,14 +40,14 @@ void read_coords(uint32_t q, const InterleavedAddrGen<true>& coords, uint32_t cb
     noc_async_read_barrier();
     cb_push_back(cb, 1);
     cb_wait_front(cb, 1);
-    const float* xy = l1_ptr<float>(get_read_ptr(cb), 2);
+    volatile tt_l1_ptr float* xy = reinterpret_cast<volatile tt_l1_ptr float*>(get_read_ptr(cb));
     x = xy[0];
     y = xy[1];
     cb_pop_front(cb, 1);
 }
 }  // namespace
 
-TILESIM_KERNEL_MAIN("kernels/correlation/reader_raft_corr_lookup.cpp") {
+void kernel_main() {
     // Runtime args: 0 fmap1 address, 1 pyramid address, 2 coords address, 3 number of queries, 4 first query.
     // Compile-time args: RaftReaderArg (correlation_kernel_args.hpp).
     const uint32_t f1_addr = get_arg_val<uint32_t>(0);
@@ -45,27 +56,29 @@ TILESIM_KERNEL_MAIN("kernels/correlation/reader_raft_corr_lookup.cpp") {
     const uint32_t num_units = get_arg_val<uint32_t>(3);
     const uint32_t start = get_arg_val<uint32_t>(4);
 
-    const uint32_t f1_cb = get_compile_time_arg_val(kRaftReaderF1Cb);
-    const uint32_t cells_cb = get_compile_time_arg_val(kRaftReaderCellsCb);
-    const uint32_t weights_cb = get_compile_time_arg_val(kRaftReaderWeightsCb);
-    const uint32_t coords_cb = get_compile_time_arg_val(kRaftReaderCoordsCb);
-    const uint32_t stick_bytes = get_compile_time_arg_val(kRaftReaderStickBytes);
-    const uint32_t row_bytes = get_compile_time_arg_val(kRaftReaderRowBytes);
-    const uint32_t coords_bytes = get_compile_time_arg_val(kRaftReaderCoordsStickBytes);
-    const uint32_t hw =
+    constexpr uint32_t f1_cb = get_compile_time_arg_val(kRaftReaderF1Cb);
+    constexpr uint32_t cells_cb = get_compile_time_arg_val(kRaftReaderCellsCb);
+    constexpr uint32_t weights_cb = get_compile_time_arg_val(kRaftReaderWeightsCb);
+    constexpr uint32_t scalar_cb = get_compile_time_arg_val(kRaftReaderScalarCb);
+    constexpr uint32_t coords_cb = get_compile_time_arg_val(kRaftReaderCoordsCb);
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(kRaftReaderStickBytes);
+    constexpr uint32_t row_bytes = get_compile_time_arg_val(kRaftReaderRowBytes);
+    constexpr uint32_t coords_bytes = get_compile_time_arg_val(kRaftReaderCoordsStickBytes);
+    constexpr uint32_t hw =
         get_compile_time_arg_val(kRaftReaderHeight) * get_compile_time_arg_val(kRaftReaderWidth);
-    const uint32_t levels = get_compile_time_arg_val(kRaftReaderLevels);
-    const int64_t radius = get_compile_time_arg_val(kRaftReaderRadius);
-    const uint32_t format = get_compile_time_arg_val(kRaftReaderFormat);
-    const int64_t cells_per_side = 2 * radius + 2;
-    const uint32_t cells = static_cast<uint32_t>(cells_per_side * cells_per_side);
-    const uint32_t blocks = (cells + kTileRows - 1) / kTileRows;
+    constexpr uint32_t levels = get_compile_time_arg_val(kRaftReaderLevels);
+    constexpr int64_t radius = get_compile_time_arg_val(kRaftReaderRadius);
+    constexpr float scaler = std::bit_cast<float>(get_compile_time_arg_val(kRaftReaderScalerBits));
+    constexpr std::array<Level, levels> level_dims = level_table<levels>();
+    constexpr int64_t cells_per_side = 2 * radius + 2;
+    constexpr uint32_t cells = static_cast<uint32_t>(cells_per_side * cells_per_side);
+    constexpr uint32_t blocks = (cells + kTileRows - 1) / kTileRows;
+    const DataFormat format = get_dataformat(weights_cb);
 
-    push_scalar_tile(get_compile_time_arg_val(kRaftReaderScalarCb),
-                     tilesim::bits_to_float(get_compile_time_arg_val(kRaftReaderScalerBits)), format);
-    const InterleavedAddrGen<true> fmap1{f1_addr, stick_bytes};
-    const InterleavedAddrGen<true> pyramid{pyramid_addr, stick_bytes};
-    const InterleavedAddrGen<true> coords{coords_addr, coords_bytes};
+    push_scalar_tile(scalar_cb, scaler);
+    const InterleavedAddrGen<true> fmap1{.bank_base_address = f1_addr, .page_size = stick_bytes};
+    const InterleavedAddrGen<true> pyramid{.bank_base_address = pyramid_addr, .page_size = stick_bytes};
+    const InterleavedAddrGen<true> coords{.bank_base_address = coords_addr, .page_size = coords_bytes};
     for (uint32_t q = start; q < start + num_units; ++q) {
         const uint32_t b = q / hw;
         float x = 0, y = 0;
@@ -78,11 +91,10 @@ TILESIM_KERNEL_MAIN("kernels/correlation/reader_raft_corr_lookup.cpp") {
         cb_push_back(f1_cb, 1);
 
         cb_reserve_back(weights_cb, 1);
-        const uint32_t weights_addr = get_write_ptr(weights_cb);
-        zero_l1(weights_addr, kTileValues * element_bytes(format));
-        std::byte* weights = l1_ptr<std::byte>(weights_addr, kTileValues * element_bytes(format));
+        const uint32_t weights = get_write_ptr(weights_cb);
+        zero_l1(weights, kTileValues * element_bytes(format));
         for (uint32_t l = 0; l < levels; ++l) {
-            const Level level = level_args(l);
+            const Level& level = level_dims[l];
             const float scale = static_cast<float>(int64_t{1} << l);  // RAFT: coords / 2**i
             const float xc = x / scale, yc = y / scale;
             const bool usable =

@@ -7,18 +7,18 @@
 
 using namespace correlation_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/correlation/writer_patch_correlation.cpp") {
+void kernel_main() {
     // Runtime args: 0 output address, 1 number of output sticks, 2 first output stick.
-    // Compile-time args: PatchWriterArg (patch_correlation_args.hpp).
+    // Compile-time args: PatchWriterArg (correlation_kernel_args.hpp).
     const uint32_t out_addr = get_arg_val<uint32_t>(0);
     const uint32_t num_units = get_arg_val<uint32_t>(1);
     const uint32_t start = get_arg_val<uint32_t>(2);
-    const uint32_t out_cb = get_compile_time_arg_val(kWriterOutCb);
-    const uint32_t displacements = get_compile_time_arg_val(kWriterDisplacements);
-    const uint32_t blocks = get_compile_time_arg_val(kWriterRowBlocks);
-    const uint32_t esize = element_bytes(get_compile_time_arg_val(kWriterFormat));
+    constexpr uint32_t out_cb = get_compile_time_arg_val(kWriterOutCb);
+    constexpr uint32_t displacements = get_compile_time_arg_val(kWriterDisplacements);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kWriterRowBlocks);
+    const uint32_t esize = element_bytes(get_dataformat(out_cb));
 
-    const InterleavedAddrGen<true> out{out_addr, displacements * esize};
+    const InterleavedAddrGen<true> out{.bank_base_address = out_addr, .page_size = displacements * esize};
     for (uint32_t u = start; u < start + num_units; ++u) {
         for (uint32_t k = 0; k < blocks; ++k) {
             cb_wait_front(out_cb, 1);
@@ -26,8 +26,7 @@ TILESIM_KERNEL_MAIN("kernels/correlation/writer_patch_correlation.cpp") {
             const uint32_t n =
                 displacements - k * kTileRows < kTileRows ? displacements - k * kTileRows : kTileRows;
             // In place, front to back: value r moves from element column0_index(r) >= r to element r.
-            std::byte* page = l1_ptr<std::byte>(tile, n * esize);
-            for (uint32_t r = 1; r < n; ++r) copy_column0_value(tile, r, page + r * esize, esize);
+            for (uint32_t r = 1; r < n; ++r) copy_column0_value(tile, r, tile + r * esize, esize);
             kernel_spend_cycles(n * kCyclesPerWordMove);
             noc_async_write(tile, get_noc_addr(u, out, k * kTileRows * esize), n * esize);
             noc_async_write_barrier();

@@ -8,31 +8,30 @@
 
 using namespace correlation_kernels;
 
-TILESIM_KERNEL_MAIN("kernels/correlation/writer_raft_corr_lookup.cpp") {
+void kernel_main() {
     // Runtime args: 0 output address, 1 number of queries, 2 first query.
     // Compile-time args: RaftWriterArg (correlation_kernel_args.hpp).
     const uint32_t out_addr = get_arg_val<uint32_t>(0);
     const uint32_t num_units = get_arg_val<uint32_t>(1);
     const uint32_t start = get_arg_val<uint32_t>(2);
-    const uint32_t cells_out = get_compile_time_arg_val(kRaftWriterCellsOutCb);
-    const uint32_t taps_cb = get_compile_time_arg_val(kRaftWriterTapsCb);
-    const uint32_t out_cb = get_compile_time_arg_val(kRaftWriterOutCb);
-    const uint32_t levels = get_compile_time_arg_val(kRaftWriterLevels);
-    const uint32_t radius = get_compile_time_arg_val(kRaftWriterRadius);
-    const uint32_t blocks = get_compile_time_arg_val(kRaftWriterRowBlocks);
-    const uint32_t row_bytes = get_compile_time_arg_val(kRaftWriterTapsRowBytes);
-    const uint32_t face_cols = get_compile_time_arg_val(kRaftWriterFaceCols);
-    const uint32_t esize = element_bytes(get_compile_time_arg_val(kRaftWriterFormat));
-    const uint32_t side = 2 * radius + 1, cells_per_side = side + 1, samples = side * side;
-    const uint32_t cells = cells_per_side * cells_per_side;
+    constexpr uint32_t cells_out = get_compile_time_arg_val(kRaftWriterCellsOutCb);
+    constexpr uint32_t taps_cb = get_compile_time_arg_val(kRaftWriterTapsCb);
+    constexpr uint32_t out_cb = get_compile_time_arg_val(kRaftWriterOutCb);
+    constexpr uint32_t levels = get_compile_time_arg_val(kRaftWriterLevels);
+    constexpr uint32_t radius = get_compile_time_arg_val(kRaftWriterRadius);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kRaftWriterRowBlocks);
+    constexpr uint32_t row_bytes = get_compile_time_arg_val(kRaftWriterTapsRowBytes);
+    constexpr uint32_t face_cols = get_compile_time_arg_val(kRaftWriterFaceCols);
+    constexpr uint32_t side = 2 * radius + 1, cells_per_side = side + 1, samples = side * side;
+    constexpr uint32_t cells = cells_per_side * cells_per_side;
+    const uint32_t esize = element_bytes(get_dataformat(out_cb));
     const uint32_t stick_bytes = levels * samples * esize;
 
-    const InterleavedAddrGen<true> out{out_addr, stick_bytes};
+    const InterleavedAddrGen<true> out{.bank_base_address = out_addr, .page_size = stick_bytes};
     for (uint32_t q = start; q < start + num_units; ++q) {
         cb_reserve_back(taps_cb, 1);
-        const uint32_t page_addr = get_write_ptr(taps_cb);
-        zero_l1(page_addr, levels * kBilinearTaps * row_bytes);
-        std::byte* page = l1_ptr<std::byte>(page_addr, levels * kBilinearTaps * row_bytes);
+        const uint32_t page = get_write_ptr(taps_cb);
+        zero_l1(page, levels * kBilinearTaps * row_bytes);
         for (uint32_t l = 0; l < levels; ++l) {
             for (uint32_t k = 0; k < blocks; ++k) {
                 cb_wait_front(cells_out, 1);

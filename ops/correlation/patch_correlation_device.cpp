@@ -15,8 +15,8 @@ namespace {
 constexpr uint8_t kIn1RowsCb = 0, kIn1TilesCb = 1, kIn2RowsCb = 2, kIn2TilesCb = 3, kProductsCb = 4,
                   kScalarCb = 5, kPartialCb = 6, kOutCb = 16;
 
-std::vector<uint32_t> reader_args(const PatchCorrelationGeometry& g, uint32_t stick_bytes, uint32_t row_bytes,
-                                  DataType dtype) {
+std::vector<uint32_t> reader_args(const PatchCorrelationGeometry& g, uint32_t stick_bytes,
+                                  uint32_t row_bytes) {
     std::vector<uint32_t> a(kNumPatchReaderArgs, 0);
     a[kReaderIn1Cb] = kIn1RowsCb;
     a[kReaderIn2Cb] = kIn2RowsCb;
@@ -40,13 +40,11 @@ std::vector<uint32_t> reader_args(const PatchCorrelationGeometry& g, uint32_t st
     a[kReaderDilationPatchH] = g.dilation_patch_h;
     a[kReaderDilationPatchW] = g.dilation_patch_w;
     a[kReaderAbsDiff] = g.abs_diff;
-    a[kReaderFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     a[kReaderScalerBits] = float_to_bits(g.scaler);
     return a;
 }
 
-std::vector<uint32_t> compute_args(const PatchCorrelationGeometry& g, uint32_t ct, uint32_t blocks,
-                                   DataType dtype) {
+std::vector<uint32_t> compute_args(const PatchCorrelationGeometry& g, uint32_t ct, uint32_t blocks) {
     std::vector<uint32_t> a(kNumPatchComputeArgs, 0);
     a[kComputeIn1RowsCb] = kIn1RowsCb;
     a[kComputeIn1TilesCb] = kIn1TilesCb;
@@ -60,7 +58,6 @@ std::vector<uint32_t> compute_args(const PatchCorrelationGeometry& g, uint32_t c
     a[kComputeRowBlocks] = blocks;
     a[kComputeWindowTaps] = g.kernel_h * g.kernel_w;
     a[kComputeAbsDiff] = g.abs_diff;
-    a[kComputeFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     return a;
 }
 
@@ -114,16 +111,15 @@ Program patch_correlation_program(Device& device, const PatchCorrelationGeometry
     // Kernels.
     const KernelHandle reader =
         CreateKernel(program, "kernels/correlation/reader_patch_correlation.cpp", cores,
-                     ReaderDataMovementConfig(reader_args(g, g.channels * esize, row_bytes, o.dtype)));
+                     ReaderDataMovementConfig(reader_args(g, g.channels * esize, row_bytes)));
     std::vector<uint32_t> writer_args(kNumPatchWriterArgs);
     writer_args[kWriterOutCb] = kOutCb;
     writer_args[kWriterDisplacements] = g.displacements();
     writer_args[kWriterRowBlocks] = blocks;
-    writer_args[kWriterFormat] = o.dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     const KernelHandle writer = CreateKernel(program, "kernels/correlation/writer_patch_correlation.cpp",
                                              cores, WriterDataMovementConfig(writer_args));
     const KernelHandle compute = CreateKernel(program, "kernels/correlation/compute_patch_correlation.cpp",
-                                              cores, compute_config(o, compute_args(g, ct, blocks, o.dtype)));
+                                              cores, compute_config(o, compute_args(g, ct, blocks)));
 
     // Runtime args: consecutive output pixels per core, cores in split_work_to_cores order.
     for (const CoreWork& w : assign_work(split, grid)) {

@@ -60,8 +60,7 @@ RaftGeometry geometry(const NchwShape& f, int num_levels, int radius) {
     return g;
 }
 
-std::vector<uint32_t> reader_args(const RaftGeometry& g, uint32_t stick_bytes, uint32_t row_bytes,
-                                  DataType dtype) {
+std::vector<uint32_t> reader_args(const RaftGeometry& g, uint32_t stick_bytes, uint32_t row_bytes) {
     std::vector<uint32_t> a(kRaftReaderLevelDims + 3 * g.levels, 0);
     a[kRaftReaderF1Cb] = kF1RowsCb;
     a[kRaftReaderCellsCb] = kCellRowsCb;
@@ -75,7 +74,6 @@ std::vector<uint32_t> reader_args(const RaftGeometry& g, uint32_t stick_bytes, u
     a[kRaftReaderWidth] = g.width;
     a[kRaftReaderLevels] = g.levels;
     a[kRaftReaderRadius] = g.radius;
-    a[kRaftReaderFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     a[kRaftReaderScalerBits] =
         float_to_bits(1.f / std::sqrt(static_cast<float>(g.channels)));  // RAFT: / sqrt(C)
     for (uint32_t l = 0; l < g.levels; ++l) {
@@ -90,7 +88,7 @@ struct RaftSizes {
     uint32_t ct, blocks, out_tiles, face_cols, taps_row_bytes;
 };
 
-std::vector<uint32_t> compute_args(const RaftGeometry& g, const RaftSizes& s, DataType dtype) {
+std::vector<uint32_t> compute_args(const RaftGeometry& g, const RaftSizes& s) {
     std::vector<uint32_t> a(kNumRaftComputeArgs, 0);
     a[kRaftComputeF1RowsCb] = kF1RowsCb;
     a[kRaftComputeF1TilesCb] = kF1TilesCb;
@@ -108,11 +106,10 @@ std::vector<uint32_t> compute_args(const RaftGeometry& g, const RaftSizes& s, Da
     a[kRaftComputeOutTiles] = s.out_tiles;
     a[kRaftComputeFaceCols] = s.face_cols;
     a[kRaftComputeTapsRowBytes] = s.taps_row_bytes;
-    a[kRaftComputeFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     return a;
 }
 
-std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s, DataType dtype) {
+std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s) {
     std::vector<uint32_t> a(kNumRaftWriterArgs, 0);
     a[kRaftWriterCellsOutCb] = kCellsOutCb;
     a[kRaftWriterTapsCb] = kTapsCb;
@@ -122,7 +119,6 @@ std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s, Dat
     a[kRaftWriterRowBlocks] = s.blocks;
     a[kRaftWriterTapsRowBytes] = s.taps_row_bytes;
     a[kRaftWriterFaceCols] = s.face_cols;
-    a[kRaftWriterFormat] = dtype == DataType::Float32 ? kFloat32 : kBFloat16;
     return a;
 }
 
@@ -165,13 +161,13 @@ Program raft_program(Device& device, const RaftGeometry& g, const CorrelationDev
            o.dtype);
 
     // Kernels.
-    const KernelHandle reader = CreateKernel(
-        program, "kernels/correlation/reader_raft_corr_lookup.cpp", cores,
-        ReaderDataMovementConfig(reader_args(g, g.channels * esize, s.ct * kTileRows * esize, o.dtype)));
+    const KernelHandle reader =
+        CreateKernel(program, "kernels/correlation/reader_raft_corr_lookup.cpp", cores,
+                     ReaderDataMovementConfig(reader_args(g, g.channels * esize, s.ct * kTileRows * esize)));
     const KernelHandle writer = CreateKernel(program, "kernels/correlation/writer_raft_corr_lookup.cpp",
-                                             cores, WriterDataMovementConfig(writer_args(g, s, o.dtype)));
+                                             cores, WriterDataMovementConfig(writer_args(g, s)));
     const KernelHandle compute = CreateKernel(program, "kernels/correlation/compute_raft_corr_lookup.cpp",
-                                              cores, compute_config(o, compute_args(g, s, o.dtype)));
+                                              cores, compute_config(o, compute_args(g, s)));
 
     // Runtime args: consecutive queries per core, cores in split_work_to_cores order.
     for (const CoreWork& w : assign_work(split, grid)) {
