@@ -15,7 +15,7 @@ namespace tilesim::ops::grid_sample_detail {
 namespace {
 using namespace grid_sample_args;
 
-constexpr uint32_t kReductionSize = 4;         // 4 corners
+constexpr uint32_t kCorners = 4;               // rows reduced per point: the 4 corner sticks
 constexpr uint32_t kMaxTilesPerReduction = 8;  // tt-metal's; tilesim reduces all channel tiles at once
 constexpr const char* kCompute = "kernels/grid_sample/compute_grid_sample.cpp";
 
@@ -26,12 +26,12 @@ ComputeConfig compute_kernel_config(const GridSampleGeometry& g, const GridSampl
                                     uint32_t scalar_cb_0, uint32_t scalar_cb_1, uint32_t out_cb) {
     std::vector<uint32_t> a(kNumComputeArgs, kDummyCb);
     a[kInNtilesC] = g.channel_tiles;
-    a[kReductionSize] = kReductionSize;
+    a[kReductionSize] = kCorners;
     a[kComputeSplitReader] = split ? 1 : 0;
     a[kTotalInterpolations] = total_interpolations;
     a[kChannels] = g.channels;
     a[kInNblocksC] = (g.channel_tiles + kMaxTilesPerReduction - 1) / kMaxTilesPerReduction;
-    a[kMaxRowsForReduction] = kReductionSize;
+    a[kMaxRowsForReduction] = kCorners;
     a[kInCb0] = in_cb_0;
     a[kInCb1] = in_cb_1;
     a[kScalarCb0] = scalar_cb_0;

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "detail/api_common.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "detail/kernel_api.hpp"
 
 namespace tilesim::kernel_api {
 using detail::cb_of;

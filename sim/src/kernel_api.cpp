@@ -1,5 +1,5 @@
 // Data-movement half of the kernel API: arguments, circular buffers, L1 pointers, DPRINT.
-#include "tilesim/kernel_api.hpp"
+#include "detail/kernel_api.hpp"
 
 #include <iostream>
 
@@ -55,40 +55,11 @@ uint32_t common_runtime_arg(uint32_t index) {
     return a[index];
 }
 
-uint32_t get_compile_time_arg_val(uint32_t index) {
-    KernelContext& k = enter("get_compile_time_arg_val");
-    const auto& a = k.spec->compile_args;
-    if (index >= a.size())
-        watcher(
-            k, fmt::format("get_compile_time_arg_val({}): kernel has {} compile-time args", index, a.size()));
-    return a[index];
-}
-
-bool kernel_has_define(std::string_view name) {
-    return enter("kernel_has_define").spec->defines.contains(std::string(name));
-}
-
-std::string get_kernel_define(std::string_view name) {
-    KernelContext& k = enter("get_kernel_define");
-    auto it = k.spec->defines.find(std::string(name));
-    if (it == k.spec->defines.end()) watcher(k, fmt::format("define '{}' is not set for this kernel", name));
-    return it->second;
-}
-
 uint32_t get_absolute_logical_x() {
     return enter("get_absolute_logical_x").core->core.x;
 }
 uint32_t get_absolute_logical_y() {
     return enter("get_absolute_logical_y").core->core.y;
-}
-
-void* l1_pointer(uint32_t addr, uint64_t bytes) {
-    KernelContext& k = enter("l1_ptr");
-    if (k.run->options.checks && uint64_t(addr) + bytes > k.run->spec->l1_size_bytes) {
-        watcher(k, fmt::format("l1_ptr: [{:#x}, {:#x}) is outside L1 ({} bytes)", addr,
-                               uint64_t(addr) + bytes, k.run->spec->l1_size_bytes));
-    }
-    return k.core->l1 + addr;
 }
 
 void kernel_spend_cycles(uint32_t cycles) {

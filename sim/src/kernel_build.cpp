@@ -585,7 +585,6 @@ void build_program_kernels(std::vector<KernelSpec>& kernels, const DeviceSpec& d
     std::vector<size_t> which;
     for (size_t i = 0; i < kernels.size(); ++i) {
         KernelSpec& k = kernels[i];
-        if (k.source.empty()) continue;  // a kernel compiled into the host program
         if (k.function && k.built_for == device.name) continue;
         requests.push_back(make_build_request(k, device));
         which.push_back(i);

@@ -7,7 +7,7 @@
 
 #include "detail/api_common.hpp"
 #include "detail/noc_address.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "detail/kernel_api.hpp"
 
 using namespace tilesim;
 namespace api = tilesim::kernel_api;

@@ -7,7 +7,7 @@
 #include "detail/noc_address.hpp"
 #include "detail/api_common.hpp"
 #include "tilesim/error.hpp"
-#include "tilesim/kernel_api.hpp"
+#include "detail/kernel_api.hpp"
 
 namespace tilesim::kernel_api {
 using detail::advance_to;

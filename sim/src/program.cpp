@@ -5,7 +5,6 @@
 
 #include "tilesim/error.hpp"
 #include "tilesim/kernel_build.hpp"
-#include "tilesim/kernel_registry.hpp"
 
 namespace tilesim {
 
@@ -97,13 +96,9 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
     spec.path = path;
     spec.name = std::filesystem::path(path).stem().string();
     spec.cores = cores.set;
-    if (KernelFunction linked = find_linked_kernel(path)) {
-        spec.function = linked;  // compiled into the host program (legacy registry)
-    } else {
-        const ResolvedKernelPath resolved = resolve_kernel_path(path);
-        spec.source = resolved.source;
-        spec.include_root = resolved.include_root;
-    }
+    const ResolvedKernelPath resolved = resolve_kernel_path(path);
+    spec.source = resolved.source;
+    spec.include_root = resolved.include_root;
     std::visit(
         [&](const auto& c) {
             using C = std::decay_t<decltype(c)>;
