@@ -219,6 +219,7 @@ std::string report_to_json(const RunReport& r, int indent) {
                       {"bound", to_string(r.bound)},
                       {"bound_detail", r.bound_detail},
                       {"load_imbalance", r.load_imbalance}};
+    j["not_modelled"] = r.not_modelled;
     j["rates"] = {{"noc_bytes_per_cycle", r.noc_bytes_per_cycle},
                   {"dram_bytes_per_cycle", r.dram_bytes_per_cycle},
                   {"dram_bytes_per_cycle_per_core", r.dram_bytes_per_cycle_per_core}};
@@ -260,6 +261,8 @@ void summary_lines(std::string& out, const RunReport& r, const Totals& t) {
                     r.dram_bound_cycles, format_bytes(t.dram_read + t.dram_written), r.dram_bytes_per_cycle);
     out += fmt::format("bound           {}: {}\n", to_string(r.bound), r.bound_detail);
     out += fmt::format("load imbalance  {:.3f} (slowest core / mean core time)\n", r.load_imbalance);
+    for (size_t i = 0; i < r.not_modelled.size(); ++i)
+        out += fmt::format("{}{}\n", i == 0 ? "not modelled    " : "                ", r.not_modelled[i]);
     if (t.units > 0) {
         uint32_t lo = std::numeric_limits<uint32_t>::max(), hi = 0;
         for (const auto& cs : r.cores) {

@@ -112,8 +112,9 @@ void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t
 void noc_async_read_barrier();
 void noc_async_write_barrier();
 uint64_t get_noc_multicast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr);
+// `linked`: tt-metal's flag that keeps the multicast path reserved for the next multicast (cheaper issue).
 void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast, uint32_t size,
-                               uint32_t num_dests);
+                               uint32_t num_dests, bool linked = false);
 template <bool DRAM, class Gen>
 void noc_async_read_page(uint32_t page_id, const Gen& s, uint32_t dst_local_l1_addr, uint32_t offset = 0) {
     noc_async_read(get_noc_addr(page_id, s, offset), dst_local_l1_addr, s.page_size);
@@ -140,7 +141,8 @@ void noc_semaphore_wait_min(volatile uint32_t* sem_addr, uint32_t value);  // un
 void noc_semaphore_set(volatile uint32_t* sem_addr, uint32_t value);
 void noc_semaphore_inc(uint64_t dst_noc_addr, uint32_t increment);
 void noc_semaphore_set_remote(uint32_t src_local_l1_addr, uint64_t dst_noc_addr);
-void noc_semaphore_set_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast, uint32_t num_dests);
+void noc_semaphore_set_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
+                                 uint32_t num_dests);
 
 // ---- cost-model hint ------------------------------------------------------------------------------------
 // Charges `cycles` of scalar RISC-V work (address math, coordinate computation) to this kernel's clock.
