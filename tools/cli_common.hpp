@@ -94,7 +94,8 @@ void add_correlation_commands(CLI::App& op);  // spatial_correlation, correlatio
 void add_run_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_random_command(CLI::App& app);
-void add_kernels_command(CLI::App& app);  // kernels build | list | clean
+void add_kernels_command(CLI::App& app);    // kernels build | list | clean
+void add_calibrate_command(CLI::App& app);  // cost model vs silicon, cell by cell
 
 // What the commands of the sampling ops (deformable_aggregation, sample_sum, sample_dot) share, defined in
 // cmd_deformable_aggregation.cpp: their simulated-device flags, as JSON op arguments and back, and their

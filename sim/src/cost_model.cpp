@@ -8,26 +8,33 @@ CostModel::CostModel(const DeviceSpec& spec, uint32_t active_cores)
     : spec_(&spec),
       noc_bytes_per_cycle_(spec.cost.noc_bytes_per_cycle),
       // GB/s over cycles/s: bytes per AI-clock cycle for the whole chip.
-      dram_bytes_per_cycle_(spec.cost.dram_bandwidth_gb_per_s * 1e9 / (spec.clock_mhz * 1e6)),
+      dram_bytes_per_cycle_(spec.cost.dram_achieved_gb_per_s * 1e9 / (spec.clock_mhz * 1e6)),
       dram_bytes_per_cycle_per_core_(dram_bytes_per_cycle_ / std::max<uint32_t>(1, active_cores)),
-      cb_call_cycles_(spec.cost.cb_call_cycles) {}
-
-double CostModel::transfer_bytes_per_cycle(bool dram) const {
-    return dram ? std::min(noc_bytes_per_cycle_, dram_bytes_per_cycle_per_core_) : noc_bytes_per_cycle_;
+      cb_call_cycles_(spec.cost.cb_call_cycles) {
+    // Each kind's rate, capped by the NoC link and (DRAM) by this core's share of the chip.
+    auto capped = [&](TransferCost t, bool dram) {
+        t.bytes_per_cycle = std::min(t.bytes_per_cycle, noc_bytes_per_cycle_);
+        if (dram) t.bytes_per_cycle = std::min(t.bytes_per_cycle, dram_bytes_per_cycle_per_core_);
+        return t;
+    };
+    dram_read_ = capped(spec.cost.dram_read, true);
+    dram_write_ = capped(spec.cost.dram_write, true);
+    l1_read_ = capped(spec.cost.l1_read, false);
+    l1_write_ = capped(spec.cost.l1_write, false);
 }
 
-double CostModel::transfer_cycles(uint64_t bytes, bool dram) const {
-    return static_cast<double>(bytes) / transfer_bytes_per_cycle(dram);
+TransferCost CostModel::transfer(bool read, bool dram) const {
+    return dram ? (read ? dram_read_ : dram_write_) : (read ? l1_read_ : l1_write_);
 }
 
-double CostModel::read_latency(bool dram) const {
-    return spec_->cost.noc_read_latency_cycles + (dram ? spec_->cost.dram_read_latency_cycles : 0);
+TransferCost CostModel::multicast(uint32_t destinations, bool linked) const {
+    TransferCost t = spec_->cost.multicast.at(destinations, linked);
+    t.bytes_per_cycle = std::min(t.bytes_per_cycle, noc_bytes_per_cycle_);
+    return t;
 }
 
-// Writes are posted: the DRAM controller's queue absorbs them, so a DRAM write costs no more latency
-// than an L1 write (its bandwidth share still applies).
-double CostModel::write_latency(bool /*dram*/) const {
-    return spec_->cost.noc_write_latency_cycles;
+double CostModel::port_cycles(const TransferCost& t, uint64_t bytes) {
+    return std::max(t.issue_cycles, static_cast<double>(bytes) / t.bytes_per_cycle);
 }
 
 double CostModel::tile_op_cycles(MathFidelity fidelity, uint64_t tiles) const {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -32,6 +33,24 @@ uint32_t CostModelSpec::cycles_for(MathFidelity f) const {
             return cycles_per_tile_hifi4;
     }
     fail("CostModelSpec::cycles_for: unknown MathFidelity {}", static_cast<int>(f));
+}
+
+TransferCost MulticastCost::at(uint32_t destinations, bool linked) const {
+    const double n = std::clamp<double>(destinations, few.destinations, many.destinations);
+    const double f = (n - few.destinations) / double(many.destinations - few.destinations);
+    auto lerp = [f](double a, double b) { return a + (b - a) * f; };
+    TransferCost t;
+    t.latency_cycles = lerp(few.latency_cycles, many.latency_cycles);
+    if (linked) {
+        t.issue_cycles = linked_issue_cycles;
+        t.bytes_per_cycle = linked_bytes_per_cycle;
+    } else {
+        t.issue_cycles = lerp(few.issue_cycles, many.issue_cycles);
+        // Interpolating the time per byte (not the rate) keeps the cost of a byte linear in the count.
+        t.bytes_per_cycle = 1.0 / lerp(1.0 / few.bytes_per_cycle, 1.0 / many.bytes_per_cycle);
+    }
+    t.source = source;
+    return t;
 }
 
 std::string DeviceSpec::summary() const {
@@ -126,10 +145,57 @@ void read_tile(ConfigObject o, DeviceSpec& d) {
     o.reject_unknown_keys();
 }
 
+double read_non_negative(ConfigObject& o, const std::string& key) {
+    const double v = o.get_number(key);
+    if (!(v >= 0) || !std::isfinite(v)) o.fail_key(key, "must be a finite number >= 0, got {}", v);
+    return v;
+}
+
+TransferCost read_transfer(ConfigObject o) {
+    TransferCost t;
+    t.issue_cycles = read_non_negative(o, "issue_cycles");
+    t.bytes_per_cycle = read_positive(o, "bytes_per_cycle");
+    t.latency_cycles = read_non_negative(o, "latency_cycles");
+    t.source = o.get_string("source");
+    o.reject_unknown_keys();
+    return t;
+}
+
+MulticastPoint read_multicast_point(ConfigObject o) {
+    MulticastPoint m;
+    m.destinations = read_positive_uint32(o, "destinations");
+    m.issue_cycles = read_non_negative(o, "issue_cycles");
+    m.bytes_per_cycle = read_positive(o, "bytes_per_cycle");
+    m.latency_cycles = read_non_negative(o, "latency_cycles");
+    o.reject_unknown_keys();
+    return m;
+}
+
+void read_multicast(ConfigObject o, MulticastCost& m) {
+    m.few = read_multicast_point(o.get_object("few"));
+    m.many = read_multicast_point(o.get_object("many"));
+    if (m.many.destinations <= m.few.destinations) {
+        o.fail_key("many", "destinations must be more than few.destinations = {}, got {}", m.few.destinations,
+                   m.many.destinations);
+    }
+    m.linked_issue_cycles = read_non_negative(o, "linked_issue_cycles");
+    m.linked_bytes_per_cycle = read_positive(o, "linked_bytes_per_cycle");
+    m.source = o.get_string("source");
+    o.reject_unknown_keys();
+}
+
 void read_cost(ConfigObject o, CostModelSpec& c) {
-    c.noc_read_latency_cycles = o.get_uint32("noc_read_latency_cycles");
-    c.noc_write_latency_cycles = o.get_uint32("noc_write_latency_cycles");
-    c.dram_read_latency_cycles = o.get_uint32("dram_read_latency_cycles");
+    {
+        ConfigObject d = o.get_object("dram_achieved");
+        c.dram_achieved_gb_per_s = read_positive(d, "gb_per_s");
+        c.dram_achieved_source = d.get_string("source");
+        d.reject_unknown_keys();
+    }
+    c.dram_read = read_transfer(o.get_object("dram_read"));
+    c.dram_write = read_transfer(o.get_object("dram_write"));
+    c.l1_read = read_transfer(o.get_object("l1_read"));
+    c.l1_write = read_transfer(o.get_object("l1_write"));
+    read_multicast(o.get_object("multicast"), c.multicast);
     {
         ConfigObject f = o.get_object("cycles_per_tile");
         c.cycles_per_tile_lofi = read_positive_uint32(f, "lofi");

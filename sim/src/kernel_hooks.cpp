@@ -147,8 +147,9 @@ void tilesim_hook_noc_read(uint64_t src, uint32_t dst, uint32_t size) {
 void tilesim_hook_noc_write(uint32_t src, uint64_t dst, uint32_t size) {
     api::noc_async_write(src, dst, size);
 }
-void tilesim_hook_noc_write_multicast(uint32_t src, uint64_t dst, uint32_t size, uint32_t num_dests) {
-    api::noc_async_write_multicast(src, dst, size, num_dests);
+void tilesim_hook_noc_write_multicast(uint32_t src, uint64_t dst, uint32_t size, uint32_t num_dests,
+                                      bool linked) {
+    api::noc_async_write_multicast(src, dst, size, num_dests, linked);
 }
 void tilesim_hook_noc_read_barrier() {
     api::noc_async_read_barrier();

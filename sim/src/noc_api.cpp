@@ -121,10 +121,10 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
 }
 
 namespace {
-// One NoC transfer between this core's L1 and a NoC address, read (remote -> L1) or write (L1 -> remote):
-// checks, the bytes moved at once, and the cost model's queue of this kernel's reads or writes.
-void transfer(bool read, uint32_t l1_addr, uint64_t remote, uint32_t size, const char* call) {
-    KernelContext& k = enter(call);
+// Moves the bytes of one transfer between this core's L1 and a NoC address, read (remote -> L1) or write
+// (L1 -> remote), after the checks; returns whether the remote end is DRAM.
+bool move_bytes(KernelContext& k, bool read, uint32_t l1_addr, uint64_t remote, uint32_t size,
+                const char* call) {
     if (k.run->options.checks) {
         check_local(k, l1_addr, size, call);
         check_alignment(k, detail::decode_noc_address(remote).offset, l1_addr, call);
@@ -143,15 +143,26 @@ void transfer(bool read, uint32_t l1_addr, uint64_t remote, uint32_t size, const
     } else {
         std::memmove(read ? local : far, read ? far : local, size);
     }
-    const auto& cost = *k.run->cost;
+    return dram;
+}
+
+// The cost model's queue of this kernel's reads or writes: the request port is busy max(issue, bytes /
+// rate) per transfer, one after another; the transfer completes `latency` after its port slot ends.
+void charge_transfer(KernelContext& k, bool read, const TransferCost& t, uint32_t size) {
     double& free = read ? k.noc_read_free : k.noc_write_free;
     double& done = read ? k.noc_read_done : k.noc_write_done;
-    free = std::max(k.clock, free) + cost.transfer_cycles(size, dram);
-    done = std::max(done, free + (read ? cost.read_latency(dram) : cost.write_latency(dram)));
-    k.clock += cost.cb_call_cycles();
+    free = std::max(k.clock, free) + CostModel::port_cycles(t, size);
+    done = std::max(done, free + t.latency_cycles);
+    k.clock += k.run->cost->cb_call_cycles();
     (read ? k.stats.noc_reads : k.stats.noc_writes)++;
     (read ? k.stats.bytes_read : k.stats.bytes_written) += size;
     k.note_progress();
+}
+
+void transfer(bool read, uint32_t l1_addr, uint64_t remote, uint32_t size, const char* call) {
+    KernelContext& k = enter(call);
+    const bool dram = move_bytes(k, read, l1_addr, remote, size, call);
+    charge_transfer(k, read, k.run->cost->transfer(read, dram), size);
 }
 }  // namespace
 
@@ -213,7 +224,7 @@ detail::SemaphoreState* semaphore_at(detail::CoreState& core, uint32_t addr) {
 // value always sees its arrival time.
 template <class Change>
 void signal_semaphore(KernelContext& k, detail::CoreState& core, uint32_t addr, Change change) {
-    const double arrival = k.clock + k.run->cost->write_latency(false);
+    const double arrival = k.clock + k.run->cost->signal_latency();
     std::lock_guard lock(k.run->sched_mutex);
     if (detail::SemaphoreState* sem = semaphore_at(core, addr))
         sem->signal_arrival = std::max(sem->signal_arrival, arrival);
@@ -306,8 +317,9 @@ void noc_semaphore_set_remote(uint32_t src, uint64_t dst) {
 }
 
 // ---- multicast --------------------------------------------------------------------------------------------
-// A rectangle of worker cores (tt-metal: get_noc_multicast_addr). The cost model charges one transfer (the
-// NoC replicates the packet along the path); the bytes land in every destination core.
+// A rectangle of worker cores (tt-metal: get_noc_multicast_addr). The cost model charges one request whose
+// cost depends on the number of destinations (the NoC replicates the packet along the path); the bytes land
+// in every destination core.
 uint64_t get_noc_multicast_addr(uint32_t x0, uint32_t y0, uint32_t x1, uint32_t y1, uint32_t addr) {
     return detail::encode_noc_address(NocTarget::Multicast, (x0 & 63) | (x1 & 63) << 6,
                                       (y0 & 63) | (y1 & 63) << 6, addr);
@@ -334,20 +346,13 @@ void for_each_multicast_core(KernelContext& k, uint64_t dst, uint32_t num_dests,
 }
 }  // namespace
 
-void noc_async_write_multicast(uint32_t src, uint64_t dst, uint32_t size, uint32_t num_dests) {
+void noc_async_write_multicast(uint32_t src, uint64_t dst, uint32_t size, uint32_t num_dests, bool linked) {
     KernelContext& k = enter("noc_async_write_multicast");
-    const double clock = k.clock, free = k.noc_write_free, done = k.noc_write_done;
-    double last_free = free, last_done = done;
     for_each_multicast_core(k, dst, num_dests, "noc_async_write_multicast", [&](uint64_t one) {
-        k.clock = clock;
-        k.noc_write_free = free;
-        k.noc_write_done = done;
-        transfer(false, src, one, size, "noc_async_write_multicast");
-        last_free = std::max(last_free, k.noc_write_free);
-        last_done = std::max(last_done, k.noc_write_done);
+        move_bytes(k, false, src, one, size, "noc_async_write_multicast");
     });
-    k.noc_write_free = last_free;
-    k.noc_write_done = last_done;
+    // One request for all destinations: its issue cost, rate and latency depend on their number.
+    charge_transfer(k, false, k.run->cost->multicast(num_dests, linked), size);
 }
 
 void noc_semaphore_set_multicast(uint32_t src, uint64_t dst, uint32_t num_dests) {

@@ -150,6 +150,28 @@ void classify(RunReport& r) {
     }
 }
 
+// The short list of effects the model leaves out, naming the ones this run depends on.
+std::vector<std::string> not_modelled(const RunReport& r) {
+    size_t noc_cores = 0, dram_cores = 0;
+    for (const auto& cs : r.cores) {
+        noc_cores += cs.bytes_read() + cs.bytes_written() > 0 ? 1 : 0;
+        dram_cores += cs.dram_bytes_read() + cs.dram_bytes_written() > 0 ? 1 : 0;
+    }
+    std::vector<std::string> out;
+    out.push_back("kernel launch and dispatch (all kernels start at cycle 0)");
+    out.push_back("NoC distance: a transfer costs the same whatever the hops");
+    out.push_back(
+        noc_cores > 1
+            ? fmt::format("NoC link contention between cores (this run: {} cores move data)", noc_cores)
+            : "NoC link contention between cores");
+    out.push_back(dram_cores > 1
+                      ? fmt::format("DRAM bank conflicts and per-bank bandwidth (this run: {} cores "
+                                    "share the chip's DRAM bandwidth evenly)",
+                                    dram_cores)
+                      : "DRAM bank conflicts and per-bank bandwidth");
+    return out;
+}
+
 CircularBufferStats cb_stats(detail::CircularBufferState& cb) {
     CircularBufferStats s{cb.index,
                           cb.base,
@@ -214,6 +236,7 @@ RunReport build_run_report(detail::RunState& run) {
     const double mean = busy_cores ? sum / static_cast<double>(busy_cores) : 0;
     r.load_imbalance = mean > 0 ? r.critical_path_cycles / mean : 1;
     classify(r);
+    r.not_modelled = not_modelled(r);
     return r;
 }
 

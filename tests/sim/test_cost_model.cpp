@@ -13,12 +13,6 @@
 
 using namespace tilesim;
 
-
-
-
-
-
-
 namespace {
 void add_cb(Program& p, const CoreSpec& cores, uint8_t index, uint32_t pages, uint32_t page_size) {
     CreateCircularBuffer(p, cores,
@@ -34,8 +28,15 @@ const KernelStats& kernel(const RunReport& r, CoreCoord core, std::string_view n
     throw std::runtime_error("no kernel " + std::string(name));
 }
 
+// A DRAM read's rate on one of `cores` cores: its per-core cap, the NoC link, or its share of the chip.
 double dram_share(const DeviceSpec& s, uint32_t cores) {
-    return std::min(s.cost.noc_bytes_per_cycle, s.cost.dram_bandwidth_gb_per_s * 1e3 / s.clock_mhz / cores);
+    return std::min({s.cost.dram_read.bytes_per_cycle, s.cost.noc_bytes_per_cycle,
+                     s.cost.dram_achieved_gb_per_s * 1e3 / s.clock_mhz / cores});
+}
+
+// Port slot of one DRAM read of `bytes` on one of `cores` cores: max(issue, bytes / rate).
+double dram_slot(const DeviceSpec& s, uint32_t bytes, uint32_t cores) {
+    return std::max(s.cost.dram_read.issue_cycles, bytes / dram_share(s, cores));
 }
 
 // Runs `reads` DRAM reads of `bytes` each on every core of `cores`.
@@ -57,8 +58,10 @@ RunReport run_pipeline(const PipelineCase& pc, uint32_t host_threads) {
     Program p;
     const CoreCoord core{2, 3};
     add_cb(p, core, 0, pc.cb_pages, 64);
-    auto prod = CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/kernels/sim/cost_stage_consumer.cpp", core, WriterDataMovementConfig{});
+    auto prod =
+        CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
+    auto cons =
+        CreateKernel(p, "tests/kernels/sim/cost_stage_consumer.cpp", core, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, core, {pc.pages, pc.a});
     SetRuntimeArgs(p, cons, core, {pc.pages, pc.b});
     RunOptions o;
@@ -72,9 +75,8 @@ TEST(CostModel, OneDramReadThenBarrierCostsLatenciesPlusBytesOverNocBandwidth) {
         const DeviceSpec s = load_device(name);
         const uint32_t bytes = 3008;
         const RunReport r = run_dram_reads(name, CoreRange({0, 0}, {0, 0}), bytes, 1);
-        // One core has the whole chip's DRAM bandwidth, more than its NoC link: the link limits.
-        const double expected =
-            bytes / dram_share(s, 1) + s.cost.noc_read_latency_cycles + s.cost.dram_read_latency_cycles;
+        // One core has the whole chip's DRAM bandwidth, more than its own cap: the per-core cap limits.
+        const double expected = dram_slot(s, bytes, 1) + s.cost.dram_read.latency_cycles;
         const KernelStats& k = kernel(r, {0, 0}, "cost_dram_reads");
         EXPECT_DOUBLE_EQ(k.end_cycle, expected) << name;
         EXPECT_DOUBLE_EQ(k.noc_wait_cycles, expected - s.cost.cb_call_cycles)
@@ -88,8 +90,7 @@ TEST(CostModel, ReadsIssuedBeforeOneBarrierOverlapTheirLatency) {
     const DeviceSpec s = load_device("wormhole_b0");
     const uint32_t bytes = 1024, reads = 9;
     const RunReport r = run_dram_reads("wormhole_b0", CoreRange({0, 0}, {0, 0}), bytes, reads);
-    const double expected =
-        reads * bytes / dram_share(s, 1) + s.cost.noc_read_latency_cycles + s.cost.dram_read_latency_cycles;
+    const double expected = reads * dram_slot(s, bytes, 1) + s.cost.dram_read.latency_cycles;
     EXPECT_DOUBLE_EQ(kernel(r, {0, 0}, "cost_dram_reads").end_cycle, expected);
 }
 
@@ -98,10 +99,10 @@ TEST(CostModel, ManyCoresShareTheChipDramBandwidth) {
     const uint32_t bytes = 2048;
     const RunReport r = run_dram_reads("wormhole_b0", CoreRange({0, 0}, {7, 7}), bytes, 3);
     ASSERT_EQ(r.cores.size(), 64u);
-    // 288 GB/s at 1 GHz over 64 cores: 4.5 B/cycle each, below the 32 B/cycle NoC link.
-    EXPECT_DOUBLE_EQ(r.dram_bytes_per_cycle_per_core, dram_share(s, 64));
-    const double expected =
-        3 * bytes / dram_share(s, 64) + s.cost.noc_read_latency_cycles + s.cost.dram_read_latency_cycles;
+    // 267 GB/s at 1 GHz over 64 cores: 4.17 B/cycle each, below the 21.8 B/cycle per-core cap.
+    EXPECT_DOUBLE_EQ(r.dram_bytes_per_cycle_per_core, s.cost.dram_achieved_gb_per_s * 1e3 / s.clock_mhz / 64);
+    EXPECT_LT(dram_share(s, 64), s.cost.dram_read.bytes_per_cycle);
+    const double expected = 3 * dram_slot(s, bytes, 64) + s.cost.dram_read.latency_cycles;
     for (const auto& c : r.cores) EXPECT_DOUBLE_EQ(c.end_cycle(), expected) << c.core.str();
     EXPECT_EQ(r.bound, Bound::DramBandwidth) << r.bound_detail;
 }
@@ -167,7 +168,8 @@ TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
         const CoreCoord core{5, 1};
         add_cb(p, core, 0, 2, 2048);
         add_cb(p, core, 16, 2, 2048);
-        auto prod = CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
+        auto prod =
+            CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
         ComputeConfig config;
         config.math_fidelity = f;
         auto comp = CreateKernel(p, "tests/kernels/sim/cost_copy_tiles.cpp", core, config);
@@ -197,7 +199,7 @@ TEST(CostModel, DramBoundManyCoreCopyIsPredictedAtTotalBytesOverDramBandwidth) {
     const auto r = ops::examples::multicore_copy(device, data, stick, 2).report;
     const double bytes = 2.0 * stick * sticks;  // read once, written once
     EXPECT_EQ(r.dram_bytes_read + r.dram_bytes_written, static_cast<uint64_t>(bytes));
-    EXPECT_DOUBLE_EQ(r.predicted_cycles, bytes / (s.cost.dram_bandwidth_gb_per_s * 1e3 / s.clock_mhz));
+    EXPECT_DOUBLE_EQ(r.predicted_cycles, bytes / (s.cost.dram_achieved_gb_per_s * 1e3 / s.clock_mhz));
     EXPECT_LT(r.critical_path_cycles, r.predicted_cycles);
     EXPECT_EQ(r.bound, Bound::DramBandwidth) << r.bound_detail;
     EXPECT_DOUBLE_EQ(r.predicted_us(), r.predicted_cycles / s.clock_mhz);

@@ -260,3 +260,20 @@ TEST(DeviceSpecFuzzRegression, NumberOverflowIsAConfigError) {
         EXPECT_NE(std::string(e.what()).find("overflow.json: invalid JSON"), std::string::npos) << e.what();
     }
 }
+
+TEST(DeviceSpec, WormholeTransferCostsComeFromTheSiliconFit) {
+    const DeviceSpec d = tilesim::load_device_spec(kConfigs / "devices" / "wormhole_b0.json");
+    EXPECT_DOUBLE_EQ(d.cost.dram_achieved_gb_per_s, 267.0);
+    EXPECT_DOUBLE_EQ(d.cost.dram_read.issue_cycles, 20.0);
+    EXPECT_DOUBLE_EQ(d.cost.l1_write.latency_cycles, 272.0);
+    EXPECT_FALSE(d.cost.dram_read.source.empty());
+    // Multicast: the measured points at 4 and 64 destinations, linear in between, clamped outside.
+    const auto& m = d.cost.multicast;
+    EXPECT_DOUBLE_EQ(m.at(4, false).issue_cycles, 53.0);
+    EXPECT_DOUBLE_EQ(m.at(64, false).issue_cycles, 278.0);
+    EXPECT_DOUBLE_EQ(m.at(34, false).issue_cycles, (53.0 + 278.0) / 2);
+    EXPECT_DOUBLE_EQ(m.at(1, false).issue_cycles, 53.0);
+    EXPECT_DOUBLE_EQ(m.at(100, false).bytes_per_cycle, 15.0);
+    EXPECT_DOUBLE_EQ(m.at(64, true).issue_cycles, 65.0);
+    EXPECT_DOUBLE_EQ(m.at(64, true).bytes_per_cycle, 25.7);
+}

@@ -16,12 +16,6 @@
 
 using namespace tilesim;
 
-
-
-
-
-
-
 namespace {
 
 struct ExecutorCase {
@@ -75,7 +69,8 @@ ChainResult run_token_chain(uint32_t length, const RunOptions& options) {
     EXPECT_EQ(sum, 1u);
     CreateCircularBuffer(p, cores, CircularBufferConfig(64, {{0, DataType::Float32}}).set_page_size(0, 64));
     auto waiter = CreateKernel(p, "tests/kernels/sim/token_waiter.cpp", cores, ReaderDataMovementConfig{});
-    auto signaller = CreateKernel(p, "tests/kernels/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
+    auto signaller =
+        CreateKernel(p, "tests/kernels/sim/token_signaller.cpp", cores, WriterDataMovementConfig{});
     for (uint32_t i = 0; i < cores.size(); ++i) {
         const CoreCoord c{i % grid.x, i / grid.x}, next{(i + 1) % grid.x, (i + 1) / grid.x};
         // Cores past the chain's end get a chain of their own, of length 1: they neither wait nor signal.
@@ -91,7 +86,7 @@ ChainResult run_token_chain(uint32_t length, const RunOptions& options) {
     for (const auto& placement : layout.at(last).semaphores)
         if (placement.id == sum) sum_addr = placement.address;
     return {read_l1_word(device, last, sum_addr), report.predicted_cycles,
-            double(device.spec().cost.noc_write_latency_cycles)};
+            device.spec().cost.l1_write.latency_cycles};
 }
 
 TEST_P(Executors, TokenPassedAlongAChainOfParkedCoresVisitsEveryCoreInOrder) {

@@ -15,14 +15,16 @@ class CostModel {
     // `active_cores`: cores that move data in this program; they share the chip's DRAM bandwidth.
     CostModel(const DeviceSpec& spec, uint32_t active_cores);
 
-    // Cycles the NoC port of one kernel is busy moving `bytes` (DRAM transfers are limited to this core's
-    // share of the chip's DRAM bandwidth, when that is lower than the NoC link).
-    double transfer_cycles(uint64_t bytes, bool dram) const;
-    // Bytes per cycle one transfer moves at: the NoC link, or for DRAM the lower of it and the core's share.
-    double transfer_bytes_per_cycle(bool dram) const;
-    // Fixed latency from issue to completion of one read / write.
-    double read_latency(bool dram) const;
-    double write_latency(bool dram) const;
+    // What one transfer of this kernel costs (docs/cost-model.md, "NoC transfers"): a read or a write,
+    // to/from DRAM or another core's L1. Its rate is the device's per-core cap for that kind, no more than
+    // the NoC link, and for DRAM no more than this core's share of the chip's DRAM bandwidth.
+    TransferCost transfer(bool read, bool dram) const;
+    // A multicast write to `destinations` cores (`linked`: tt-metal's linked flag).
+    TransferCost multicast(uint32_t destinations, bool linked) const;
+    // How long one transfer of `bytes` holds the kernel's request port: max(issue, bytes / rate).
+    static double port_cycles(const TransferCost& t, uint64_t bytes);
+    // Flight time of a semaphore signal (an L1 write of one word).
+    double signal_latency() const { return spec_->cost.l1_write.latency_cycles; }
     // One compute operation on `tiles` tiles at a math fidelity; unpack/tilize and pack per tile.
     double tile_op_cycles(MathFidelity fidelity, uint64_t tiles) const;
     double tilize_cycles(uint64_t tiles) const;
@@ -37,6 +39,7 @@ class CostModel {
   private:
     const DeviceSpec* spec_;
     double noc_bytes_per_cycle_;
+    TransferCost dram_read_, dram_write_, l1_read_, l1_write_;
     double dram_bytes_per_cycle_;
     double dram_bytes_per_cycle_per_core_;
     double cb_call_cycles_;

@@ -12,13 +12,41 @@ namespace tilesim {
 
 enum class MathFidelity { LoFi, HiFi2, HiFi3, HiFi4 };
 
+// One kind of NoC transfer as one kernel issues it (docs/cost-model.md, "NoC transfers"): the kernel's
+// request port is busy max(issue_cycles, bytes / bytes_per_cycle) per transfer, and the transfer completes
+// latency_cycles after its port slot ends.
+struct TransferCost {
+    double issue_cycles = 0;     // the least time one request holds the port (request issue rate)
+    double bytes_per_cycle = 0;  // one core's bandwidth cap for this kind of transfer
+    double latency_cycles = 0;   // port slot end to completion (data in L1 / write acknowledged)
+    std::string source;          // where the numbers come from (free text, shown by `tilesim calibrate`)
+};
+
+// A multicast write's cost at one number of destinations (measured points; the model interpolates).
+struct MulticastPoint {
+    uint32_t destinations = 0;
+    double issue_cycles = 0;
+    double bytes_per_cycle = 0;
+    double latency_cycles = 0;
+};
+
+struct MulticastCost {
+    MulticastPoint few, many;        // two measured grids; linear in the destination count between them
+    double linked_issue_cycles = 0;  // a multicast issued with `linked` (the path stays reserved)
+    double linked_bytes_per_cycle = 0;
+    std::string source;
+    // The cost of one multicast to `destinations` cores (clamped to [few, many]), linked or not.
+    TransferCost at(uint32_t destinations, bool linked) const;
+};
+
 struct CostModelSpec {
-    double noc_bytes_per_cycle = 32;        // per NoC link (bytes per AI-clock cycle)
-    uint32_t noc_read_latency_cycles = 0;   // fixed cost of one NoC read (request + response)
-    uint32_t noc_write_latency_cycles = 0;  // fixed cost of one NoC write until acknowledged
-    uint32_t dram_read_latency_cycles = 0;  // extra latency when the source is a DRAM bank
-    double dram_bandwidth_gb_per_s = 0;     // whole chip, shared by every core
-    uint32_t cycles_per_tile_lofi = 0;      // one eltwise/reduce tile op, by math fidelity
+    double noc_bytes_per_cycle = 32;     // per NoC link (bytes per AI-clock cycle)
+    double dram_bandwidth_gb_per_s = 0;  // whole chip, datasheet peak (dram.bandwidth_gb_per_s)
+    double dram_achieved_gb_per_s = 0;   // whole chip as the model uses it, shared by every core
+    std::string dram_achieved_source;
+    TransferCost dram_read, dram_write, l1_read, l1_write;
+    MulticastCost multicast;
+    uint32_t cycles_per_tile_lofi = 0;  // one eltwise/reduce tile op, by math fidelity
     uint32_t cycles_per_tile_hifi2 = 0;
     uint32_t cycles_per_tile_hifi3 = 0;
     uint32_t cycles_per_tile_hifi4 = 0;

@@ -99,6 +99,9 @@ struct RunReport {
     double load_imbalance = 1;  // max / mean core end time
     double wall_seconds = 0;    // host time of the run
     uint64_t cb_pages_handed_off = 0;
+    // Effects the cost model leaves out that could change this run's time on silicon (docs/cost-model.md,
+    // "not modelled"): the ones that always apply, and "(this run: ...)" where the run leans on one.
+    std::vector<std::string> not_modelled;
     std::vector<CoreStats> cores;  // cores the program uses, row-major
 
     double predicted_us() const { return predicted_cycles / clock_mhz; }

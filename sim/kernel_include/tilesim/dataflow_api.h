@@ -135,9 +135,9 @@ inline void noc_async_full_barrier(uint8_t /*noc*/ = noc_index) {
     tilesim_hook_noc_write_barrier();
 }
 inline void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast,
-                                      uint32_t size, uint32_t num_dests, bool /*linked*/ = false,
+                                      uint32_t size, uint32_t num_dests, bool linked = false,
                                       uint8_t /*noc*/ = noc_index) {
-    tilesim_hook_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests);
+    tilesim_hook_noc_write_multicast(src_local_l1_addr, dst_noc_addr_multicast, size, num_dests, linked);
 }
 
 template <bool DRAM>

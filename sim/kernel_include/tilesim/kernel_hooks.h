@@ -42,7 +42,7 @@ TILESIM_HOOK uint64_t tilesim_hook_noc_addr_interleaved(bool dram, uint32_t base
 TILESIM_HOOK void tilesim_hook_noc_read(uint64_t src, uint32_t dst_l1, uint32_t size);
 TILESIM_HOOK void tilesim_hook_noc_write(uint32_t src_l1, uint64_t dst, uint32_t size);
 TILESIM_HOOK void tilesim_hook_noc_write_multicast(uint32_t src_l1, uint64_t dst, uint32_t size,
-                                                   uint32_t num_dests);
+                                                   uint32_t num_dests, bool linked);
 TILESIM_HOOK void tilesim_hook_noc_read_barrier();
 TILESIM_HOOK void tilesim_hook_noc_write_barrier();
 

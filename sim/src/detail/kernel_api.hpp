@@ -40,8 +40,9 @@ uint64_t interleaved_page_noc_addr(bool dram, uint32_t base, uint32_t page_size,
                                    uint32_t offset);
 void noc_async_read(uint64_t src_noc_addr, uint32_t dst_local_l1_addr, uint32_t size);
 void noc_async_write(uint32_t src_local_l1_addr, uint64_t dst_noc_addr, uint32_t size);
+// `linked`: tt-metal's flag that keeps the multicast path reserved for the next multicast (cheaper issue).
 void noc_async_write_multicast(uint32_t src_local_l1_addr, uint64_t dst_noc_addr_multicast, uint32_t size,
-                               uint32_t num_dests);
+                               uint32_t num_dests, bool linked = false);
 void noc_async_read_barrier();
 void noc_async_write_barrier();
 
