@@ -1,7 +1,8 @@
 // grid_sample forward on the CPU. Channels-last here: work is split over the n * out_h output rows (oneTBB);
 // each row's taps and weights are computed once (grid_sample_stencil.hpp) and applied to the contiguous
-// channels of every tap with a vectorised loop (grid_sample_simd.cpp). NCHW: grid_sample_forward_nchw.cpp,
-// or, for bilinear on cache-sized tensors, a transpose to channels-last and back (below).
+// channels of every tap with a vectorised loop (grid_sample_simd.cpp). NCHW: scattered grids take
+// grid_sample_forward_nchw_scattered.cpp; smooth ones grid_sample_forward_nchw.cpp, or, for bilinear on
+// cache-sized tensors, a transpose to channels-last and back (below).
 #include <memory>
 #include <vector>
 
@@ -66,7 +67,9 @@ void grid_sample_forward_cpu(const float* input, const float* grid, float* outpu
                              const GridSampleOptions& options) {
     detail::check_grid_sample_shape(shape, layout);
     if (layout == ChannelLayout::NCHW) {
-        if (nchw_via_channels_last(shape, options))
+        if (detail::RowGather::usable(shape) && detail::nchw_grid_is_scattered(grid, shape))
+            detail::forward_nchw_scattered_cpu(input, grid, output, shape, options);
+        else if (nchw_via_channels_last(shape, options))
             forward_nchw_via_channels_last(input, grid, output, shape, options);
         else
             detail::forward_nchw_cpu(input, grid, output, shape, options);
