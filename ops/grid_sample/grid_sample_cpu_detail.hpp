@@ -96,12 +96,13 @@ struct RowGather {
 void forward_nchw_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
                       const GridSampleOptions& options);
 
-// Forward for NCHW inputs and scattered grids (grid_sample_forward_nchw_scattered.cpp): whether a grid is
-// one (neighbouring points read pixels far apart), and the forward pass for it; planes must have fewer than
-// 2^31 pixels (RowGather::usable).
+// Forward for NCHW inputs by gathering taps (grid_sample_forward_nchw_gather.cpp): taken when the input has
+// whole blocks of 16 channels (nchw_uses_channel_blocks) or the grid is scattered (neighbouring points read
+// pixels far apart); planes must have fewer than 2^31 pixels (RowGather::usable).
+bool nchw_uses_channel_blocks(const GridSampleShape& s);
 bool nchw_grid_is_scattered(const float* grid, const GridSampleShape& s);
-void forward_nchw_scattered_cpu(const float* input, const float* grid, float* output,
-                                const GridSampleShape& s, const GridSampleOptions& options);
+void forward_nchw_gather_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
+                             const GridSampleOptions& options);
 
 // Throws InvalidArgument unless the sizes are a valid grid_sample problem.
 void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);

@@ -44,11 +44,11 @@ inline constexpr int kMaxWindows = 8;
 // valid pixel with weight 0 and fixes those points up afterwards.
 void window_gather_row(const float* plane, const int32_t* index, const float* weight, const int32_t* windows,
                        int taps, int64_t tap_stride, int64_t window_stride, int64_t points, float* out);
-// Scattered points (grid_sample_forward_nchw_scattered.cpp). Both read taps for points [0, round_up(P, L))
-// (the caller pads them) and write out[0, P); every point takes the channels-last kernel's arithmetic
-// (w0 * v0, then fused multiply-adds in tap order; an outside tap reads 0).
-// out[p] = sum_t weight[t * S + p] * (index[t * S + p] >= 0 ? plane[index[t * S + p]] : 0); weight ==
-// nullptr: one tap of weight 1, copied.
+// NCHW by gathering taps (grid_sample_forward_nchw_gather.cpp). The next two read taps for points [0,
+// round_up(P, L)) (the caller pads them) and write out[0, P); every point takes the channels-last kernel's
+// arithmetic (w0 * v0, then fused multiply-adds in tap order; an outside tap reads 0). out[p] = sum_t
+// weight[t * S + p] * (index[t * S + p] >= 0 ? plane[index[t * S + p]] : 0); weight == nullptr: one tap of
+// weight 1, copied.
 void masked_gather_row(const float* plane, const int32_t* index, const float* weight, int taps,
                        int64_t tap_stride, int64_t points, float* out);
 // Bilinear, reading each stencil row (j = 0 top, 1 bottom) as one 64-bit gather of the pixel pair at

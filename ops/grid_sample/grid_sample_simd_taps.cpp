@@ -1,4 +1,4 @@
-// Highway kernel for the taps of scattered NCHW points (grid_sample_forward_nchw_scattered.cpp) with zeros
+// Highway kernel for the taps of NCHW points gathered by grid_sample_forward_nchw_gather.cpp, with zeros
 // padding, nearest and bilinear: the coordinate math of grid_sample_math.hpp done on vectors of points.
 // Every step is the same IEEE operation as the scalar code (no contraction into fused multiply-adds, hence
 // the pragma), so taps and weights are those of make_stencil() bit for bit; random grids put points inside

@@ -1,15 +1,19 @@
-// grid_sample forward for NCHW inputs and scattered grids: neighbouring output points that read far-apart
-// pixels (the sampling points of detection heads, deformable offsets, random augmentation; issue #22).
-// No window of the plane serves a group of points there, so every value is a gather; what keeps it fast:
-//  - the taps of every output point are computed once (pass 1), as structure-of-arrays, and reused by
-//    every channel;
-//  - each task then takes a tile of points whose taps fit in the L2 cache and a run of channels, and
-//    gathers plane after plane (a plane is read once per tile, from the cache);
-//  - bilinear reads each stencil row as one 64-bit gather of the pixel pair (half the gathered elements:
-//    gathers cost per element); nearest and bicubic gather one value per tap;
-//  - outside taps are masked in the vector loop (no scalar fix-ups: a random grid puts a fifth of its
-//    points by the border), and read 0 with the channels-last kernel's arithmetic, so the values equal
-//    those of the NHWC path bit for bit.
+// grid_sample forward for NCHW inputs by gathering taps, for every grid when there are 16 channels or more
+// and for scattered grids (neighbouring output points that read far-apart pixels: the sampling points of
+// detection heads, deformable offsets, random augmentation; issue #22) with fewer channels. What keeps it
+// fast:
+//  - the taps of every output point are computed once (pass 1, vectorised for zeros padding), as
+//    structure-of-arrays, and reused by every channel;
+//  - whole blocks of 16 channels are copied channels-last inside the block: a tap then reads its 16 values
+//    with one cache line, and 16 points' results are transposed in registers into the 16 output planes
+//    (one pass over the input and the output instead of a gather per value: 2-4x faster than gathering
+//    from the planes, on smooth grids as well as on random ones);
+//  - the channels outside a block gather from their planes, in tiles of points whose taps stay in the L2
+//    cache; bilinear reads each stencil row as one 64-bit gather of the pixel pair (gathers cost per
+//    element);
+//  - outside taps read 0 (a zero block, or masked lanes) with the channels-last kernel's arithmetic
+//    (w0 * v0, then fused multiply-adds in tap order), so the values equal those of the NHWC path bit for
+//    bit; no scalar fix-ups (a random grid puts a fifth of its points by the border).
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -88,13 +92,15 @@ void stencil_taps(const float* grid, int64_t first, int64_t last, const GridSamp
     }
 }
 
-// Whole blocks of 16 channels go channels-last inside the block (one copy of the input, at most 512 MiB):
-// a tap then reads 16 channels with one cache line instead of 16 gathered values (9 of 10 gathers saved
-// for bilinear; the copy and the transposes back cost less than the gathers they replace).
-bool use_channel_blocks(const GridSampleShape& s) {
+// Whole blocks of 16 channels go channels-last inside the block (one copy of the input, at most 512 MiB).
+}  // namespace
+
+bool nchw_uses_channel_blocks(const GridSampleShape& s) {
     constexpr int64_t kCopyBudgetBytes = int64_t{512} << 20;
     return s.c >= kChannelBlockWidth && 4 * s.n * s.c * s.h * s.w <= kCopyBudgetBytes;
 }
+
+namespace {
 
 // Channels [0, blocks * 16) of every image: the blocks copied channels-last (blocked[n][block][pixel][16]),
 // then runs of points per block computed 16 channels at a time and transposed into the 16 output planes.
@@ -165,10 +171,10 @@ bool nchw_grid_is_scattered(const float* grid, const GridSampleShape& s) {
     return 2 * far > samples;
 }
 
-void forward_nchw_scattered_cpu(const float* input, const float* grid, float* output,
-                                const GridSampleShape& s, const GridSampleOptions& options) {
+void forward_nchw_gather_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
+                             const GridSampleOptions& options) {
     const int64_t plane_points = s.out_h * s.out_w, points = s.n * plane_points;
-    const int64_t blocks = use_channel_blocks(s) ? s.c / kChannelBlockWidth : 0;
+    const int64_t blocks = nchw_uses_channel_blocks(s) ? s.c / kChannelBlockWidth : 0;
     const bool pairs = blocks == 0 && options.mode == GridSampleMode::Bilinear && s.w >= 2;
     const int taps_per_point = options.mode == GridSampleMode::Nearest    ? 1
                                : options.mode == GridSampleMode::Bilinear ? 4
