@@ -29,7 +29,7 @@ constexpr int64_t kTapsBudgetBytes = 256 * 1024;  // taps of one tile: about a q
 constexpr int64_t kPad = 64;                      // tap entries past the last point (a vector's worth)
 
 // Taps of every output point (pass 1), structure-of-arrays with stride `points` (+ padding).
-struct ScatteredTaps {
+struct PointTaps {
     int64_t stride = 0;
     std::vector<int32_t> index;  // [T][stride]: pixel, -1 outside; bilinear pairs: [2][stride] row bases
     std::vector<int32_t> code;   // bilinear pairs: [stride] inside bits and shifts (bilinear_pair_row)
@@ -50,7 +50,7 @@ struct ScatteredTaps {
 
 // Bilinear on planes at least two pixels wide: the pair at (y, clamp(x0, 0, W - 2)) of each stencil row.
 void bilinear_pair_taps(const float* grid, int64_t first, int64_t last, const GridSampleShape& s,
-                        const GridSampleOptions& o, ScatteredTaps& taps) {
+                        const GridSampleOptions& o, PointTaps& taps) {
     const int64_t S = taps.stride;
     for (int64_t p = first; p < last; ++p) {
         const AxisTaps<2> ax = bilinear_axis_taps(grid[2 * p], s.w, o.padding_mode, o.align_corners);
@@ -74,7 +74,7 @@ void bilinear_pair_taps(const float* grid, int64_t first, int64_t last, const Gr
 
 template <GridSampleMode M>
 void stencil_taps(const float* grid, int64_t first, int64_t last, const GridSampleShape& s,
-                  const GridSampleOptions& o, ScatteredTaps& taps) {
+                  const GridSampleOptions& o, PointTaps& taps) {
     constexpr int K = kTapsPerAxis<M>;
     const int64_t S = taps.stride;
     if (o.padding_mode == PaddingMode::Zeros && M != GridSampleMode::Bicubic) {  // vectorised, same values
@@ -92,9 +92,9 @@ void stencil_taps(const float* grid, int64_t first, int64_t last, const GridSamp
     }
 }
 
-// Whole blocks of 16 channels go channels-last inside the block (one copy of the input, at most 512 MiB).
 }  // namespace
 
+// Whole blocks of 16 channels go channels-last inside the block (one copy of the input, at most 512 MiB).
 bool nchw_uses_channel_blocks(const GridSampleShape& s) {
     constexpr int64_t kCopyBudgetBytes = int64_t{512} << 20;
     return s.c >= kChannelBlockWidth && 4 * s.n * s.c * s.h * s.w <= kCopyBudgetBytes;
@@ -105,7 +105,7 @@ namespace {
 // Channels [0, blocks * 16) of every image: the blocks copied channels-last (blocked[n][block][pixel][16]),
 // then runs of points per block computed 16 channels at a time and transposed into the 16 output planes.
 void forward_channel_blocks(const float* input, float* output, const GridSampleShape& s,
-                            const ScatteredTaps& taps, int64_t blocks, int taps_per_point, bool weighted) {
+                            const PointTaps& taps, int64_t blocks, int taps_per_point, bool weighted) {
     constexpr int64_t B = kChannelBlockWidth, kChunk = 256, kPixelChunk = 4096;
     const int64_t in_plane = s.h * s.w, plane_points = s.out_h * s.out_w;
     // The copy is kept by the calling thread up to 64 MiB (fresh pages would cost a page fault per 4 KiB on
@@ -180,10 +180,18 @@ void forward_nchw_gather_cpu(const float* input, const float* grid, float* outpu
                                : options.mode == GridSampleMode::Bilinear ? 4
                                                                           : 16;
     const int weights = options.mode == GridSampleMode::Nearest ? 0 : taps_per_point;
-    // Kept by the calling thread: fresh pages would cost more in page faults than the taps themselves.
-    thread_local ScatteredTaps scratch;
-    ScatteredTaps& taps = scratch;  // the calling thread's, also in the tasks below
+    // Kept by the calling thread (fresh pages would cost more in page faults than the taps themselves), up
+    // to 64 MiB: larger ones are released when the call ends.
+    thread_local PointTaps scratch;
+    PointTaps& taps = scratch;  // the calling thread's, also in the tasks below
     taps.resize(points, pairs ? 2 : taps_per_point, pairs, weights);
+    struct Release {
+        PointTaps& taps;
+        ~Release() {
+            const size_t bytes = 4 * (taps.index.capacity() + taps.code.capacity() + taps.weight.capacity());
+            if (bytes > (size_t{64} << 20)) taps = PointTaps{};
+        }
+    } release{taps};
 
     // Pass 1: the taps of every point.
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, points, 1024),
