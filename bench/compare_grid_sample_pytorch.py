@@ -47,25 +47,25 @@ def warp_grid(n, out_h, out_w):
     return grid.float()
 
 
-def time_ms(fn, repeats):
+def time_ms(fn, repeats, clock=time.perf_counter):
     fn()  # warm-up
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append((time.perf_counter() - start) * 1e3)
+        times.append((clock() - start) * 1e3)
     times.sort()
     return times[0], times[len(times) // 2]
 
 
-def tilesim_ms(bench, name, threads):
-    """Median real time of one bench_grid_sample_cpu row (anchored filter), in ms."""
+def tilesim_ms(bench, name, threads, key="real_time"):
+    """Median real (or CPU) time of one bench_grid_sample_cpu row (anchored filter), in ms."""
     out = subprocess.run([bench, f"--threads={threads}", f"--benchmark_filter=^{name}/real_time$",
                           "--benchmark_min_time=0.2", "--benchmark_repetitions=3",
                           "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
                          capture_output=True, text=True, check=True)
     rows = [b for b in json.loads(out.stdout)["benchmarks"] if b.get("aggregate_name") == "median"]
-    return rows[0]["real_time"]
+    return rows[0][key]
 
 
 def main():
@@ -76,6 +76,9 @@ def main():
     parser.add_argument("--random", action="store_true", help="issue #22's shapes, random grids, NCHW")
     parser.add_argument("--bench", help="bench_grid_sample_cpu to time the same rows with, side by side")
     parser.add_argument("--rounds", type=int, default=1, help="with --bench: rounds, each timing both sides")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="CPU time instead of wall time on both sides (use with --threads 1 on a busy "
+                             "machine: the work each side does, less sensitive to other processes)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
@@ -93,10 +96,12 @@ def main():
                 torch_ms, tilesim = [], []
                 for _ in range(max(1, args.rounds) if args.bench else 1):
                     best, median = time_ms(lambda: F.grid_sample(x, grid, mode=mode, padding_mode="zeros",
-                                                                 align_corners=False), args.repeats)
+                                                                 align_corners=False), args.repeats,
+                                           time.process_time if args.cpu_time else time.perf_counter)
                     torch_ms.append(median)
                     if args.bench:
-                        tilesim.append(tilesim_ms(args.bench, row, args.threads))
+                        tilesim.append(tilesim_ms(args.bench, row, args.threads,
+                                                  "cpu_time" if args.cpu_time else "real_time"))
                 result = {"mode": mode, "layout": layout, "shape": name, "best_ms": best,
                           "median_ms": statistics.median(torch_ms)}
                 line = f"{row}: PyTorch best {best:.3f} ms, median {result['median_ms']:.3f} ms"
