@@ -97,9 +97,9 @@ void forward_nchw_cpu(const float* input, const float* grid, float* output, cons
                       const GridSampleOptions& options);
 
 // Forward for NCHW inputs by gathering taps (grid_sample_forward_nchw_gather.cpp), taken when
-// nchw_takes_gather_kernel: the grid is scattered (neighbouring points read pixels far apart), or the input
-// has whole blocks of 16 channels (nchw_uses_channel_blocks) and the tensors fit the cache; planes must have
-// fewer than 2^31 pixels (RowGather::usable).
+// nchw_takes_gather_kernel: the input has whole blocks of 16 channels (nchw_uses_channel_blocks) or the grid
+// is scattered (neighbouring points read pixels far apart); planes must have fewer than 2^31 pixels
+// (RowGather::usable).
 bool nchw_takes_gather_kernel(const float* grid, const GridSampleShape& s);
 bool nchw_uses_channel_blocks(const GridSampleShape& s);
 bool nchw_grid_is_scattered(const float* grid, const GridSampleShape& s);

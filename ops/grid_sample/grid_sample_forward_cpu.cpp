@@ -1,8 +1,8 @@
 // grid_sample forward on the CPU. Channels-last here: work is split over the n * out_h output rows (oneTBB);
 // each row's taps and weights are computed once (grid_sample_stencil.hpp) and applied to the contiguous
-// channels of every tap with a vectorised loop (grid_sample_simd.cpp). NCHW: scattered grids, and smooth ones
-// on cache-sized tensors of 16+ channels, grid_sample_forward_nchw_gather.cpp (blocks of 16 channels copied
-// channels-last); other smooth grids, grid_sample_forward_nchw.cpp (plane windows).
+// channels of every tap with a vectorised loop (grid_sample_simd.cpp). NCHW: 16 channels or more, or a
+// scattered grid, grid_sample_forward_nchw_gather.cpp (blocks of 16 channels copied channels-last); smooth
+// grids on fewer channels, grid_sample_forward_nchw.cpp (plane windows).
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_cpu_detail.hpp"
