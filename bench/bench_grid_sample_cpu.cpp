@@ -1,6 +1,9 @@
 // Google Benchmark of the grid_sample CPU reference (forward; backward for bilinear) on realistic shapes.
 // The grid is a smooth warp (rotation, scale, shift and a sinusoidal displacement), the same one that
 // bench/compare_grid_sample_pytorch.py gives to torch's F.grid_sample, so the timings compare directly.
+// The grid_sample_*_random benchmarks take PyTorch's layout (NCHW) and a grid uniform in [-1.1, 1.1] (the
+// sampling points of detection heads and deformable offsets; issue #22), for every mode and padding;
+// grid_sample_op_random times the op front end (output allocation included), what the CLI's --repeat times.
 //   build-*/bench/bench_grid_sample_cpu [--threads=N] --benchmark_min_time=0.2
 // --threads caps oneTBB's worker count (default: all cores), e.g. 1 for per-core comparisons with
 // compare_grid_sample_pytorch.py --threads 1.
@@ -17,6 +20,7 @@
 #include <oneapi/tbb/global_control.h>
 
 #include "ops/common/channel_layout.hpp"
+#include "ops/grid_sample/grid_sample.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 
 namespace {
@@ -25,6 +29,7 @@ using tilesim::ops::ChannelLayout;
 using tilesim::ops::GridSampleMode;
 using tilesim::ops::GridSampleOptions;
 using tilesim::ops::GridSampleShape;
+using tilesim::ops::PaddingMode;
 
 struct BenchShape {
     const char* name;
@@ -35,6 +40,14 @@ const BenchShape kShapes[] = {
     {"1x64x128x128->128x128", {1, 64, 128, 128, 128, 128}},
     {"8x32x64x64->64x64", {8, 32, 64, 64, 64, 64}},
     {"1x256x96x320->96x320", {1, 256, 96, 320, 96, 320}},
+};
+
+// The shapes of issue #22 (NCHW, random grids), where PyTorch's F.grid_sample is the yardstick.
+const BenchShape kRandomGridShapes[] = {
+    {"1x64x128x128->128x128", {1, 64, 128, 128, 128, 128}},
+    {"4x128x32x48->32x48", {4, 128, 32, 48, 32, 48}},
+    {"1x32x96x96->96x96", {1, 32, 96, 96, 96, 96}},
+    {"1x16x256x256->256x256", {1, 16, 256, 256, 256, 256}},
 };
 
 // grid[n, i, j] = rotate(0.17 + 0.05 n) * 0.9 * (u, v) + shift + small sinusoidal displacement, with (u, v)
@@ -59,12 +72,17 @@ std::vector<float> warp_grid(const GridSampleShape& s) {
     return grid;
 }
 
-std::vector<float> random_input(int64_t count) {
-    std::mt19937 gen(1);
-    std::uniform_real_distribution<float> dist(-1.f, 1.f);
+std::vector<float> random_input(int64_t count, float lo = -1.f, float hi = 1.f, unsigned seed = 1) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> dist(lo, hi);
     std::vector<float> v(count);
     for (float& x : v) x = dist(gen);
     return v;
+}
+
+// Every grid entry uniform in [-1.1, 1.1]: scattered sources, about a fifth of them by the border.
+std::vector<float> random_grid(const GridSampleShape& s) {
+    return random_input(s.n * s.out_h * s.out_w * 2, -1.1f, 1.1f, 2);
 }
 
 void set_counters(benchmark::State& state, const GridSampleShape& s, double tensors_bytes) {
@@ -75,10 +93,12 @@ void set_counters(benchmark::State& state, const GridSampleShape& s, double tens
         benchmark::Counter(outputs, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void forward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode) {
-    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w), grid = warp_grid(s);
+void forward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode,
+             bool random, PaddingMode padding) {
+    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w),
+                             grid = random ? random_grid(s) : warp_grid(s);
     std::vector<float> output(s.n * s.c * s.out_h * s.out_w);
-    const GridSampleOptions options{mode, tilesim::ops::PaddingMode::Zeros, false};
+    const GridSampleOptions options{mode, padding, false};
     for (auto _ : state) {
         tilesim::ops::grid_sample_forward_cpu(input.data(), grid.data(), output.data(), s, layout, options);
         benchmark::DoNotOptimize(output.data());
@@ -87,11 +107,13 @@ void forward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, G
     set_counters(state, s, 4.0 * static_cast<double>(input.size() + grid.size() + output.size()));
 }
 
-void backward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode) {
-    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w), grid = warp_grid(s);
+void backward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, GridSampleMode mode,
+              bool random, PaddingMode padding) {
+    const std::vector<float> input = random_input(s.n * s.c * s.h * s.w),
+                             grid = random ? random_grid(s) : warp_grid(s);
     const std::vector<float> grad_output = random_input(s.n * s.c * s.out_h * s.out_w);
     std::vector<float> grad_input(input.size()), grad_grid(grid.size());
-    const GridSampleOptions options{mode, tilesim::ops::PaddingMode::Zeros, false};
+    const GridSampleOptions options{mode, padding, false};
     for (auto _ : state) {
         tilesim::ops::grid_sample_backward_cpu(grad_output.data(), input.data(), grid.data(),
                                                grad_input.data(), grad_grid.data(), s, layout, options);
@@ -100,6 +122,23 @@ void backward(benchmark::State& state, GridSampleShape s, ChannelLayout layout, 
     }
     set_counters(state, s,
                  4.0 * static_cast<double>(2 * input.size() + 2 * grid.size() + grad_output.size()));
+}
+
+// The op front end on Tensors (NCHW, random grid): output allocation and argument handling included, as
+// `tilesim op grid_sample --repeat` times it.
+void op_front_end(benchmark::State& state, GridSampleShape s, GridSampleMode mode) {
+    using tilesim::Shape;
+    const auto u32 = [](int64_t v) { return static_cast<uint32_t>(v); };
+    const tilesim::Tensor input = tilesim::Tensor::from_floats(Shape{u32(s.n), u32(s.c), u32(s.h), u32(s.w)},
+                                                               random_input(s.n * s.c * s.h * s.w));
+    const tilesim::Tensor grid =
+        tilesim::Tensor::from_floats(Shape{u32(s.n), u32(s.out_h), u32(s.out_w), 2}, random_grid(s));
+    tilesim::ops::GridSampleArgs args;
+    args.mode = mode;
+    for (auto _ : state) {
+        tilesim::ops::GridSampleResult r = tilesim::ops::grid_sample(input, grid, args);
+        benchmark::DoNotOptimize(r.output.bytes().data());
+    }
 }
 
 // The NCHW <-> NHWC transposes (what an NCHW caller of a channels-last path pays on each side).
@@ -132,12 +171,36 @@ const int kRegistered = [] {
             for (GridSampleMode mode : {GridSampleMode::Bilinear, GridSampleMode::Nearest}) {
                 const std::string name =
                     "grid_sample_forward/" + std::string(tilesim::ops::to_string(mode)) + "/" + suffix;
-                benchmark::RegisterBenchmark(name.c_str(), forward, bs.shape, layout, mode)
+                benchmark::RegisterBenchmark(name.c_str(), forward, bs.shape, layout, mode, false,
+                                             PaddingMode::Zeros)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
             }
             benchmark::RegisterBenchmark(("grid_sample_backward/bilinear/" + suffix).c_str(), backward,
-                                         bs.shape, layout, GridSampleMode::Bilinear)
+                                         bs.shape, layout, GridSampleMode::Bilinear, false,
+                                         PaddingMode::Zeros)
+                ->UseRealTime()
+                ->Unit(benchmark::kMillisecond);
+        }
+    }
+    for (const BenchShape& bs : kRandomGridShapes) {
+        for (GridSampleMode mode :
+             {GridSampleMode::Bilinear, GridSampleMode::Nearest, GridSampleMode::Bicubic}) {
+            const std::string m(tilesim::ops::to_string(mode));
+            for (PaddingMode padding : {PaddingMode::Zeros, PaddingMode::Border, PaddingMode::Reflection}) {
+                const std::string suffix =
+                    m + "/" + std::string(tilesim::ops::to_string(padding)) + "/NCHW/" + bs.name;
+                benchmark::RegisterBenchmark(("grid_sample_forward_random/" + suffix).c_str(), forward,
+                                             bs.shape, ChannelLayout::NCHW, mode, true, padding)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMillisecond);
+                benchmark::RegisterBenchmark(("grid_sample_backward_random/" + suffix).c_str(), backward,
+                                             bs.shape, ChannelLayout::NCHW, mode, true, padding)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMillisecond);
+            }
+            benchmark::RegisterBenchmark(("grid_sample_op_random/" + m + "/NCHW/" + bs.name).c_str(),
+                                         op_front_end, bs.shape, mode)
                 ->UseRealTime()
                 ->Unit(benchmark::kMillisecond);
         }

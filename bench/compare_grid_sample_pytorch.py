@@ -1,13 +1,18 @@
 """Times PyTorch's CPU F.grid_sample on the shapes and grid of bench/bench_grid_sample_cpu.cpp.
 
 Run with Debian's python (torch 1.13):
-    /usr/bin/python3 bench/compare_grid_sample_pytorch.py [--threads 2] [--repeats 20] [--json out.json]
+    /usr/bin/python3 bench/compare_grid_sample_pytorch.py [--threads 2] [--repeats 20] [--json out.json] [--random]
 Prints one line per (mode, layout, shape) with the best and median milliseconds. "NHWC" passes a
-channels_last input (torch returns a tensor in the same memory format).
+channels_last input (torch returns a tensor in the same memory format). --random: issue #22's shapes with a
+grid uniform in [-1.1, 1.1], NCHW (bench_grid_sample_cpu's grid_sample_forward_random/<mode>/zeros/NCHW/...).
+--bench build/bench/bench_grid_sample_cpu [--rounds 3]: also runs tilesim's benchmark of the same row right
+after PyTorch's, in every round, and prints both medians and the ratio (median and range over rounds).
 """
 import argparse
 import json
 import math
+import statistics
+import subprocess
 import time
 
 import torch
@@ -17,6 +22,14 @@ SHAPES = [  # name, (n, c, h, w, out_h, out_w)
     ("1x64x128x128->128x128", (1, 64, 128, 128, 128, 128)),
     ("8x32x64x64->64x64", (8, 32, 64, 64, 64, 64)),
     ("1x256x96x320->96x320", (1, 256, 96, 320, 96, 320)),
+]
+
+
+RANDOM_GRID_SHAPES = [  # issue #22
+    ("1x64x128x128->128x128", (1, 64, 128, 128, 128, 128)),
+    ("4x128x32x48->32x48", (4, 128, 32, 48, 32, 48)),
+    ("1x32x96x96->96x96", (1, 32, 96, 96, 96, 96)),
+    ("1x16x256x256->256x256", (1, 16, 256, 256, 256, 256)),
 ]
 
 
@@ -34,15 +47,25 @@ def warp_grid(n, out_h, out_w):
     return grid.float()
 
 
-def time_ms(fn, repeats):
+def time_ms(fn, repeats, clock=time.perf_counter):
     fn()  # warm-up
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append((time.perf_counter() - start) * 1e3)
+        times.append((clock() - start) * 1e3)
     times.sort()
     return times[0], times[len(times) // 2]
+
+
+def tilesim_ms(bench, name, threads, key="real_time"):
+    """Median real (or CPU) time of one bench_grid_sample_cpu row (anchored filter), in ms."""
+    out = subprocess.run([bench, f"--threads={threads}", f"--benchmark_filter=^{name}/real_time$",
+                          "--benchmark_min_time=0.2", "--benchmark_repetitions=3",
+                          "--benchmark_report_aggregates_only=true", "--benchmark_format=json"],
+                         capture_output=True, text=True, check=True)
+    rows = [b for b in json.loads(out.stdout)["benchmarks"] if b.get("aggregate_name") == "median"]
+    return rows[0][key]
 
 
 def main():
@@ -50,21 +73,45 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--random", action="store_true", help="issue #22's shapes, random grids, NCHW")
+    parser.add_argument("--bench", help="bench_grid_sample_cpu to time the same rows with, side by side")
+    parser.add_argument("--rounds", type=int, default=1, help="with --bench: rounds, each timing both sides")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="CPU time instead of wall time on both sides (use with --threads 1 on a busy "
+                             "machine: the work each side does, less sensitive to other processes)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     results = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, padding zeros, align_corners=False")
-    for name, (n, c, h, w, out_h, out_w) in SHAPES:
+    for name, (n, c, h, w, out_h, out_w) in RANDOM_GRID_SHAPES if args.random else SHAPES:
         inp = torch.rand(n, c, h, w) * 2 - 1
-        grid = warp_grid(n, out_h, out_w)
+        grid = torch.rand(n, out_h, out_w, 2) * 2.2 - 1.1 if args.random else warp_grid(n, out_h, out_w)
         for mode in ["bilinear", "nearest"]:
-            for layout in ["NCHW", "NHWC"]:
+            for layout in ["NCHW"] if args.random else ["NCHW", "NHWC"]:
                 x = inp if layout == "NCHW" else inp.contiguous(memory_format=torch.channels_last)
-                best, median = time_ms(lambda: F.grid_sample(x, grid, mode=mode, padding_mode="zeros",
-                                                             align_corners=False), args.repeats)
-                results.append({"mode": mode, "layout": layout, "shape": name, "best_ms": best, "median_ms": median})
-                print(f"grid_sample_forward/{mode}/{layout}/{name}: best {best:.3f} ms, median {median:.3f} ms")
+                prefix = "grid_sample_forward_random" if args.random else "grid_sample_forward"
+                padding = "zeros/" if args.random else ""
+                row = f"{prefix}/{mode}/{padding}{layout}/{name}"
+                torch_ms, tilesim = [], []
+                for _ in range(max(1, args.rounds) if args.bench else 1):
+                    best, median = time_ms(lambda: F.grid_sample(x, grid, mode=mode, padding_mode="zeros",
+                                                                 align_corners=False), args.repeats,
+                                           time.process_time if args.cpu_time else time.perf_counter)
+                    torch_ms.append(median)
+                    if args.bench:
+                        tilesim.append(tilesim_ms(args.bench, row, args.threads,
+                                                  "cpu_time" if args.cpu_time else "real_time"))
+                result = {"mode": mode, "layout": layout, "shape": name, "best_ms": best,
+                          "median_ms": statistics.median(torch_ms)}
+                line = f"{row}: PyTorch best {best:.3f} ms, median {result['median_ms']:.3f} ms"
+                if tilesim:
+                    ratios = [t / m for t, m in zip(torch_ms, tilesim)]
+                    result.update(tilesim_ms=statistics.median(tilesim), ratio=statistics.median(ratios))
+                    line += (f"; tilesim {result['tilesim_ms']:.3f} ms; ratio {result['ratio']:.1f}x "
+                             f"({min(ratios):.1f}-{max(ratios):.1f})")
+                results.append(result)
+                print(line, flush=True)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -10,7 +10,10 @@ over rounds (the sim table also the range of the per-round ratio): on a shared m
 over minutes, ratios taken within a round are what stays comparable.
 
     /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10] [--rounds 3]
-        [--only all|grid_sample|others]
+        [--only all|grid_sample|others] [--grids both|smooth|random]
+
+grid_sample runs each shape on a smooth warp and on a random grid (uniform in [-1.1, 1.1]: scattered sampling
+points, as detection heads and deformable offsets make; issue #22), NCHW and channels-last.
 """
 import argparse
 import os
@@ -52,21 +55,36 @@ def smooth_grid(n, h, w, seed):
     return g
 
 
-def grid_sample_cases():
+def random_grid(n, h, w, seed):
+    """Every entry uniform in [-1.1, 1.1]: neighbouring points read far-apart pixels, a fifth of them by the
+    border (bench_grid_sample_cpu's random_grid)."""
+    gen = torch.Generator().manual_seed(seed)
+    return torch.rand(n, h, w, 2, generator=gen) * 2.2 - 1.1
+
+
+GRID_SAMPLE_SHAPES = [(1, 64, 128, 128, 128, 128), (8, 32, 64, 64, 64, 64), (1, 256, 96, 320, 96, 320),
+                      (2, 37, 131, 97, 111, 89),
+                      # issue #22's shapes
+                      (4, 128, 32, 48, 32, 48), (1, 32, 96, 96, 96, 96), (1, 16, 256, 256, 256, 256)]
+
+
+def grid_sample_cases(grids="both"):
     cases = []
-    for (n, c, h, w, oh, ow) in [(1, 64, 128, 128, 128, 128), (8, 32, 64, 64, 64, 64), (1, 256, 96, 320, 96, 320),
-                                 (2, 37, 131, 97, 111, 89)]:
-        for mode in ("bilinear", "nearest"):
-            cases.append(dict(op="grid_sample", name=f"grid_sample {mode} {n}x{c}x{h}x{w}->{oh}x{ow}",
-                              shapes=dict(input=(n, c, h, w)), mode=mode, grid=(n, oh, ow),
-                              sim=(mode == "bilinear" and (n, c, h, w) == (1, 64, 128, 128))))
+    kinds = ["smooth", "random"] if grids == "both" else [grids]
+    for kind in kinds:
+        for (n, c, h, w, oh, ow) in GRID_SAMPLE_SHAPES:
+            for mode in ("bilinear", "nearest"):
+                suffix = "" if kind == "smooth" else ", random grid"
+                cases.append(dict(op="grid_sample", name=f"grid_sample {mode} {n}x{c}x{h}x{w}->{oh}x{ow}{suffix}",
+                                  shapes=dict(input=(n, c, h, w)), mode=mode, grid=(n, oh, ow), grid_kind=kind,
+                                  sim=(kind == "smooth" and mode == "bilinear" and (n, c, h, w) == (1, 64, 128, 128))))
     return cases
 
 
 def run_case(case, tilesim, repeat, tmp):
     torch.manual_seed(1)
     x = torch.rand(*case["shapes"]["input"]) * 2 - 1
-    g = smooth_grid(*case["grid"], seed=2)
+    g = (random_grid if case.get("grid_kind") == "random" else smooth_grid)(*case["grid"], seed=2)
     np.save(os.path.join(tmp, "x.npy"), x.numpy())
     np.save(os.path.join(tmp, "g.npy"), g.numpy())
     x_cl = x.contiguous(memory_format=torch.channels_last)
@@ -165,21 +183,26 @@ def main():
     p.add_argument("--rounds", type=int, default=3, help="measure each case this many times; report medians")
     p.add_argument("--only", choices=["all", "grid_sample", "others"], default="all",
                    help="grid_sample cases, the other ops, or both")
+    p.add_argument("--grids", choices=["both", "smooth", "random"], default="both",
+                   help="grid_sample on smooth warps, random grids, or both")
     p.add_argument("--markdown", help="write the table here")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     tilesim = os.path.abspath(args.tilesim)
-    lines = ["| case | PyTorch NCHW ms | PyTorch channels_last ms | tilesim NCHW ms | ratio | tilesim NHWC ms | ratio |",
+    lines = ["| case | PyTorch NCHW ms | PyTorch channels_last ms | tilesim NCHW ms | ratio (range over rounds) | "
+             "tilesim NHWC ms | ratio |",
              "|---|---|---|---|---|---|---|"]
     sim_lines = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; tilesim {tilesim}")
     with tempfile.TemporaryDirectory() as tmp:
-        for case in grid_sample_cases() if args.only != "others" else []:
+        for case in grid_sample_cases(args.grids) if args.only != "others" else []:
             rounds = [run_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
             r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             best_torch = min(r["torch"], r["torch_channels_last"])
+            nchw_ratios = [x["torch"] / x["tilesim_nchw"] for x in rounds]
             line = (f"| {case['name']} | {r['torch']:.3f} | {r['torch_channels_last']:.3f} | {r['tilesim_nchw']:.3f} | "
-                    f"{r['torch'] / r['tilesim_nchw']:.1f}x | {r['tilesim_nhwc']:.3f} | {best_torch / r['tilesim_nhwc']:.1f}x |")
+                    f"{float(np.median(nchw_ratios)):.1f}x ({min(nchw_ratios):.1f}-{max(nchw_ratios):.1f}) | "
+                    f"{r['tilesim_nhwc']:.3f} | {best_torch / r['tilesim_nhwc']:.1f}x |")
             print(line, flush=True)
             lines.append(line)
             if "sim" in r:

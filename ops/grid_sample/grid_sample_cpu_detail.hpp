@@ -96,6 +96,16 @@ struct RowGather {
 void forward_nchw_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
                       const GridSampleOptions& options);
 
+// Forward for NCHW inputs by gathering taps (grid_sample_forward_nchw_gather.cpp), taken when
+// nchw_takes_gather_kernel: the input has whole blocks of 16 channels (nchw_uses_channel_blocks) or the grid
+// is scattered (neighbouring points read pixels far apart); planes must have fewer than 2^31 pixels
+// (RowGather::usable).
+bool nchw_takes_gather_kernel(const float* grid, const GridSampleShape& s);
+bool nchw_uses_channel_blocks(const GridSampleShape& s);
+bool nchw_grid_is_scattered(const float* grid, const GridSampleShape& s);
+void forward_nchw_gather_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
+                             const GridSampleOptions& options);
+
 // Throws InvalidArgument unless the sizes are a valid grid_sample problem.
 void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);
 

@@ -44,6 +44,36 @@ inline constexpr int kMaxWindows = 8;
 // valid pixel with weight 0 and fixes those points up afterwards.
 void window_gather_row(const float* plane, const int32_t* index, const float* weight, const int32_t* windows,
                        int taps, int64_t tap_stride, int64_t window_stride, int64_t points, float* out);
+// NCHW by gathering taps (grid_sample_forward_nchw_gather.cpp). The next two read taps for points [0,
+// round_up(P, L)) (the caller pads them) and write out[0, P); every point takes the channels-last kernel's
+// arithmetic (w0 * v0, then fused multiply-adds in tap order; an outside tap reads 0). out[p] = sum_t
+// weight[t * S + p] * (index[t * S + p] >= 0 ? plane[index[t * S + p]] : 0); weight == nullptr: one tap of
+// weight 1, copied.
+void masked_gather_row(const float* plane, const int32_t* index, const float* weight, int taps,
+                       int64_t tap_stride, int64_t points, float* out);
+// Bilinear, reading each stencil row (j = 0 top, 1 bottom) as one 64-bit gather of the pixel pair at
+// base[j * S + p] (always a valid pair of the plane). code[p]: bit (1 << t) set when tap t (nw, ne, sw, se)
+// is inside; kPairShiftLeft: the pair holds (ne, -) (the left tap is column -1); kPairShiftRight: it holds
+// (-, nw) (the right tap is column W).
+inline constexpr int32_t kPairShiftLeft = 16, kPairShiftRight = 32;
+void bilinear_pair_row(const float* plane, const int32_t* base, const int32_t* code, const float* weight,
+                       int64_t stride, int64_t points, float* out);
+// Channels of one image in blocks of kChannelBlockWidth, channels-last inside a block:
+// blocked[pixel * kChannelBlockWidth + c]. out[c * out_stride + p] = sum_t weight[t * S + p] *
+// blocked[index[t * S + p] * kChannelBlockWidth + c] for c < kChannelBlockWidth, with `zeros`
+// (kChannelBlockWidth zeros) read where index < 0; the arithmetic above. taps: 1 (weight == nullptr, copied),
+// 4 or 16.
+inline constexpr int64_t kChannelBlockWidth = 16;
+void blocked_gather_planes(const float* blocked, const float* zeros, const int32_t* index,
+                           const float* weight, int taps, int64_t tap_stride, int64_t points, float* out,
+                           int64_t out_stride);
+// out[p * kChannelBlockWidth + c] = in[c * in_stride + p] for p < pixels, c < kChannelBlockWidth.
+void block_channels(const float* in, int64_t in_stride, int64_t pixels, float* out);
+// make_stencil()'s pixels (-1 outside) and weights for zeros padding, nearest (taps 1, weight unused) or
+// bilinear (taps 4), as index[t * stride + p] and weight[t * stride + p], for the first points of the grid
+// (x, y pairs) that fill whole vectors; returns how many (the caller does the rest).
+int64_t zeros_padding_taps(const float* grid, int64_t points, int64_t h, int64_t w, bool align_corners,
+                           int taps, int32_t* index, float* weight, int64_t stride);
 // dots[t * S + p] += gout[p] * plane[index[t * S + p]]
 void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps,
                      int64_t tap_stride, int64_t points, float* dots);
