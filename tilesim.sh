@@ -37,10 +37,16 @@ install_missing() {
 jobs="$(nproc)"
 configure_and_build() {  # $1 = build dir, rest = extra cmake args; TILESIM_TARGET limits the build
   local dir="$1"; shift
-  local gen=()
+  local gen=() launcher=()
   command -v ninja >/dev/null && gen=(-G Ninja)
+  # ccache, where installed, makes rebuilds (another clone, another build folder) cheap; paths inside the
+  # checkout are hashed relative to it.
+  if command -v ccache >/dev/null; then
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_CUDA_COMPILER_LAUNCHER=ccache)
+    export CCACHE_BASEDIR="$here"
+  fi
   if [ ! -f "$dir/CMakeCache.txt" ]; then
-    cmake -S . -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE="${TILESIM_BUILD_TYPE:-Release}" \
+    cmake -S . -B "$dir" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE="${TILESIM_BUILD_TYPE:-Release}" \
       ${CI:+-DTILESIM_WERROR=ON} "$@"
   fi
   cmake --build "$dir" --parallel "$jobs" ${TILESIM_TARGET:+--target "$TILESIM_TARGET"}

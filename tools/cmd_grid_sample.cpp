@@ -1,4 +1,6 @@
 // tilesim op grid_sample: PyTorch's F.grid_sample on .npy files, on any backend.
+#include <cstdlib>
+
 #include "cli_common.hpp"
 #include "ops/grid_sample/grid_sample.hpp"
 
@@ -51,6 +53,7 @@ OpOutcome run_grid_sample(const TensorMap& in, const nlohmann::json& args, const
     a.grid_batching = static_cast<uint32_t>(k);
     a.precomputed_grid = arg_bool(args, "precomputed_grid", false);
     a.split_reader = arg_bool(args, "split_reader", false);
+    a.tt_metal_kernel_paths = arg_bool(args, "tt_metal_kernel_paths", false);
     const int64_t shard_cores = arg_int(args, "shard_cores", 0);
     if (shard_cores < 0) fail("grid_sample: shard_cores must be >= 0, got {}", shard_cores);
     a.num_shard_cores = static_cast<uint32_t>(shard_cores);
@@ -90,6 +93,7 @@ void add_grid_sample_command(CLI::App& op) {
         std::string mode = "bilinear", padding_mode = "zeros", input_layout = "nchw", memory = "interleaved",
                     dtype = "float32";
         bool align_corners = false, precomputed_grid = false, split_reader = false;
+        std::string kernel_root;
         int64_t grid_batching = 1, shard_cores = 0, buffering_factor = 2;
         std::vector<int64_t> core_grid{0, 0};
     };
@@ -120,8 +124,17 @@ void add_grid_sample_command(CLI::App& op) {
                     "sim: CB pages per item in flight (default 2)");
     cmd->add_option("--core-grid", c->core_grid, "sim: worker grid to use, X Y (default: the whole device)")
         ->expected(2);
+    cmd->add_option("--kernel-root", c->kernel_root,
+                    "sim, bilinear: a tt-metal source tree; grid_sample's kernels are its own files "
+                    "(ttnn/cpp/ttnn/operations/pool/...), looked up there first")
+        ->check(CLI::ExistingDirectory);
     add_common_op_options(cmd, c->common);
     cmd->callback([c] {
+        if (!c->kernel_root.empty()) {
+            const char* old = std::getenv("TILESIM_KERNEL_PATH");
+            const std::string path = c->kernel_root + (old && *old ? ":" + std::string(old) : "");
+            setenv("TILESIM_KERNEL_PATH", path.c_str(), 1);
+        }
         const nlohmann::json args = {{"mode", c->mode},
                                      {"padding_mode", c->padding_mode},
                                      {"align_corners", c->align_corners},
@@ -131,6 +144,7 @@ void add_grid_sample_command(CLI::App& op) {
                                      {"grid_batching", c->grid_batching},
                                      {"precomputed_grid", c->precomputed_grid},
                                      {"split_reader", c->split_reader},
+                                     {"tt_metal_kernel_paths", !c->kernel_root.empty()},
                                      {"shard_cores", c->shard_cores},
                                      {"buffering_factor", c->buffering_factor},
                                      {"core_grid", c->core_grid}};

@@ -48,6 +48,7 @@ GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, co
         o.buffering_factor = args.buffering_factor;
         o.core_grid = args.core_grid;
         o.io_layout = args.input_layout;
+        o.tt_metal_kernel_paths = args.tt_metal_kernel_paths;
         GridSampleDeviceResult r = grid_sample_device(device, *input, *grid, o, args.run);
         result.output = std::move(r.output);
         result.report = std::move(r.report);

@@ -30,6 +30,8 @@ struct GridSampleArgs {
     uint32_t num_shard_cores = 0;
     uint32_t buffering_factor = 2;  // CB pages per item in flight
     CoreCoord core_grid{0, 0};      // worker grid to use (0x0: the whole device)
+    bool tt_metal_kernel_paths =
+        false;  // bilinear: kernels by their tt-metal paths (GridSampleDeviceOptions)
     RunOptions run;
 };
 

@@ -17,7 +17,26 @@ using namespace grid_sample_args;
 
 constexpr uint32_t kCorners = 4;               // rows reduced per point: the 4 corner sticks
 constexpr uint32_t kMaxTilesPerReduction = 8;  // tt-metal's; tilesim reduces all channel tiles at once
-constexpr const char* kCompute = "kernels/grid_sample/compute_grid_sample.cpp";
+// Each kernel by tilesim's path and by its path in tt-metal's tree at the matched commit (cd724d36).
+struct KernelPath {
+    const char* tilesim;
+    const char* tt_metal;
+    const char* operator()(const GridSampleDeviceOptions& o) const {
+        return o.tt_metal_kernel_paths ? tt_metal : tilesim;
+    }
+};
+constexpr KernelPath kCompute{
+    "kernels/grid_sample/compute_grid_sample.cpp",
+    "ttnn/cpp/ttnn/operations/pool/generic/device/kernels/compute/compute_pool_2d.cpp"};
+constexpr KernelPath kReaderInterleaved{"kernels/grid_sample/reader_grid_sample_interleaved.cpp",
+                                        "ttnn/cpp/ttnn/operations/pool/grid_sample/device/kernels/dataflow/"
+                                        "reader_grid_sample_interleaved_start_id.cpp"};
+constexpr KernelPath kReaderSharded{
+    "kernels/grid_sample/reader_grid_sample_sharded.cpp",
+    "ttnn/cpp/ttnn/operations/pool/grid_sample/device/kernels/dataflow/reader_grid_sample_sharded.cpp"};
+constexpr KernelPath kWriter{
+    "kernels/grid_sample/writer_grid_sample.cpp",
+    "ttnn/cpp/ttnn/operations/pool/grid_sample/device/kernels/dataflow/writer_grid_sample_interleaved.cpp"};
 
 // The pool compute kernel's compile-time args (grid_sample_args::ComputeCt), as tt-metal's factory passes
 // them, then tilesim's corner row stride.
@@ -76,20 +95,19 @@ Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g
         common_reader_args(g, o, input_cb, grid_cb, scalar_cb, g.grid_stick_stride);
     TensorAccessorArgs(*b.input).append_to(reader_args);
     TensorAccessorArgs(*b.grid).append_to(reader_args);
-    const KernelHandle reader =
-        CreateKernel(program, "kernels/grid_sample/reader_grid_sample_interleaved.cpp", cores,
-                     ReaderDataMovementConfig(reader_args, reader_defines(o)));
+    const KernelHandle reader = CreateKernel(program, kReaderInterleaved(o), cores,
+                                             ReaderDataMovementConfig(reader_args, reader_defines(o)));
     for (const auto& [group, units] : {std::pair{&split.core_group_1, split.units_per_core_group_1},
                                        std::pair{&split.core_group_2, split.units_per_core_group_2}}) {
         if (group->num_cores() == 0) continue;
-        CreateKernel(program, kCompute, *group,
+        CreateKernel(program, kCompute(o), *group,
                      compute_kernel_config(g, o, false, units * g.batching, input_cb, kDummyCb, scalar_cb,
                                            kDummyCb, output_cb));
     }
     std::vector<uint32_t> writer_args = {output_cb, g.slot_bytes, g.face_cols};
     TensorAccessorArgs(*b.output).append_to(writer_args);
-    const KernelHandle writer = CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
-                                             WriterDataMovementConfig(writer_args));
+    const KernelHandle writer =
+        CreateKernel(program, kWriter(o), cores, WriterDataMovementConfig(writer_args));
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     // Runtime args: consecutive grid sticks per core, cores in split_work_to_cores order; the writer counts
@@ -151,7 +169,7 @@ Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g,
     reader_args.push_back(shard_h);        // kGridSticksPerCore
     TensorAccessorArgs(*b.input).append_to(reader_args);
     std::vector<KernelHandle> readers;
-    const char* reader_path = "kernels/grid_sample/reader_grid_sample_sharded.cpp";
+    const char* reader_path = kReaderSharded(o);
     readers.push_back(CreateKernel(
         program, reader_path, cores,
         DataMovementConfig{
@@ -167,7 +185,7 @@ Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g,
     }
     // The point count is a runtime arg here (kTotalInterpolations = 0): the last shard may be partial.
     const KernelHandle compute = CreateKernel(
-        program, kCompute, cores,
+        program, kCompute(o), cores,
         compute_kernel_config(g, o, split, 0, input_cb_0, input_cb_1, scalar_cb_0, scalar_cb_1, output_cb));
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 

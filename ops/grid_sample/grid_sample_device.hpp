@@ -37,6 +37,10 @@ struct GridSampleDeviceOptions {
     // NCHW: the input is given and the output returned channels-first (PyTorch's layout); the device
     // still holds channels-last sticks, and the transposes happen on the way to and from it.
     ChannelLayout io_layout = ChannelLayout::NHWC;
+    // Bilinear: name the kernels by their paths in a tt-metal source tree (the factory's layout is that of
+    // tt-metal's grid_sample_program_factory.cpp, docs/porting-guide.md), so that with the tree's root on
+    // TILESIM_KERNEL_PATH (CLI: --kernel-root) tt-metal's own kernel files run.
+    bool tt_metal_kernel_paths = false;
 };
 
 struct GridSampleCbInfo {

@@ -37,12 +37,15 @@ std::string env_or(const char* name, const std::string& fallback) {
     return v && *v ? std::string(v) : fallback;
 }
 
-// The folder of this library, to find an installed prefix's share/tilesim.
-fs::path library_dir() {
+// This library's file, to find an installed prefix's share/tilesim and to link kernels against.
+fs::path library_file() {
     Dl_info info{};
-    if (dladdr(reinterpret_cast<void*>(&library_dir), &info) && info.dli_fname)
-        return fs::path(info.dli_fname).parent_path();
+    if (dladdr(reinterpret_cast<void*>(&library_file), &info) && info.dli_fname)
+        return fs::weakly_canonical(fs::path(info.dli_fname));
     return {};
+}
+fs::path library_dir() {
+    return library_file().parent_path();
 }
 
 fs::path installed_share_dir() {
@@ -125,6 +128,9 @@ std::vector<std::string> compile_command(const KernelBuildRequest& r, const fs::
     cmd.push_back("-include");
     cmd.push_back("tilesim/kernel_prelude.h");
     cmd.insert(cmd.end(), {"-MD", "-MF", depfile.string(), wrapper.string(), "-o", output.string()});
+    // The hooks come from this library: linking against it records it as a dependency, so a kernel
+    // resolves them however the library itself was loaded (e.g. privately, by a Python extension).
+    if (const fs::path lib = library_file(); !lib.empty()) cmd.push_back(lib.string());
     return cmd;
 }
 
@@ -368,7 +374,10 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
     const fs::path tmp_so = entry / (library + ".tmp");
     const fs::path depfile = entry / ("deps-" + suffix + ".d");
     const fs::path log = entry / "build.log";
+    const auto start = std::chrono::steady_clock::now();
     const int rc = run_command(compile_command(r, wrapper, tmp_so, depfile), log);
+    const double compile_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (rc != 0) {
         const std::string text = read_text(log);
         std::error_code ec;
@@ -380,7 +389,8 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
     }
     Manifest m;
     m.library = library;
-    m.description = fmt::format("{}\t{}", r.resolved.source.string(), describe(r));
+    m.description =
+        fmt::format("{}\t{}\tcompiled in {:.2f} s", r.resolved.source.string(), describe(r), compile_seconds);
     for (const auto& dep : read_depfile(depfile)) {
         if (dep == wrapper.string()) continue;
         FileStamp f;
