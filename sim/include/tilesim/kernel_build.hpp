@@ -71,6 +71,7 @@ struct KernelBuildInfo {
     std::filesystem::path entry;  // cache folder of the combination
     bool cached = false;          // found built on disk (or already loaded)
     double compile_seconds = 0;   // when compiled now
+    double seconds = 0;           // wall time of this request: compile or cache load
 };
 
 // Compiles the requests that are not cached (in parallel, up to the host's threads), loads each and
