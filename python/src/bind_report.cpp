@@ -1,7 +1,10 @@
 // RunReport as a Python object: the statistics of a simulated run (predicted time, bound, per-core and
 // per-kernel stats, CB high-water marks), its JSON, the Chrome trace and the SVG pictures, and an HTML
 // view for Jupyter (the summary table and the core heatmap inline).
+#include <filesystem>
 #include <string>
+
+#include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
 #include "tilesim/report_format.hpp"
@@ -170,11 +173,13 @@ void bind_report(py::module_& m) {
             "to_json", [](const RunReport& r, int indent) { return report_to_json(r, indent); },
             py::arg("indent") = 2)
         .def("to_dict", [](const RunReport& r) { return json_loads(report_to_json(r, -1)); })
-        .def("save_json",
-             [](const RunReport& r, const std::string& path) { write_text_file(path, report_to_json(r)); })
+        .def("save_json", [](const RunReport& r,
+                             const std::filesystem::path& path) { write_text_file(path, report_to_json(r)); })
         .def(
             "save_trace",
-            [](const RunReport& r, const std::string& path) { write_text_file(path, trace_to_json(r)); },
+            [](const RunReport& r, const std::filesystem::path& path) {
+                write_text_file(path, trace_to_json(r));
+            },
             "Chrome trace-event JSON (open in https://ui.perfetto.dev).")
         .def(
             "heatmap_svg",
@@ -184,7 +189,7 @@ void bind_report(py::module_& m) {
             py::arg("metric") = "predicted_time")
         .def(
             "save_heatmap",
-            [](const RunReport& r, const std::string& path, const std::string& metric) {
+            [](const RunReport& r, const std::filesystem::path& path, const std::string& metric) {
                 write_text_file(path, core_heatmap_svg(r, parse_metric(metric)));
             },
             py::arg("path"), py::arg("metric") = "predicted_time")
@@ -196,14 +201,16 @@ void bind_report(py::module_& m) {
             py::arg("max_cores") = 6, py::arg("until_us") = 0.0)
         .def(
             "save_timeline",
-            [](const RunReport& r, const std::string& path, uint32_t max_cores, double until_us) {
+            [](const RunReport& r, const std::filesystem::path& path, uint32_t max_cores, double until_us) {
                 write_text_file(path, timeline_svg(r, max_cores, until_us * r.clock_mhz));
             },
             py::arg("path"), py::arg("max_cores") = 6, py::arg("until_us") = 0.0,
             "SVG timeline of the slowest cores' kernels (run with trace=True for the wait slices).")
         .def("l1_svg", [](const RunReport& r) { return l1_usage_svg(r); })
         .def("save_l1_chart",
-             [](const RunReport& r, const std::string& path) { write_text_file(path, l1_usage_svg(r)); })
+             [](const RunReport& r, const std::filesystem::path& path) {
+                 write_text_file(path, l1_usage_svg(r));
+             })
         .def("_repr_html_", &repr_html);
 }
 

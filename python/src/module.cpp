@@ -1,10 +1,23 @@
 // _tilesim: the extension module under the `tilesim` Python package. The package (python/tilesim/) gives
 // the public functions their PyTorch-style signatures and handles torch tensors; this module works on
 // float32 NumPy arrays.
+#include <dlfcn.h>
+
 #include "bindings.hpp"
 
 namespace tilesim::python {
 namespace {
+// Kernels are shared objects that call the simulator through extern "C" hooks resolved in the global
+// symbol scope. A program links libtilesim_sim.so globally; Python loads an extension and its libraries
+// with RTLD_LOCAL, so the module promotes the simulator library to RTLD_GLOBAL (RTLD_NOLOAD: it is loaded).
+void export_simulator_symbols() {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&EnqueueProgram), &info) == 0 || info.dli_fname == nullptr) return;
+    if (dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD) == nullptr) {
+        fail<Error>("tilesim: cannot make {} global: {}", info.dli_fname, dlerror());
+    }
+}
+
 void bind_run_args(py::module_& m) {
     py::class_<RunArgs>(m, "RunArgs", "Where and how an op runs (backend, dtype, simulated device options).")
         .def(py::init([](std::string backend, std::string dtype, std::string device,
@@ -32,6 +45,7 @@ PYBIND11_MODULE(_tilesim, m) {
     using namespace tilesim::python;
     m.doc() = "tilesim's C++ core: ops, run reports and the tt-metal style host API";
     m.attr("__version__") = TILESIM_VERSION;
+    export_simulator_symbols();
     bind_errors(m);
     bind_run_args(m);
     bind_report(m);

@@ -37,18 +37,27 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
     return GridSampleFunction.apply(input, grid, mode, padding_mode, align_corners, options)
 
 
-class SpatialCorrelationFunction(_torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, input1, input2, geometry, options):
-        ctx.save_for_backward(input1, input2)
-        ctx.geometry = geometry
-        return _ts.spatial_correlation(input1, input2, **geometry, **options)
+def _paired_function(forward, backward):
+    """An autograd Function for an op of two differentiable feature maps and keyword parameters."""
 
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b = ctx.saved_tensors
-        g = _ts.spatial_correlation_backward(grad_output.contiguous(), a, b, **ctx.geometry)
-        return (*_grads((a, b), g), None, None)
+    class Function(_torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input1, input2, params, options):
+            ctx.save_for_backward(input1, input2)
+            ctx.params = params
+            return forward(input1, input2, **params, **options)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            a, b = ctx.saved_tensors
+            g = backward(grad_output.contiguous(), a, b, **ctx.params)
+            return (*_grads((a, b), g), None, None)
+
+    return Function
+
+
+SpatialCorrelationFunction = _paired_function(_ts.spatial_correlation, _ts.spatial_correlation_backward)
+CorrelationFunction = _paired_function(_ts.correlation, _ts.correlation_backward)
 
 
 def spatial_correlation(input1, input2, kernel_size=1, patch_size=1, stride=1, padding=0, dilation=1,
@@ -56,20 +65,6 @@ def spatial_correlation(input1, input2, kernel_size=1, patch_size=1, stride=1, p
     geometry = dict(kernel_size=kernel_size, patch_size=patch_size, stride=stride, padding=padding,
                     dilation=dilation, dilation_patch=dilation_patch)
     return SpatialCorrelationFunction.apply(input1, input2, geometry, options)
-
-
-class CorrelationFunction(_torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, input1, input2, params, options):
-        ctx.save_for_backward(input1, input2)
-        ctx.params = params
-        return _ts.correlation(input1, input2, **params, **options)
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        a, b = ctx.saved_tensors
-        g = _ts.correlation_backward(grad_output.contiguous(), a, b, **ctx.params)
-        return (*_grads((a, b), g), None, None)
 
 
 def correlation(input1, input2, pad_size=4, kernel_size=1, max_displacement=4, stride1=1, stride2=1,
