@@ -35,20 +35,28 @@ def cli_median_ms(folder, backend, repeats):
     return float(re.search(r"time_ms: ([0-9.eE+-]+)", out).group(1))
 
 
-def python_median_ms(x, grid, backend, repeats):
-    tilesim.grid_sample(x, grid, backend=backend)  # warm-up (kernels built, device created)
+def median_ms(call, repeats):
+    call()  # warm-up (kernels built, device created)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        tilesim.grid_sample(x, grid, backend=backend)
+        call()
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
+
+
+def python_median_ms(x, grid, backend, repeats):
+    """tilesim.grid_sample (the package's wrapper and the extension), and the extension alone."""
+    run = tilesim._tilesim.RunArgs(backend=backend)
+    extension = (lambda: tilesim._tilesim._grid_sample(x, grid, "bilinear", "zeros", False, "nchw", "interleaved", 1,
+                                                       False, False, 0, run))
+    return (median_ms(lambda: tilesim.grid_sample(x, grid, backend=backend), repeats), median_ms(extension, repeats))
 
 
 def main():
     repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     rng = np.random.default_rng(0)
-    print(f"{'shape':26} {'backend':8} {'C++ ms':>10} {'Python ms':>10} {'overhead':>9}")
+    print(f"{'shape':24} {'backend':7} {'C++ ms':>8} {'Python ms':>10} {'overhead':>9} {'_tilesim ms':>12}")
     for name, in_shape, grid_shape, backend in CASES:
         x = rng.uniform(-1, 1, in_shape).astype(np.float32)
         grid = rng.uniform(-1, 1, grid_shape).astype(np.float32)
@@ -57,8 +65,8 @@ def main():
             np.save(folder / "x.npy", x)
             np.save(folder / "g.npy", grid)
             cpp = cli_median_ms(folder, backend, repeats)
-        py = python_median_ms(x, grid, backend, repeats)
-        print(f"{name:26} {backend:8} {cpp:10.3f} {py:10.3f} {100 * (py - cpp) / cpp:+8.1f}%")
+        py, ext = python_median_ms(x, grid, backend, repeats)
+        print(f"{name:24} {backend:7} {cpp:8.3f} {py:10.3f} {100 * (py - cpp) / cpp:+8.1f}% {ext:12.3f}")
 
 
 if __name__ == "__main__":
