@@ -81,6 +81,17 @@ def test_deadlock_error_names_the_blocked_kernel():
         ts.EnqueueProgram(*_misbehaving_program(1))
 
 
+def test_watchdog_stops_a_kernel_that_makes_no_progress():
+    with pytest.raises(ts.WatchdogTimeout):
+        ts.EnqueueProgram(*_misbehaving_program(2), watchdog_seconds=0.5)
+
+
+def test_kernel_exception_reaches_python_with_its_message():
+    with pytest.raises(ts.Error, match="kernel says no") as info:
+        ts.EnqueueProgram(*_misbehaving_program(3))
+    assert "misbehaving_reader" in str(info.value)
+
+
 def test_kernel_build_error_carries_the_compiler_log():
     program = ts.Program()
     ts.CreateKernel(program, str(KERNELS / "does_not_compile.cpp"), (0, 0), ts.ReaderDataMovementConfig())

@@ -114,3 +114,14 @@ def test_grid_sample_autograd_matches_torch(rng):
     (out * out).sum().backward()
     torch.testing.assert_close(x2.grad, x.grad, atol=1e-4, rtol=1e-4)
     torch.testing.assert_close(grid2.grad, grid.grad, atol=1e-4, rtol=1e-4)
+
+
+def test_autograd_with_the_forward_on_the_simulator(rng):
+    x = torch.from_numpy(uniform(rng, (1, 4, 6, 5))).requires_grad_()
+    grid = torch.from_numpy(uniform(rng, (1, 3, 4, 2))).requires_grad_()
+    out = tilesim.torch.grid_sample(x, grid, backend="sim")
+    out.sum().backward()
+    ref_x, ref_grid = x.detach().clone().requires_grad_(), grid.detach().clone().requires_grad_()
+    torch.nn.functional.grid_sample(ref_x, ref_grid, align_corners=False).sum().backward()
+    torch.testing.assert_close(x.grad, ref_x.grad, atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(grid.grad, ref_grid.grad, atol=1e-4, rtol=1e-4)
