@@ -58,6 +58,37 @@ KernelConfig kernel_config(py::handle h) {
         "ComputeConfig");
 }
 
+// What the program holds, derived from it (tt-metal's ProgramDescriptor direction): kernels, CBs, semaphores.
+py::dict program_info(const Program& p) {
+    py::list kernels, cbs;
+    for (const KernelSpec& k : p.kernels()) {
+        py::dict d;
+        d["path"] = k.path;
+        d["name"] = k.name;
+        d["kind"] = std::string(to_string(k.kind));
+        d["cores"] = k.cores.str();
+        d["num_cores"] = k.cores.num_cores();
+        d["compile_args"] = k.compile_args;
+        d["defines"] = k.defines;
+        kernels.append(d);
+    }
+    for (const CircularBufferSpec& cb : p.circular_buffers()) {
+        py::dict d;
+        d["index"] = cb.config.index();
+        d["cores"] = cb.cores.str();
+        d["total_size"] = cb.config.total_size();
+        d["page_size"] = cb.config.page_size();
+        d["data_format"] = std::string(to_string(cb.config.data_format()));
+        d["globally_allocated"] = cb.config.globally_allocated_buffer() != nullptr;
+        cbs.append(d);
+    }
+    py::dict info;
+    info["kernels"] = kernels;
+    info["circular_buffers"] = cbs;
+    info["semaphores"] = p.semaphores().size();
+    return info;
+}
+
 using Defines = std::map<std::string, std::string>;
 using NamedArgs = std::map<std::string, uint32_t>;
 
@@ -157,7 +188,12 @@ void bind_program(py::module_& m) {
         .def_property_readonly("num_circular_buffers",
                                [](const Program& p) { return p.circular_buffers().size(); })
         .def_property_readonly("num_semaphores", [](const Program& p) { return p.semaphores().size(); })
-        .def("cores_with_kernels", &Program::cores_with_kernels);
+        .def("cores_with_kernels", &Program::cores_with_kernels)
+        .def("info", &program_info, "The kernels (path, kind, cores, compile-time args), CBs and semaphores.")
+        .def("__repr__", [](const Program& p) {
+            return fmt::format("<Program: {} kernels, {} CBs, {} semaphores>", p.kernels().size(),
+                               p.circular_buffers().size(), p.semaphores().size());
+        });
 
     m.def(
         "CreateCircularBuffer",

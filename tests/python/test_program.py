@@ -59,3 +59,9 @@ def test_program_objects():
     assert cb == 0 and ts.GetRuntimeArgs(program, k, ts.CoreCoord(3, 3)) == [1, 2, 3]
     assert program.kernels == ["kernels/examples/reader_unary_pages.cpp"] and program.num_circular_buffers == 1
     assert len(program.cores_with_kernels()) == 5
+    info = program.info()
+    assert info["kernels"][0]["kind"] == "reader" and info["kernels"][0]["num_cores"] == 5
+    assert info["kernels"][0]["compile_args"] == [1024]
+    assert info["circular_buffers"] == [dict(index=0, cores=info["circular_buffers"][0]["cores"], total_size=2048,
+                                             page_size=1024, data_format="float32", globally_allocated=False)]
+    assert "1 kernels" in repr(program)
