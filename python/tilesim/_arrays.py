@@ -2,7 +2,7 @@
 NumPy arrays the C++ core reads, and the results back to the kind and dtype of the inputs.
 
 A C-contiguous float32 array or CPU tensor is passed through without a copy: a tensor becomes a NumPy
-view of its own memory (``Tensor.numpy()``), and the C++ side reads that memory where it is. Other inputs
+view of its own memory (``Tensor.numpy()``), as does any other CPU DLPack producer, and the C++ side reads that memory where it is. Other inputs
 (float64, bfloat16, non-contiguous) are converted once. Outputs are NumPy arrays that own the C++
 result's storage, and ``torch.from_numpy`` shares it: no copy on the way back either.
 """
@@ -86,6 +86,8 @@ def to_array(x):
         if x.dtype != torch.float32:
             x = x.to(torch.float32)
         return np.ascontiguousarray(x.numpy())
+    if not isinstance(x, np.ndarray) and hasattr(x, "__dlpack__"):
+        x = np.from_dlpack(x)  # a CPU DLPack producer (JAX, CuPy's host arrays, ...): a view, no copy
     return np.ascontiguousarray(x, dtype=np.float32)
 
 

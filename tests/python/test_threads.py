@@ -27,6 +27,8 @@ def test_other_python_threads_run_during_an_op():
     while thread.is_alive():
         ticks.append(time.perf_counter())
     thread.join()
-    # Holding the GIL, each op call would stop this loop for its whole duration.
+    # Holding the GIL, each op call would stop this loop for its whole duration: nearly all of the run
+    # would be long gaps. Released, long gaps come only from the OS scheduler (a loaded machine).
     gaps = np.diff(ticks)
-    assert len(ticks) > 100 and gaps.max() < max(0.5 * op_seconds, 0.02), (gaps.max(), op_seconds)
+    long_gaps = gaps[gaps > min(0.25 * op_seconds, 0.01)].sum()
+    assert len(ticks) > 100 and long_gaps < 0.5 * (ticks[-1] - ticks[0]), (long_gaps, ticks[-1] - ticks[0], op_seconds)

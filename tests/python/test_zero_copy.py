@@ -46,3 +46,22 @@ def test_cpu_grid_sample_reads_and_writes_in_place():
     x.flags.writeable = False
     out = tilesim.grid_sample(x, np.zeros((1, 1, 1, 2), np.float32))
     assert out.flags.owndata and out[0, 0, 0, 0] == 1
+
+
+def test_dlpack_producer_is_not_copied():
+    torch = pytest.importorskip("torch")
+
+    class DLPackOnly:  # a producer NumPy knows only through DLPack
+        def __init__(self, t):
+            self.t = t
+
+        def __dlpack__(self, stream=None):
+            return self.t.__dlpack__()
+
+        def __dlpack_device__(self):
+            return self.t.__dlpack_device__()
+
+    t = torch.arange(12, dtype=torch.float32).reshape(3, 4)
+    assert _tilesim._data_address(to_array(DLPackOnly(t))) == t.data_ptr()
+    out = tilesim.grid_sample(DLPackOnly(t.reshape(1, 1, 3, 4)), np.zeros((1, 1, 1, 2), np.float32))
+    assert isinstance(out, np.ndarray) and out.shape == (1, 1, 1, 1)
