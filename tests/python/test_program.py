@@ -65,3 +65,14 @@ def test_program_objects():
     assert info["circular_buffers"] == [dict(index=0, cores=info["circular_buffers"][0]["cores"], total_size=2048,
                                              page_size=1024, data_format="float32", globally_allocated=False)]
     assert "1 kernels" in repr(program)
+
+
+def test_copy_sticks_example_with_tensor_accessor_args():
+    example = runpy.run_path(str(ROOT / "docs/examples/python/copy_sticks.py"))
+    x = np.random.default_rng(5).standard_normal((37, 9), dtype=np.float32)
+    device = ts.Device()
+    for source in ("l1", "dram"):
+        y, report = example["copy_sticks"](device, x, source, cb_pages=3)
+        np.testing.assert_array_equal(y, x)
+        assert len(report.cores) == 37  # one stick per core
+    example["main"]()
