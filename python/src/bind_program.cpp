@@ -239,12 +239,19 @@ void bind_program(py::module_& m) {
             args.checks = checks;
             args.trace = trace;
             args.watchdog_seconds = watchdog_seconds;
-            py::gil_scoped_release release;
-            return EnqueueProgram(d, p, args.run_options());
+            std::optional<RunReport> report;
+            {
+                py::gil_scoped_release release;
+                report = EnqueueProgram(d, p, args.run_options());
+            }
+            py::object r = py::cast(std::move(*report));
+            r.attr("program") = program_info(p);
+            return r;
         },
         py::arg("device"), py::arg("program"), py::kw_only(), py::arg("host_threads") = 0,
         py::arg("checks") = true, py::arg("trace") = false, py::arg("watchdog_seconds") = 60.0,
-        "Runs the program to completion (the GIL is released) and returns its RunReport.");
+        "Runs the program to completion (the GIL is released) and returns its RunReport (report.program: "
+        "program.info()).");
 }
 
 }  // namespace tilesim::python

@@ -19,6 +19,8 @@ def test_eltwise_add_example_matches_numpy():
     expected = ts.round_to_dtype(ts.round_to_dtype(a, "bfloat16") + ts.round_to_dtype(b, "bfloat16"), "bfloat16")
     np.testing.assert_array_equal(c, expected)
     assert len(report.cores) == 4 and report.predicted_us > 0
+    kinds = sorted(k["kind"] for k in report.program["kernels"])  # EnqueueProgram attaches program.info()
+    assert kinds == ["compute", "reader", "writer"] and len(report.program["circular_buffers"]) == 3
     example["main"]()
 
 
