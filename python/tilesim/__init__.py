@@ -12,6 +12,7 @@ simulated device, "cuda" reference), ``dtype`` and the simulated device's option
 as the inputs' kind (torch tensor in, torch tensor out). See docs/python.md.
 """
 
+import functools as _functools
 import os as _os
 
 from ._paths import CONFIG_DIR as _CONFIG_DIR
@@ -74,8 +75,17 @@ __version__ = _tilesim.__version__
 
 def _run_args(backend, dtype, device, core_grid, buffering_factor, host_threads, checks, trace,
               watchdog_seconds, fp32_dest_acc_en=None):
-    return _tilesim.RunArgs(backend=backend, dtype=dtype, device=device,
-                            core_grid=tuple(core_grid) if core_grid is not None else (0, 0),
+    core_grid = tuple(core_grid) if core_grid is not None else (0, 0)
+    return _cached_run_args(backend, dtype, device, core_grid, buffering_factor, host_threads, checks, trace,
+                            watchdog_seconds, fp32_dest_acc_en)
+
+
+@_functools.lru_cache(maxsize=256)
+def _cached_run_args(backend, dtype, device, core_grid, buffering_factor, host_threads, checks, trace,
+                     watchdog_seconds, fp32_dest_acc_en):
+    # RunArgs is read-only from Python, so calls with the same options share one (building it through
+    # pybind11's keyword arguments costs more than a small op).
+    return _tilesim.RunArgs(backend=backend, dtype=dtype, device=device, core_grid=core_grid,
                             buffering_factor=buffering_factor, fp32_dest_acc_en=fp32_dest_acc_en,
                             host_threads=host_threads, checks=checks, trace=trace,
                             watchdog_seconds=watchdog_seconds)
