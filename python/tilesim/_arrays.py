@@ -12,6 +12,8 @@ import sys
 import numpy as np
 
 # tilesim dtype names by NumPy / torch dtype name.
+_FLOAT32 = np.dtype(np.float32)
+
 _DTYPE_NAMES = {
     "float32": "float32",
     "float": "float32",
@@ -50,21 +52,27 @@ class Inputs:
     gives the float32 arrays the C++ core takes."""
 
     def __init__(self, *values):
-        self.torch_like = next((v for v in values if is_tensor(v)), None)
+        self.torch_like = None
+        if _torch() is not None:
+            self.torch_like = next((v for v in values if is_tensor(v)), None)
         first = self.torch_like if self.torch_like is not None else values[0]
-        self.dtype = getattr(first, "dtype", np.dtype(np.float32))
+        self.dtype = getattr(first, "dtype", _FLOAT32)
         self.arrays = [to_array(v) for v in values]
 
     def compute_dtype(self, dtype):
         """The op's dtype: the caller's, else the first input's when it is a low-precision float."""
         if dtype is not None:
             return dtype_name(dtype)
+        if self.dtype is _FLOAT32 or self.dtype == _FLOAT32:
+            return "float32"
         name = dtype_name(self.dtype)
         return name if name in ("bfloat16", "float16") else "float32"
 
     def wrap(self, array):
         """A result in the inputs' kind: a torch tensor (sharing the array's memory when float32) or a
         NumPy array, in the first input's floating dtype."""
+        if self.torch_like is None and self.dtype == _FLOAT32:
+            return array
         if self.torch_like is not None:
             torch = _torch()
             t = torch.from_numpy(array)
@@ -78,14 +86,17 @@ class Inputs:
 
 def to_array(x):
     """A NumPy view (no copy) of a C-contiguous float32 array or CPU tensor; a float32 copy otherwise."""
+    if type(x) is np.ndarray and x.dtype == _FLOAT32 and x.flags.c_contiguous:
+        return x
     if is_tensor(x):
         torch = _torch()
         if x.device.type != "cpu":
             raise ValueError(f"tilesim: tensors must be on the CPU, got one on {x.device}")
-        x = x.detach()
+        if x.requires_grad:
+            x = x.detach()
         if x.dtype != torch.float32:
             x = x.to(torch.float32)
-        return np.ascontiguousarray(x.numpy())
+        return x.numpy() if x.is_contiguous() else np.ascontiguousarray(x.numpy())
     if not isinstance(x, np.ndarray) and hasattr(x, "__dlpack__"):
         x = np.from_dlpack(x)  # a CPU DLPack producer (JAX, CuPy's host arrays, ...): a view, no copy
     return np.ascontiguousarray(x, dtype=np.float32)
