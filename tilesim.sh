@@ -12,9 +12,12 @@ cd "$here"
 # fmt (messages), nlohmann-json (device/run configs, reports), CLI11 (command line), Highway (SIMD in
 # the CPU references), Boost.Context (syscall-free fiber switches for the kernels of a simulated core),
 # GoogleTest and Google Benchmark (tests, bench/), python3-numpy + python3-torch
-# (golden fixtures and side-by-side benchmarks only; never a runtime dependency).
+# (golden fixtures and side-by-side benchmarks only; never a runtime dependency of the C++ library),
+# python3-dev + pybind11-dev + python3-numpy + python3-pytest (the `tilesim` Python package, python/, and
+# its pytest suite, tests/python/; torch is optional there).
 packages=(build-essential cmake ninja-build pkg-config libtbb-dev libfmt-dev nlohmann-json3-dev
-          libcli11-dev libhwy-dev libboost-context-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format)
+          libcli11-dev libhwy-dev libboost-context-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format
+          python3-dev pybind11-dev python3-numpy python3-pytest)
 # Only for `test --sanitize` (clang's sanitizers and libFuzzer) and `test --tsan`.
 sanitizer_packages=(clang libclang-rt-dev)
 

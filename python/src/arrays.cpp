@@ -1,0 +1,70 @@
+// NumPy arrays <-> tilesim tensors and reference views; the run arguments shared by every op.
+#include <limits>
+
+#include "bindings.hpp"
+#include "tilesim/error.hpp"
+
+namespace tilesim::python {
+
+std::vector<int64_t> dims_of(const py::array& a) {
+    std::vector<int64_t> dims;
+    for (py::ssize_t i = 0; i < a.ndim(); ++i) dims.push_back(static_cast<int64_t>(a.shape(i)));
+    return dims;
+}
+
+Tensor to_tensor(const FloatArray& a, const char* op, const char* name) {
+    std::vector<uint32_t> dims;
+    for (int64_t d : dims_of(a)) {
+        if (d > std::numeric_limits<uint32_t>::max()) {
+            fail("{}: {} has a dimension of {}, more than tilesim tensors hold (2^32 - 1)", op, name, d);
+        }
+        dims.push_back(static_cast<uint32_t>(d));
+    }
+    return Tensor::from_floats(Shape(std::move(dims)), {a.data(), static_cast<size_t>(a.size())});
+}
+
+ops::ArrayView<float> array_view(const FloatArray& a) {
+    return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
+}
+
+ops::NchwView nchw_view(const FloatArray& a, const char* op, const char* name) {
+    if (a.ndim() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, ops::shape_str(dims_of(a)));
+    return {{a.data(), static_cast<size_t>(a.size())}, {a.shape(0), a.shape(1), a.shape(2), a.shape(3)}};
+}
+
+py::array to_numpy(Tensor&& t) {
+    if (t.dtype() != DataType::Float32 || t.layout() != Layout::ROW_MAJOR) {
+        t = t.to_layout(Layout::ROW_MAJOR).to_dtype(DataType::Float32);
+    }
+    std::vector<py::ssize_t> shape(t.shape().dims().begin(), t.shape().dims().end());
+    auto* owner = new Tensor(std::move(t));
+    py::capsule capsule(owner, [](void* p) { delete static_cast<Tensor*>(p); });
+    return py::array_t<float>(shape, owner->data<float>().data(), capsule);
+}
+
+py::array to_numpy(std::vector<float>&& values, std::vector<int64_t> shape) {
+    return to_numpy(ops::HostArray<float>(std::move(shape), std::move(values)));
+}
+
+DataType RunArgs::parsed_dtype() const {
+    return parse_data_type(dtype);
+}
+
+RunOptions RunArgs::run_options() const {
+    RunOptions o;
+    o.host_threads = host_threads;
+    o.checks = checks;
+    o.trace = trace;
+    o.watchdog_seconds = watchdog_seconds;
+    return o;
+}
+
+py::tuple op_result(Tensor&& output, std::optional<RunReport>&& report, py::object program) {
+    py::object out = to_numpy(std::move(output));
+    if (!report) return py::make_tuple(out, py::none());
+    py::object r = py::cast(std::move(*report));
+    r.attr("program") = program;
+    return py::make_tuple(out, r);
+}
+
+}  // namespace tilesim::python

@@ -1,0 +1,168 @@
+// SparseDrive's deformable aggregation (+ feature_maps_format) and the fused sample_sum / sample_dot:
+// forward on every backend, backward on the CPU reference.
+#include "bindings.hpp"
+#include "ops/deformable_aggregation/deformable_aggregation.hpp"
+#include "ops/deformable_aggregation/deformable_aggregation_reference.hpp"
+#include "ops/fused_grid_ops/fused_grid_ops.hpp"
+#include "ops/fused_grid_ops/fused_grid_ops_reference.hpp"
+
+namespace tilesim::python {
+
+namespace {
+using IntArray = py::array_t<int32_t, py::array::c_style | py::array::forcecast>;
+
+ops::ArrayView<int32_t> int_view(const IntArray& a) {
+    return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
+}
+
+template <class Args>
+Args sampling_args(const RunArgs& run) {
+    Args a;
+    a.backend = run.parsed_backend();
+    a.dtype = run.parsed_dtype();
+    a.device = run.device;
+    a.buffering_factor = run.buffering_factor;
+    a.core_grid = run.grid();
+    a.fp32_dest_acc_en = run.fp32_dest_acc_en;
+    a.run = run.run_options();
+    return a;
+}
+
+template <class Result>
+py::tuple sampling_result(Result&& r) {
+    py::object program = py::none();
+    if (r.program) {
+        py::dict d = program_dict(*r.program);
+        d["units"] = r.program->units;
+        program = d;
+    }
+    return op_result(std::move(r.output), std::move(r.report), program);
+}
+
+}  // namespace
+
+void bind_sampling_ops(py::module_& m) {
+    m.def(
+        "_deformable_aggregation",
+        [](const FloatArray& mc_ms_feat, const FloatArray& spatial_shape, const FloatArray& scale_start_index,
+           const FloatArray& sampling_location, const FloatArray& weights, const RunArgs& run) {
+            const char* op = "deformable_aggregation";
+            const Tensor feat = to_tensor(mc_ms_feat, op, "mc_ms_feat");
+            const Tensor shape = to_tensor(spatial_shape, op, "spatial_shape");
+            const Tensor start = to_tensor(scale_start_index, op, "scale_start_index");
+            const Tensor loc = to_tensor(sampling_location, op, "sampling_location");
+            const Tensor w = to_tensor(weights, op, "weights");
+            ops::DeformableAggregationResult r;
+            {
+                py::gil_scoped_release release;
+                r = ops::deformable_aggregation(feat, shape, start, loc, w,
+                                                sampling_args<ops::DeformableAggregationArgs>(run));
+            }
+            return sampling_result(std::move(r));
+        },
+        py::arg("mc_ms_feat"), py::arg("spatial_shape"), py::arg("scale_start_index"),
+        py::arg("sampling_location"), py::arg("weights"), py::arg("run"));
+    m.def(
+        "_deformable_aggregation_backward",
+        [](const FloatArray& grad_output, const FloatArray& mc_ms_feat, const IntArray& spatial_shape,
+           const IntArray& scale_start_index, const FloatArray& sampling_location,
+           const FloatArray& weights) {
+            ops::DeformableAggregationGrads g;
+            {
+                py::gil_scoped_release release;
+                g = ops::deformable_aggregation_backward_cpu(
+                    array_view(mc_ms_feat), int_view(spatial_shape), int_view(scale_start_index),
+                    array_view(sampling_location), array_view(weights), array_view(grad_output));
+            }
+            return py::make_tuple(to_numpy(std::move(g.grad_mc_ms_feat)),
+                                  to_numpy(std::move(g.grad_sampling_location)),
+                                  to_numpy(std::move(g.grad_weights)));
+        },
+        py::arg("grad_output"), py::arg("mc_ms_feat"), py::arg("spatial_shape"), py::arg("scale_start_index"),
+        py::arg("sampling_location"), py::arg("weights"));
+    m.def(
+        "feature_maps_format",
+        [](const std::vector<FloatArray>& feature_maps) {
+            std::vector<ops::ArrayView<float>> views;
+            for (const FloatArray& f : feature_maps) views.push_back(array_view(f));
+            ops::FormattedFeatureMaps r;
+            {
+                py::gil_scoped_release release;
+                r = ops::feature_maps_format(views);
+            }
+            py::list out;
+            out.append(to_numpy(std::move(r.mc_ms_feat)));
+            out.append(to_numpy(std::move(r.spatial_shape)));
+            out.append(to_numpy(std::move(r.scale_start_index)));
+            return out;
+        },
+        py::arg("feature_maps"),
+        "SparseDrive's feature_maps_format: per-scale maps [bs, num_cams, C, H, W] -> [mc_ms_feat [bs, "
+        "num_feat, "
+        "C], spatial_shape [num_cams, num_scale, 2] (int32), scale_start_index [num_cams, num_scale] "
+        "(int32)].");
+
+    m.def(
+        "_sample_sum",
+        [](const FloatArray& images, const FloatArray& samples, const FloatArray& weights,
+           const RunArgs& run) {
+            const Tensor i = to_tensor(images, "sample_sum", "images");
+            const Tensor s = to_tensor(samples, "sample_sum", "samples");
+            const Tensor w = to_tensor(weights, "sample_sum", "weights");
+            ops::FusedGridOpsResult r;
+            {
+                py::gil_scoped_release release;
+                r = ops::sample_sum(i, s, w, sampling_args<ops::FusedGridOpsArgs>(run));
+            }
+            return sampling_result(std::move(r));
+        },
+        py::arg("images"), py::arg("samples"), py::arg("weights"), py::arg("run"));
+    m.def(
+        "_sample_sum_backward",
+        [](const FloatArray& grad_output, const FloatArray& images, const FloatArray& samples,
+           const FloatArray& weights) {
+            ops::SampleSumGrads g;
+            {
+                py::gil_scoped_release release;
+                g = ops::sample_sum_backward_cpu(array_view(images), array_view(samples), array_view(weights),
+                                                 array_view(grad_output));
+            }
+            return py::make_tuple(to_numpy(std::move(g.grad_images)), to_numpy(std::move(g.grad_samples)),
+                                  to_numpy(std::move(g.grad_weights)));
+        },
+        py::arg("grad_output"), py::arg("images"), py::arg("samples"), py::arg("weights"));
+    m.def(
+        "_sample_dot",
+        [](const FloatArray& images, const FloatArray& samples, const FloatArray& queries,
+           const FloatArray& depths, int64_t num_octaves, const RunArgs& run) {
+            const Tensor i = to_tensor(images, "sample_dot", "images");
+            const Tensor s = to_tensor(samples, "sample_dot", "samples");
+            const Tensor q = to_tensor(queries, "sample_dot", "queries");
+            const Tensor d = to_tensor(depths, "sample_dot", "depths");
+            ops::FusedGridOpsResult r;
+            {
+                py::gil_scoped_release release;
+                r = ops::sample_dot(i, s, q, d, num_octaves, sampling_args<ops::FusedGridOpsArgs>(run));
+            }
+            return sampling_result(std::move(r));
+        },
+        py::arg("images"), py::arg("samples"), py::arg("queries"), py::arg("depths"), py::arg("num_octaves"),
+        py::arg("run"));
+    m.def(
+        "_sample_dot_backward",
+        [](const FloatArray& grad_output, const FloatArray& images, const FloatArray& samples,
+           const FloatArray& queries, const FloatArray& depths, int64_t num_octaves) {
+            ops::SampleDotGrads g;
+            {
+                py::gil_scoped_release release;
+                g = ops::sample_dot_backward_cpu(array_view(images), array_view(samples), array_view(queries),
+                                                 array_view(depths), num_octaves, array_view(grad_output));
+            }
+            return py::make_tuple(to_numpy(std::move(g.grad_images)), to_numpy(std::move(g.grad_samples)),
+                                  to_numpy(std::move(g.grad_queries)), to_numpy(std::move(g.grad_depths)));
+        },
+        py::arg("grad_output"), py::arg("images"), py::arg("samples"), py::arg("queries"), py::arg("depths"),
+        py::arg("num_octaves"));
+}
+
+}  // namespace tilesim::python
