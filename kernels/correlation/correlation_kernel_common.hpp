@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "kernels/common/bfloat16.hpp"
+#include "kernels/common/l1_values.hpp"
 #include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/correlation/correlation_kernel_args.hpp"
 
@@ -15,29 +16,13 @@ namespace correlation_kernels {
 constexpr uint32_t kCyclesPerStickAddress = 8;
 constexpr uint32_t kCyclesPerWordMove = 2;
 
-inline uint32_t element_bytes(DataFormat format) {
-    return format == DataFormat::Float32 ? 4 : 2;
-}
-
-// Stores `v` as element `index` of the values at L1 address `addr`, in `format`.
-inline void store_value(uint32_t addr, uint32_t index, float v, DataFormat format) {
-    if (format == DataFormat::Float32) {
-        reinterpret_cast<volatile tt_l1_ptr float*>(addr)[index] = v;
-    } else {
-        reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr)[index] = tilesim_kernels::float_to_bfloat16(v);
-    }
-}
+using tilesim_kernels::element_bytes;
+using tilesim_kernels::store_value;
 
 // Zeroes `bytes` (a multiple of 2) of L1 (tt-metal readers do this from a zero-filled region; charged per
 // 16-byte word).
 inline void zero_l1(uint32_t addr, uint32_t bytes) {
-    if (addr % 4 == 0 && bytes % 4 == 0) {
-        volatile tt_l1_ptr uint32_t* p = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(addr);
-        for (uint32_t i = 0; i < bytes / 4; ++i) p[i] = 0;
-    } else {
-        volatile tt_l1_ptr uint16_t* p = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr);
-        for (uint32_t i = 0; i < bytes / 2; ++i) p[i] = 0;
-    }
+    tilesim_kernels::zero_l1(addr, bytes);
     kernel_spend_cycles(bytes / 16 + 1);
 }
 

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kernels/common/bfloat16.hpp"
+#include "kernels/common/l1_values.hpp"
 #include "kernels/common/pixel_taps.hpp"
 #include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
@@ -20,23 +21,10 @@ namespace sampling_kernels {
 
 using tilesim::ops::PixelTaps;
 
-inline uint32_t element_bytes(DataFormat format) {
-    return format == DataFormat::Float32 ? 4 : 2;
-}
+using tilesim_kernels::element_bytes;
+using tilesim_kernels::store_value;
 
-// Stores v as element `index` of the L1 array at `addr` in `format` (Float32 or Float16_b).
-inline void store_value(uint32_t addr, uint32_t index, float v, DataFormat format) {
-    if (format == DataFormat::Float32) {
-        reinterpret_cast<volatile tt_l1_ptr float*>(addr)[index] = v;
-    } else {
-        reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr)[index] = tilesim_kernels::float_to_bfloat16(v);
-    }
-}
-
-// Zeroes `bytes` bytes of L1 from `addr`.
-inline void zero_l1(uint32_t addr, uint32_t bytes) {
-    if (bytes) std::memset(reinterpret_cast<tt_l1_ptr uint8_t*>(addr), 0, bytes);
-}
+using tilesim_kernels::zero_l1;
 
 // Reads page `page` of an interleaved buffer into a fresh page of `cb` and hands it to this kernel's own
 // loop (push then wait, as tt-metal's readers do with the grid stick); returns its L1 address. The caller

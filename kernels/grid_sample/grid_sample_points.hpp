@@ -7,6 +7,7 @@
 #include "kernels/common/bfloat16.hpp"
 #include "kernels/common/bilinear.hpp"
 #include "kernels/common/grid_sample_math.hpp"
+#include "kernels/common/l1_values.hpp"
 #include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/grid_sample/grid_sample_args.hpp"
 
@@ -38,11 +39,7 @@ inline int16_t load_int16(uint32_t addr, uint32_t index) {
     return reinterpret_cast<volatile tt_l1_ptr int16_t*>(addr)[index];
 }
 
-// `bytes` (a multiple of 4) of zeros at an L1 address: zero padding for a corner outside the image.
-inline void zero_l1(uint32_t addr, uint32_t bytes) {
-    volatile tt_l1_ptr uint32_t* p = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(addr);
-    for (uint32_t i = 0; i < bytes / 4; ++i) p[i] = 0;
-}
+using tilesim_kernels::zero_l1;  // zero padding for a corner outside the image
 
 // One bilinear point: top-left corner and the four weights (nw, ne, sw, se).
 struct BilinearPoint {
