@@ -14,9 +14,6 @@
 
 using namespace tilesim;
 
-
-
-
 namespace {
 uint32_t host_threads(int64_t arg) {
     return arg ? uint32_t(arg) : std::max(1u, std::thread::hardware_concurrency());
@@ -31,8 +28,10 @@ void BM_cb_handoff(benchmark::State& state) {
     CreateCircularBuffer(
         program, cores,
         CircularBufferConfig(depth * 32, {{uint8_t{0}, DataType::Float32}}).set_page_size(0, 32));
-    const auto p = CreateKernel(program, "bench/kernels/handoff_producer.cpp", cores, ReaderDataMovementConfig{});
-    const auto c = CreateKernel(program, "bench/kernels/handoff_consumer.cpp", cores, WriterDataMovementConfig{});
+    const auto p =
+        CreateKernel(program, "bench/kernels/handoff_producer.cpp", cores, ReaderDataMovementConfig{});
+    const auto c =
+        CreateKernel(program, "bench/kernels/handoff_consumer.cpp", cores, WriterDataMovementConfig{});
     SetRuntimeArgs(program, p, cores, {pages});
     SetRuntimeArgs(program, c, cores, {pages});
     RunOptions o;

@@ -171,8 +171,8 @@ struct AxisTaps {
     float dweight[K];  // d weight / d grid coordinate: unnormalize scale and padding multiplier included
 };
 
-// Bilinear: taps floor(x) and floor(x) + 1, weights (x1 - x, x - x0) formed as kernels/common/bilinear.hpp forms
-// them, so that wy * wx equals bilinear_taps()'s weights bit for bit.
+// Bilinear: taps floor(x) and floor(x) + 1, weights (x1 - x, x - x0) formed as kernels/common/bilinear.hpp
+// forms them, so that wy * wx equals bilinear_taps()'s weights bit for bit.
 TILESIM_HD AxisTaps<2> bilinear_axis_taps(float grid, int64_t size, PaddingMode padding, bool align_corners) {
     float mult;
     const float x = grid_sampler_compute_source_index_set_grad(grid, size, padding, align_corners, &mult);

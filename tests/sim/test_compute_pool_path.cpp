@@ -14,10 +14,6 @@
 
 using namespace tilesim;
 
-
-
-
-
 namespace {
 std::vector<float> random_values(size_t n, uint32_t seed) {
     std::mt19937 rng(seed);

@@ -12,12 +12,6 @@
 
 using namespace tilesim;
 
-
-
-
-
-
-
 namespace {
 Device make_device() {
     return Device(load_device("wormhole_b0"));
@@ -58,8 +52,10 @@ TEST(Deadlock, CbOnePageTooSmallIsDiagnosedNotHung) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{0, 0}, 1);
-    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
+    auto prod =
+        CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    auto cons =
+        CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{0, 0}, {2, 3});
     SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
     const std::string msg = run_expecting<DeadlockError>(device, p);
@@ -75,8 +71,10 @@ TEST(Deadlock, DiagnosedWithTheThreadsExecutorToo) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{0, 0}, 1);
-    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
+    auto prod =
+        CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    auto cons =
+        CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{0, 0}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{0, 0}, {2, 3});
     SetRuntimeArgs(p, cons, CoreCoord{0, 0}, {2, 3});
     RunOptions o;
@@ -90,8 +88,10 @@ TEST(Deadlock, MissingPushLeavesConsumerBlocked) {
     Device device = make_device();
     Program p;
     add_cb(p, CoreCoord{3, 1}, 4);
-    auto prod = CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{3, 1}, ReaderDataMovementConfig{});
-    auto cons = CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{3, 1}, WriterDataMovementConfig{});
+    auto prod =
+        CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreCoord{3, 1}, ReaderDataMovementConfig{});
+    auto cons =
+        CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{3, 1}, WriterDataMovementConfig{});
     SetRuntimeArgs(p, prod, CoreCoord{3, 1}, {1, 3});  // pushes 3 pages
     SetRuntimeArgs(p, cons, CoreCoord{3, 1}, {1, 4});  // waits for 4
     const std::string msg = run_expecting<DeadlockError>(device, p);
@@ -179,7 +179,8 @@ TEST(Watcher, ChecksOffSkipsTheCbChecks) {
 
 TEST(Runtime, KernelExceptionReachesCallerWithCoreAndKernel) {
     const auto msg = misbehave(10);
-    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2) threw: kernel says no"), std::string::npos)
+    EXPECT_NE(msg.find("reader kernel 'misbehave' on core (x=1,y=2) threw: kernel says no"),
+              std::string::npos)
         << msg;
 }
 
@@ -228,8 +229,9 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
 TEST(Program, TwoKernelsOnOneProcessorAreRefused) {
     Program p;
     CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreRange({0, 0}, {1, 1}), ReaderDataMovementConfig{});
-    EXPECT_THROW(CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}),
-                 InvalidArgument);
+    EXPECT_THROW(
+        CreateKernel(p, "tests/kernels/sim/consumer.cpp", CoreCoord{1, 1}, ReaderDataMovementConfig{}),
+        InvalidArgument);
 }
 
 TEST(Runtime, DprintLinesAreTaggedWithCoreAndKernel) {

@@ -22,9 +22,6 @@
 using namespace tilesim;
 using nlohmann::json;
 
-
-
-
 namespace {
 RunReport run_reader_consumer(bool trace, uint32_t pages, uint32_t work) {
     Device device(load_device("wormhole_b0"));
