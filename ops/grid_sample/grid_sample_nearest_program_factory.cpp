@@ -81,7 +81,7 @@ Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, con
     reader_args.insert(reader_args.end(), {0u, 0u, shard_h});  // kSplitReader, kReaderId, kGridSticksPerCore
     TensorAccessorArgs(*b.input).append_to(reader_args);
     auto defines = reader_defines(o);
-    defines["GRID_SHARDED"] = "1";
+    defines.emplace("GRID_SHARDED", "1");
     const KernelHandle reader =
         CreateKernel(program, kReader, cores, ReaderDataMovementConfig(reader_args, defines));
     for (const auto& k : program.kernels()) info.kernels.push_back(k.path);

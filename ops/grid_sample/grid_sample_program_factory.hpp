@@ -83,9 +83,8 @@ inline std::vector<uint32_t> common_reader_args(const GridSampleGeometry& g, con
 
 // Reader defines: ALIGN_CORNERS (tilesim; tt-metal's factory at the matched commit has no align_corners).
 inline std::map<std::string, std::string> reader_defines(const GridSampleDeviceOptions& o) {
-    std::map<std::string, std::string> d;
-    if (o.align_corners) d["ALIGN_CORNERS"] = "1";
-    return d;
+    if (!o.align_corners) return {};
+    return {{std::string("ALIGN_CORNERS"), std::string("1")}};
 }
 
 }  // namespace tilesim::ops::grid_sample_detail

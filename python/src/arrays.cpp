@@ -1,4 +1,6 @@
 // NumPy arrays <-> tilesim tensors and reference views; the run arguments shared by every op.
+#include <pthread.h>
+#include <csignal>
 #include <limits>
 
 #include "bindings.hpp"
@@ -56,7 +58,39 @@ RunOptions RunArgs::run_options() const {
     o.checks = checks;
     o.trace = trace;
     o.watchdog_seconds = watchdog_seconds;
+    o.cancel = &interrupt_requested();
     return o;
+}
+
+std::atomic<bool>& interrupt_requested() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+struct sigaction g_previous_sigint {};
+pthread_t g_main_thread = pthread_self();  // the thread that imported the module: Python's main thread
+extern "C" void on_sigint(int) {
+    interrupt_requested().store(true);
+}
+}  // namespace
+
+InterruptibleCall::InterruptibleCall() : uncaught_(std::uncaught_exceptions()) {
+    if (!pthread_equal(pthread_self(), g_main_thread)) return;
+    interrupt_requested().store(false);
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    installed_ = sigaction(SIGINT, &action, &g_previous_sigint) == 0;
+}
+
+InterruptibleCall::~InterruptibleCall() {
+    if (!installed_) return;
+    sigaction(SIGINT, &g_previous_sigint, nullptr);
+    // A run that was cancelled throws RunCancelled (translated to KeyboardInterrupt); otherwise hand the
+    // interrupt to Python, which raises KeyboardInterrupt once the call returns.
+    if (interrupt_requested().exchange(false) && std::uncaught_exceptions() == uncaught_)
+        PyErr_SetInterrupt();
 }
 
 py::tuple op_result(Tensor&& output, std::optional<RunReport>&& report, py::object program) {

@@ -74,7 +74,7 @@ void bind_corr_block(py::module_& m) {
                  if (radius < 0) fail("CorrBlock: radius must be >= 0, got {}", radius);
                  CorrBlock block;
                  block.radius = radius;
-                 py::gil_scoped_release release;
+                 InterruptibleCall call;
                  block.pyramid = ops::corr_pyramid_cpu(f1, f2, num_levels);
                  return block;
              }),
@@ -98,7 +98,7 @@ void bind_corr_block(py::module_& m) {
             const ops::NchwView c = nchw_view(coords, "CorrBlock", "coords");
             ops::CorrelationArray out;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 out = ops::corr_lookup_cpu(b.pyramid, c, b.radius);
             }
             return to_numpy(std::move(out.data), out.shape);
@@ -117,7 +117,7 @@ void bind_correlation(py::module_& m) {
                 spatial_params(kernel_size, patch_size, stride, padding, dilation, dilation_patch);
             ops::CorrelationResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::spatial_correlation(a, b, params, correlation_run_args(run));
             }
             return correlation_result(std::move(r));
@@ -146,7 +146,7 @@ void bind_correlation(py::module_& m) {
             check_grad_count(op, grad_output, volume(ops::spatial_correlation_output_shape(p, a.shape)));
             ops::CorrelationGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::spatial_correlation_backward_cpu({grad_output.data(), size_t(grad_output.size())}, a,
                                                           b, p);
             }
@@ -172,7 +172,7 @@ void bind_correlation(py::module_& m) {
                 flownet_params(pad_size, kernel_size, max_displacement, stride1, stride2, is_multiply);
             ops::CorrelationResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::flownet_correlation(a, b, p, correlation_run_args(run));
             }
             return correlation_result(std::move(r));
@@ -192,7 +192,7 @@ void bind_correlation(py::module_& m) {
             check_grad_count(op, grad_output, volume(ops::flownet_correlation_output_shape(p, a.shape)));
             ops::CorrelationGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::flownet_correlation_backward_cpu({grad_output.data(), size_t(grad_output.size())}, a,
                                                           b, p);
             }
@@ -211,7 +211,7 @@ void bind_correlation(py::module_& m) {
             const Tensor c = to_tensor(coords, "corr_lookup", "coords");
             ops::CorrelationResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::corr_lookup(a, b, c, num_levels, radius, correlation_run_args(run));
             }
             return correlation_result(std::move(r));
@@ -230,7 +230,7 @@ void bind_correlation(py::module_& m) {
                              volume(ops::corr_lookup_output_shape(a.shape, num_levels, radius)));
             ops::CorrelationGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::corr_lookup_backward_cpu({grad_output.data(), size_t(grad_output.size())}, a, b, c,
                                                   num_levels, radius);
             }

@@ -36,6 +36,8 @@ void translate(std::exception_ptr p) {
         py::object err = py::reinterpret_borrow<py::object>(errors.kernel_build)(e.what());
         err.attr("log") = e.log();
         PyErr_SetObject(errors.kernel_build, err.ptr());
+    } catch (const RunCancelled& e) {  // Ctrl-C stopped a simulated run (InterruptibleCall)
+        PyErr_SetString(PyExc_KeyboardInterrupt, e.what());
     } catch (const DeadlockError& e) {
         PyErr_SetString(errors.deadlock, e.what());
     } catch (const WatcherError& e) {

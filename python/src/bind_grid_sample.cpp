@@ -50,7 +50,7 @@ py::tuple grid_sample(const FloatArray& input, const FloatArray& grid, const std
         py::array out = new_float_array(ops::grid_sample_output_shape(shape, a.input_layout));
         float* o = static_cast<float*>(out.mutable_data());
         {
-            py::gil_scoped_release release;
+            InterruptibleCall call;
             ops::grid_sample_forward_cpu(input.data(), grid.data(), o, shape, a.input_layout,
                                          {a.mode, a.padding_mode, a.align_corners});
         }
@@ -60,7 +60,7 @@ py::tuple grid_sample(const FloatArray& input, const FloatArray& grid, const std
     const Tensor g = to_tensor(grid, "grid_sample", "grid");
     ops::GridSampleResult r;
     {
-        py::gil_scoped_release release;
+        InterruptibleCall call;
         r = ops::grid_sample(in, g, a);
     }
     py::object program = r.program ? py::object(grid_sample_program_dict(*r.program)) : py::none();
@@ -82,7 +82,7 @@ py::tuple grid_sample_backward(const FloatArray& grad_output, const FloatArray& 
     float* gi = static_cast<float*>(grad_input.mutable_data());
     float* gg = static_cast<float*>(grad_grid.mutable_data());
     {
-        py::gil_scoped_release release;
+        InterruptibleCall call;
         ops::grid_sample_backward_cpu(grad_output.data(), input.data(), grid.data(), gi, gg, shape, layout,
                                       options);
     }
@@ -93,7 +93,7 @@ py::array affine_grid(const FloatArray& theta, const std::vector<uint32_t>& size
     const Tensor t = to_tensor(theta, "affine_grid", "theta");
     Tensor grid;
     {
-        py::gil_scoped_release release;
+        InterruptibleCall call;
         grid = ops::affine_grid(t, Shape(size), align_corners);
     }
     return to_numpy(std::move(grid));

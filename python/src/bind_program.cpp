@@ -241,7 +241,7 @@ void bind_program(py::module_& m) {
             args.watchdog_seconds = watchdog_seconds;
             std::optional<RunReport> report;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 report = EnqueueProgram(d, p, args.run_options());
             }
             py::object r = py::cast(std::move(*report));

@@ -54,7 +54,7 @@ void bind_sampling_ops(py::module_& m) {
             const Tensor w = to_tensor(weights, op, "weights");
             ops::DeformableAggregationResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::deformable_aggregation(feat, shape, start, loc, w,
                                                 sampling_args<ops::DeformableAggregationArgs>(run));
             }
@@ -69,7 +69,7 @@ void bind_sampling_ops(py::module_& m) {
            const FloatArray& weights) {
             ops::DeformableAggregationGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::deformable_aggregation_backward_cpu(
                     array_view(mc_ms_feat), int_view(spatial_shape), int_view(scale_start_index),
                     array_view(sampling_location), array_view(weights), array_view(grad_output));
@@ -87,7 +87,7 @@ void bind_sampling_ops(py::module_& m) {
             for (const FloatArray& f : feature_maps) views.push_back(array_view(f));
             ops::FormattedFeatureMaps r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::feature_maps_format(views);
             }
             py::list out;
@@ -111,7 +111,7 @@ void bind_sampling_ops(py::module_& m) {
             const Tensor w = to_tensor(weights, "sample_sum", "weights");
             ops::FusedGridOpsResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::sample_sum(i, s, w, sampling_args<ops::FusedGridOpsArgs>(run));
             }
             return sampling_result(std::move(r));
@@ -123,7 +123,7 @@ void bind_sampling_ops(py::module_& m) {
            const FloatArray& weights) {
             ops::SampleSumGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::sample_sum_backward_cpu(array_view(images), array_view(samples), array_view(weights),
                                                  array_view(grad_output));
             }
@@ -141,7 +141,7 @@ void bind_sampling_ops(py::module_& m) {
             const Tensor d = to_tensor(depths, "sample_dot", "depths");
             ops::FusedGridOpsResult r;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 r = ops::sample_dot(i, s, q, d, num_octaves, sampling_args<ops::FusedGridOpsArgs>(run));
             }
             return sampling_result(std::move(r));
@@ -154,7 +154,7 @@ void bind_sampling_ops(py::module_& m) {
            const FloatArray& queries, const FloatArray& depths, int64_t num_octaves) {
             ops::SampleDotGrads g;
             {
-                py::gil_scoped_release release;
+                InterruptibleCall call;
                 g = ops::sample_dot_backward_cpu(array_view(images), array_view(samples), array_view(queries),
                                                  array_view(depths), num_octaves, array_view(grad_output));
             }

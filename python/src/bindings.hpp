@@ -1,6 +1,7 @@
 #pragma once
 // Shared pieces of the _tilesim extension module: NumPy arrays <-> tilesim tensors and views, the run
 // arguments every op takes, and the functions that add each group of bindings to the module.
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,25 @@ py::array to_numpy(ops::HostArray<T>&& a) {
 }
 
 // Where and how an op runs: the backend, the data type and the simulated device's options.
+// Releases the GIL for a call into tilesim. On Python's main thread it also turns Ctrl-C (SIGINT) into a
+// request to stop a simulated run (RunOptions::cancel, set by RunArgs::run_options): the run ends with
+// RunCancelled, raised in Python as KeyboardInterrupt. A SIGINT during a call that cannot be cancelled
+// (a CPU reference) is raised as KeyboardInterrupt when the call returns.
+class InterruptibleCall {
+  public:
+    InterruptibleCall();
+    ~InterruptibleCall();
+    InterruptibleCall(const InterruptibleCall&) = delete;
+    InterruptibleCall& operator=(const InterruptibleCall&) = delete;
+
+  private:
+    py::gil_scoped_release release_;
+    bool installed_ = false;
+    int uncaught_ = 0;
+};
+// The flag a SIGINT sets while an InterruptibleCall is active.
+std::atomic<bool>& interrupt_requested();
+
 struct RunArgs {
     std::string backend = "cpu";
     std::string dtype = "float32";

@@ -227,7 +227,7 @@ void run_kernel_thread(RunState& run, KernelContext* k) {
 class Watchdog {
   public:
     Watchdog(RunState& run) : run_(run) {
-        if (run.options.watchdog_seconds > 0) thread_ = std::thread([this] { loop(); });
+        if (run.options.watchdog_seconds > 0 || run.options.cancel) thread_ = std::thread([this] { loop(); });
     }
     ~Watchdog() {
         {
@@ -253,7 +253,12 @@ class Watchdog {
             cv_.wait_for(lock, std::chrono::milliseconds(50));
             const uint64_t now_progress = total_progress();
             const auto now = std::chrono::steady_clock::now();
-            if (now_progress != last) {
+            if (run_.options.cancel && run_.options.cancel->load() && !run_.aborted.load()) {
+                run_.record_error(
+                    std::make_exception_ptr(RunCancelled("run cancelled (RunOptions::cancel was set)")));
+            } else if (run_.options.watchdog_seconds <= 0) {
+                continue;
+            } else if (now_progress != last) {
                 last = now_progress;
                 last_change = now;
             } else if (now - last_change > limit && !run_.aborted.load()) {

@@ -116,3 +116,25 @@ def test_tensor_on_another_device_is_refused():
         pytest.skip("no CUDA device for torch")
     with pytest.raises(ValueError, match="CPU"):
         ts.grid_sample(torch.ones(1, 1, 2, 2, device="cuda"), torch.zeros(1, 1, 1, 2, device="cuda"))
+
+
+def test_ctrl_c_stops_a_simulated_run_cleanly():
+    """SIGINT while a program spins (its watchdog set far off) stops the run and raises KeyboardInterrupt;
+    without the cancel path the run would end after 60 s with WatchdogTimeout instead."""
+    import os
+    import signal
+    import threading
+
+    device, program = _misbehaving_program(2)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt, match="run cancelled"):
+            ts.EnqueueProgram(device, program, watchdog_seconds=60.0)
+    finally:
+        timer.cancel()
+    # The interpreter's own SIGINT handling is back, and the next run works.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    device, program = _misbehaving_program(3)
+    with pytest.raises(ts.Error, match="kernel says no"):
+        ts.EnqueueProgram(device, program)

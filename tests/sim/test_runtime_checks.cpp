@@ -2,7 +2,10 @@
 // each message checked for the core, the kernel and the values.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
@@ -244,4 +247,23 @@ TEST(Runtime, DprintLinesAreTaggedWithCoreAndKernel) {
     o.dprint = &out;
     EnqueueProgram(device, p, o);
     EXPECT_EQ(out.str(), "[(x=4,y=5) writer dprint] value=42\n");
+}
+
+TEST(Runtime, SettingCancelStopsASpinningRunWithRunCancelled) {
+    Device device = make_device();
+    Program p;
+    add_cb(p, CoreCoord{0, 0}, 1);
+    auto k = CreateKernel(p, "tests/kernels/sim/misbehave.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
+    SetRuntimeArgs(p, k, CoreCoord{0, 0}, {11, 0});  // 11: spins on cb_pages_available_at_front
+    std::atomic<bool> cancel{false};
+    RunOptions o;
+    o.watchdog_seconds = 0;  // no watchdog: only the cancel flag can stop it
+    o.cancel = &cancel;
+    std::thread canceller([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        cancel.store(true);
+    });
+    const std::string msg = run_expecting<RunCancelled>(device, p, o);
+    canceller.join();
+    EXPECT_NE(msg.find("run cancelled"), std::string::npos) << msg;
 }

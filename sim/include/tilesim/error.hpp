@@ -50,6 +50,12 @@ class WatchdogTimeout : public Error {
     using Error::Error;
 };
 
+// RunOptions::cancel was set while the program ran (e.g. Ctrl-C in the Python package): the run stopped.
+class RunCancelled : public Error {
+  public:
+    using Error::Error;
+};
+
 // The requested backend is not available (e.g. CUDA without a GPU).
 class BackendUnavailable : public Error {
   public:

@@ -3,6 +3,7 @@
 // that must wait switches to another kernel of the same core; a core whose kernels are all blocked
 // suspends its task until another core's semaphore write wakes it. When no core can run and kernels are
 // still blocked the run stops with a DeadlockError that names every blocked kernel.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <ostream>
@@ -38,10 +39,13 @@ struct RunOptions {
     bool trace = false;              // record timeline slices per kernel (for the Chrome trace)
     double watchdog_seconds = 60;    // a run with no kernel progress for this long is stopped (0: off)
     std::ostream* dprint = nullptr;  // where DPRINT goes (nullptr: std::cerr)
+    // Set *cancel to true from anywhere (another thread, a signal handler) to stop the run: every kernel is
+    // aborted within ~50 ms and EnqueueProgram throws RunCancelled.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
-// Runs `program` to completion on `device`. Throws DeadlockError, WatcherError, WatchdogTimeout, or the
-// exception a kernel threw (wrapped with the core and kernel name).
+// Runs `program` to completion on `device`. Throws DeadlockError, WatcherError, WatchdogTimeout, RunCancelled
+// or the exception a kernel threw (wrapped with the core and kernel name).
 RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& options = {});
 inline RunReport enqueue_program(Device& device, Program& program, const RunOptions& options = {}) {
     return EnqueueProgram(device, program, options);
