@@ -55,12 +55,12 @@ uint32_t tilesim_hook_common_arg(uint32_t i) {
     return api::common_runtime_arg(i);
 }
 uint32_t* tilesim_hook_arg_ptr(uint32_t i) {
-    KernelContext& k = enter("get_arg_addr");
-    return arg_pointer(k, k.args, i, "get_arg_addr");
+    KernelContext& k = enter("get_arg_ptr");
+    return arg_pointer(k, k.args, i, "get_arg_ptr");
 }
 uint32_t* tilesim_hook_common_arg_ptr(uint32_t i) {
-    KernelContext& k = enter("get_common_arg_addr");
-    return arg_pointer(k, &k.spec->common_runtime_args, i, "get_common_arg_addr");
+    KernelContext& k = enter("get_common_arg_ptr");
+    return arg_pointer(k, &k.spec->common_runtime_args, i, "get_common_arg_ptr");
 }
 uint32_t tilesim_hook_my_x() {
     return api::get_absolute_logical_x();

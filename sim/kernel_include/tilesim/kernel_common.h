@@ -8,26 +8,26 @@
 
 // ---- arguments
 // ----------------------------------------------------------------------------------------------
+// A 32-bit argument word as T (uint32_t, int32_t, float, ...).
 template <typename T>
-inline T get_arg_val(int index) {
+inline T arg_word_as(uint32_t word) {
     static_assert(sizeof(T) == 4, "runtime args are 32-bit words");
-    const uint32_t word = tilesim_hook_arg(static_cast<uint32_t>(index));
     T value;
     std::memcpy(&value, &word, 4);
     return value;
+}
+template <typename T>
+inline T get_arg_val(int index) {
+    return arg_word_as<T>(tilesim_hook_arg(static_cast<uint32_t>(index)));
 }
 template <typename T>
 inline T get_common_arg_val(int index) {
-    static_assert(sizeof(T) == 4, "common runtime args are 32-bit words");
-    const uint32_t word = tilesim_hook_common_arg(static_cast<uint32_t>(index));
-    T value;
-    std::memcpy(&value, &word, 4);
-    return value;
+    return arg_word_as<T>(tilesim_hook_common_arg(static_cast<uint32_t>(index)));
 }
-inline uint32_t get_arg_addr(int index) {
-    return static_cast<uint32_t>(index);  // used only with get_arg_val-like reads in tilesim
-}
-inline uint32_t* get_arg_ptr(int index) {  // not an L1 pointer here: the host-side argument array
+// tt-metal's get_arg_addr(i) is the L1 address of the argument; here the arguments live in host memory, so
+// there is no such address and the call is not offered (a kernel that uses it fails to compile, naming it,
+// rather than reading the wrong L1 bytes). get_arg_ptr gives a host pointer to the argument instead.
+inline uint32_t* get_arg_ptr(int index) {
     return tilesim_hook_arg_ptr(static_cast<uint32_t>(index));
 }
 inline uint32_t* get_common_arg_ptr(int index) {
