@@ -7,23 +7,16 @@
 
 #include "kernels/common/bfloat16.hpp"
 #include "kernels/common/l1_values.hpp"
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/correlation/correlation_kernel_args.hpp"
 
 namespace correlation_kernels {
 
-// Scalar RISC-V work charged to the cost model (address math per stick, per moved word).
-constexpr uint32_t kCyclesPerStickAddress = 8;
-constexpr uint32_t kCyclesPerWordMove = 2;
-
 using tilesim_kernels::element_bytes;
 using tilesim_kernels::store_value;
 
-// Zeroes `bytes` (a multiple of 2) of L1 (tt-metal readers do this from a zero-filled region; charged per
-// 16-byte word).
+// Zeroes `bytes` (a multiple of 2) of L1 (tt-metal readers do this from a zero-filled region).
 inline void zero_l1(uint32_t addr, uint32_t bytes) {
     tilesim_kernels::zero_l1(addr, bytes);
-    kernel_spend_cycles(bytes / 16 + 1);
 }
 
 // Issues the read of stick `page` into the row at `row_addr` and zeroes the row's padding columns
@@ -34,7 +27,6 @@ void read_stick_row(const Gen& gen, uint32_t page, uint32_t row_addr, uint32_t s
                     uint32_t row_bytes) {
     noc_async_read(get_noc_addr(page, gen), row_addr, stick_bytes);
     if (row_bytes > stick_bytes) zero_l1(row_addr + stick_bytes, row_bytes - stick_bytes);
-    kernel_spend_cycles(kCyclesPerStickAddress);
 }
 
 // Copies row 0 of a row block into rows 1..rows-1 with local NoC reads, doubling the copied span each

@@ -105,7 +105,6 @@ void kernel_main() {
             for (uint32_t tap = 0; tap < kBilinearTaps && usable; ++tap) {
                 store_value(weights, row0_index(l * kBilinearTaps + tap), w[tap], format);
             }
-            kernel_spend_cycles(kCyclesPerStickAddress * 4);  // centre, floor, weights
             for (uint32_t k = 0; k < blocks; ++k) {
                 cb_reserve_back(cells_cb, 1);
                 const uint32_t block = get_write_ptr(cells_cb);

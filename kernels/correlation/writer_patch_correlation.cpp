@@ -27,7 +27,6 @@ void kernel_main() {
                 displacements - k * kTileRows < kTileRows ? displacements - k * kTileRows : kTileRows;
             // In place, front to back: value r moves from element column0_index(r) >= r to element r.
             for (uint32_t r = 1; r < n; ++r) copy_column0_value(tile, r, tile + r * esize, esize);
-            kernel_spend_cycles(n * kCyclesPerWordMove);
             noc_async_write(tile, get_noc_addr(u, out, k * kTileRows * esize), n * esize);
             noc_async_write_barrier();
             cb_pop_front(out_cb, 1);

@@ -45,7 +45,6 @@ void kernel_main() {
                         const uint32_t column = l * samples + (v - dv) * side + (u - du);
                         copy_column0_value(
                             tile, r, page + (l * kBilinearTaps + tap) * row_bytes + column * esize, esize);
-                        kernel_spend_cycles(kCyclesPerWordMove);
                     }
                 }
                 cb_pop_front(cells_out, 1);

@@ -8,7 +8,6 @@
 #include <array>
 #include <cstdint>
 
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/deformable_aggregation/deformable_taps.hpp"
 #include "kernels/deformable_aggregation/reader_deformable_aggregation_args.hpp"
 #include "kernels/deformable_aggregation/sampling_reader_common.hpp"
@@ -39,7 +38,6 @@ uint32_t kept_samples(const volatile tt_l1_ptr float* locations, uint32_t point_
     for (uint32_t pc = 0; pc < point_cams; ++pc) {
         kept += location_is_sampled(locations[2 * pc], locations[2 * pc + 1]) ? scales : 0;
     }
-    kernel_spend_cycles(4 * point_cams);
     return kept;
 }
 

@@ -40,6 +40,5 @@ enum OutputStickWriterArg : uint32_t {
 constexpr uint32_t kTileRows = 32;
 constexpr uint32_t kCorners = 4;
 constexpr uint32_t kSamplesPerBlock = kTileRows / kCorners;  // 8
-constexpr uint32_t kCoordinateCycles = 40;  // scalar RISC-V work per sample (coordinate and corner math)
 
 }  // namespace sampling_kernels

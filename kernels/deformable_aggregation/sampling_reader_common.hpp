@@ -14,7 +14,6 @@
 #include "kernels/common/bfloat16.hpp"
 #include "kernels/common/l1_values.hpp"
 #include "kernels/common/pixel_taps.hpp"
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
 
 namespace sampling_kernels {
@@ -49,7 +48,6 @@ inline void push_reduce_scaler(uint32_t cb, float scaler) {
     for (uint32_t face = 0; face < 4; ++face) {
         for (uint32_t c = 0; c < 16; ++c) store_value(tile, face * 256 + c, scaler, format);
     }
-    kernel_spend_cycles(64);
     cb_push_back(cb, 1);
 }
 
@@ -109,7 +107,6 @@ class WeightedRowBlocks {
             write_weight_row(weights_ + (row + i) * g_.row_bytes, t.pixel[i] >= 0 ? t.weight[i] : 0.f,
                              group_weight, group_size);
         }
-        kernel_spend_cycles(kCoordinateCycles);
         if (++samples_ == kSamplesPerBlock) close();
     }
 
@@ -155,7 +152,6 @@ class WeightedRowBlocks {
             }
         }
         zero_l1(addr + g_.stick_bytes, g_.row_bytes - g_.stick_bytes);
-        kernel_spend_cycles(g_.channels / 4 + groups);  // the stores, 4 per cycle (bf16 pairs, word writes)
     }
 
     const Gen& gen_;

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
 
 using namespace sampling_kernels;
@@ -38,7 +37,6 @@ void push_sample_batch(const volatile tt_l1_ptr float* xy, uint32_t first, uint3
         for (uint32_t i = 0; i < kCorners; ++i)
             store_value(w, i, t.pixel[i] >= 0 ? t.weight[i] : 0.f, rows.format);
     }
-    kernel_spend_cycles(kCoordinateCycles * kSamplesPerDotBatch);
     cb_push_back(kWeightRowsCb, kSamplesPerDotBatch);
     noc_async_read_barrier();
     cb_push_back(kValueRowsCb, kSamplesPerDotBatch);
@@ -66,7 +64,6 @@ void push_vector_rows(uint32_t queries_addr, uint32_t encodings_addr, uint32_t f
         }
         zero_l1(row + used, rows.row_bytes - used);
     }
-    kernel_spend_cycles(kSamplesPerDotBlock * 8);
     noc_async_read_barrier();
     cb_push_back(kVectorRowsCb, 1);
 }

@@ -5,7 +5,6 @@
 // every channel). The weighted row sum (compute_weighted_row_sum.cpp) gives out[b, hd, q, :].
 #include <cstdint>
 
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/fused_grid_ops/fused_grid_reader_common.hpp"
 
 using namespace sampling_kernels;
@@ -37,7 +36,6 @@ void kernel_main() {
             reinterpret_cast<volatile tt_l1_ptr float*>(read_stick(kWeightStickCb, weights, u, depth * 4));
         uint32_t kept = 0;
         for (uint32_t dd = 0; dd < depth; ++dd) kept += any_corner_inside(sample_taps(xy, dd, d)) ? 1 : 0;
-        kernel_spend_cycles(kCoordinateCycles * depth);
         push_block_count(kCountCb, blocks_for(kept));
         for (uint32_t dd = 0; dd < depth; ++dd) {
             const PixelTaps t = sample_taps(xy, dd, d);

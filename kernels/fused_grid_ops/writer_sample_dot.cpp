@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
 #include "kernels/fused_grid_ops/fused_grid_layout.hpp"
 
@@ -43,7 +42,6 @@ void kernel_main() {
             } else {
                 gather_column0<uint16_t>(get_read_ptr(kOutputCb), n);
             }
-            kernel_spend_cycles(2 * n);
             noc_async_write(get_read_ptr(kOutputCb), get_noc_addr(u, out, first * esize), n * esize);
             noc_async_write_barrier();
             cb_pop_front(kOutputCb, 1);

@@ -8,12 +8,9 @@
 #include "kernels/common/bilinear.hpp"
 #include "kernels/common/grid_sample_math.hpp"
 #include "kernels/common/l1_values.hpp"
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/grid_sample/grid_sample_args.hpp"
 
 namespace grid_sample_kernels {
-
-constexpr uint32_t kSpatialCyclesPerPoint = 40;  // scalar RISC-V work per point (coordinate math)
 
 // Value `index` of an L1 array of float32 or bfloat16 words.
 template <bool Fp32>
@@ -98,7 +95,6 @@ void read_bilinear_corners(const BilinearPoint& p, uint32_t image, const InputAc
         }
         store_value<DataFp32>(weights, corner, weight);
     }
-    kernel_spend_cycles(kSpatialCyclesPerPoint);
     cb_push_back(scalar_cb, 1);
     noc_async_read_barrier();
     cb_push_back(input_cb, 1);

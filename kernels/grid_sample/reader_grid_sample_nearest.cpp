@@ -38,7 +38,6 @@ void copy_points(uint32_t stick, uint32_t image, const InputAccessor& input) {
         } else {
             zero_l1(slot, input_stick_nbytes);
         }
-        kernel_spend_cycles(kSpatialCyclesPerPoint);
         noc_async_read_barrier();
         cb_push_back(out_cb, 1);
     }

@@ -22,6 +22,7 @@ class ConfigObject {
     double get_number(const std::string& key);  // any finite JSON number
     std::string get_string(const std::string& key);
     ConfigObject get_object(const std::string& key);
+    bool has(const std::string& key) const { return json_.contains(key); }
     // Throws when the object holds a key that was never read.
     void reject_unknown_keys() const;
 

@@ -35,6 +35,14 @@ uint32_t CostModelSpec::cycles_for(MathFidelity f) const {
     fail("CostModelSpec::cycles_for: unknown MathFidelity {}", static_cast<int>(f));
 }
 
+std::string RiscvScalarCost::key() const {
+    if (!modelled) return "off";
+    return fmt::format("{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}", cycles_per_instruction, int_multiply_cycles,
+                       int_divide_cycles, float_add_cycles, float_mul_cycles, float_div_cycles,
+                       float_sqrt_cycles, float_convert_cycles, float_compare_cycles, double_factor,
+                       libm_call_cycles);
+}
+
 TransferCost MulticastCost::at(uint32_t destinations, bool linked) const {
     const double n = std::clamp<double>(destinations, few.destinations, many.destinations);
     const double f = (n - few.destinations) / double(many.destinations - few.destinations);
@@ -184,6 +192,27 @@ void read_multicast(ConfigObject o, MulticastCost& m) {
     o.reject_unknown_keys();
 }
 
+void read_riscv(ConfigObject o, RiscvScalarCost& r) {
+    r.modelled = true;
+    r.cycles_per_instruction = read_positive(o, "cycles_per_instruction");
+    r.int_multiply_cycles = read_non_negative(o, "int_multiply_cycles");
+    r.int_divide_cycles = read_non_negative(o, "int_divide_cycles");
+    {
+        ConfigObject f = o.get_object("soft_float_cycles");
+        r.float_add_cycles = read_non_negative(f, "add");
+        r.float_mul_cycles = read_non_negative(f, "mul");
+        r.float_div_cycles = read_non_negative(f, "div");
+        r.float_sqrt_cycles = read_non_negative(f, "sqrt");
+        r.float_convert_cycles = read_non_negative(f, "convert");
+        r.float_compare_cycles = read_non_negative(f, "compare");
+        r.double_factor = read_positive(f, "double_factor");
+        r.libm_call_cycles = read_non_negative(f, "libm_call");
+        f.reject_unknown_keys();
+    }
+    r.source = o.get_string("source");
+    o.reject_unknown_keys();
+}
+
 void read_cost(ConfigObject o, CostModelSpec& c) {
     {
         ConfigObject d = o.get_object("dram_achieved");
@@ -207,6 +236,9 @@ void read_cost(ConfigObject o, CostModelSpec& c) {
     c.tilize_cycles_per_tile = o.get_uint32("tilize_cycles_per_tile");
     c.pack_cycles_per_tile = o.get_uint32("pack_cycles_per_tile");
     c.cb_call_cycles = o.get_uint32("cb_call_cycles");
+    // Optional: a config without it leaves the scalar work of data-movement kernels uncosted (and the run
+    // report says so).
+    if (o.has("riscv")) read_riscv(o.get_object("riscv"), c.riscv);
     o.reject_unknown_keys();
 }
 

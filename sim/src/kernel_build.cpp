@@ -4,6 +4,7 @@
 #include "tilesim/kernel_build.hpp"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/file.h>
@@ -16,12 +17,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "detail/scalar_cost.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/program.hpp"
 
@@ -122,6 +125,13 @@ std::vector<std::string> compile_command(const KernelBuildRequest& r, const fs::
     } else {
         cmd.push_back(r.reader ? "-DCOMPILE_FOR_NCRISC" : "-DCOMPILE_FOR_BRISC");
         cmd.push_back(fmt::format("-DTILESIM_NOC_INDEX={}", r.reader ? 1 : 0));
+    }
+    if (r.costs_scalar_work()) {
+        // Every basic block calls __sanitizer_cov_trace_pc (defined by the generated wrapper), and the
+        // disassembly prices each block; no vectorisation, since the RV32IM core has no vector unit.
+        cmd.push_back("-fsanitize-coverage=trace-pc");
+        cmd.push_back("-fno-tree-vectorize");
+        cmd.push_back("-DTILESIM_SCALAR_COST_PRICES=" + r.scalar.key());
     }
     for (const auto& [name, value] : r.defines)
         cmd.push_back(value.empty() ? "-D" + name : "-D" + name + "=" + value);
@@ -289,6 +299,11 @@ std::string first_error(const std::string& log, const KernelBuildRequest& r) {
     return first.empty() ? "the compiler failed without a message" : first;
 }
 
+// The block costs of a costed kernel binary, beside it in its cache entry.
+fs::path scalar_costs_file(const fs::path& entry, const std::string& library) {
+    return entry / (fs::path(library).stem().string() + ".costs");
+}
+
 class KernelCache {
   public:
     static KernelCache& instance() {
@@ -318,7 +333,22 @@ class KernelCache {
         }
         auto fn = reinterpret_cast<KernelEntry>(dlsym(handle, "tilesim_kernel_entry"));
         if (!fn) throw KernelBuildError(fmt::format("kernel load: {}: no entry point", r.display_path), "");
-        loaded_[key] = {m.library, fn};
+        auto costs = std::make_unique<detail::ScalarCostTable>();
+        if (r.costs_scalar_work()) {
+            using SetCosts = void (*)(const uint32_t*, uintptr_t, uintptr_t);
+            auto set = reinterpret_cast<SetCosts>(dlsym(handle, "tilesim_kernel_set_scalar_costs"));
+            link_map* lm = nullptr;
+            if (!set || dlinfo(handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm ||
+                !detail::read_scalar_cost_table(scalar_costs_file(entry, m.library), *costs)) {
+                throw KernelBuildError(
+                    fmt::format("kernel load: {} ({}): its scalar cost table is missing or "
+                                "unreadable (`tilesim kernels clean` rebuilds it)",
+                                r.display_path, describe(r)),
+                    "");
+            }
+            set(costs->units.data(), lm->l_addr + costs->first_offset, costs->units.size());
+        }
+        loaded_[key] = {m.library, fn, std::move(costs)};
         return fn;
     }
 
@@ -326,6 +356,7 @@ class KernelCache {
     struct Loaded {
         std::string library;
         KernelEntry fn;
+        std::unique_ptr<detail::ScalarCostTable> costs;  // referenced by the loaded kernel for ever
     };
     std::mutex mutex_;
     std::map<std::string, Loaded> loaded_;
@@ -355,6 +386,31 @@ std::string random_suffix() {
     return fmt::format("{:012x}", rng() & 0xffffffffffffull);
 }
 
+// Appended to the wrapper of a data-movement kernel whose scalar work is costed: the block callback the
+// instrumentation calls (not instrumented itself) and the setter the loader hands the block costs to.
+constexpr const char* kScalarCostWrapper = R"(
+#if defined(__clang__)
+#define TILESIM_NOT_INSTRUMENTED __attribute__((no_sanitize("coverage")))
+#else
+#define TILESIM_NOT_INSTRUMENTED __attribute__((no_sanitize_coverage))
+#endif
+extern "C" __thread uint64_t tilesim_scalar_pending;
+namespace {
+const uint32_t* tilesim_scalar_units = nullptr;
+uintptr_t tilesim_scalar_first = 0, tilesim_scalar_count = 0;
+}
+extern "C" __attribute__((visibility("hidden"))) TILESIM_NOT_INSTRUMENTED void __sanitizer_cov_trace_pc() {
+    const uintptr_t i = (uintptr_t)__builtin_return_address(0) - tilesim_scalar_first;
+    if (i < tilesim_scalar_count) tilesim_scalar_pending += tilesim_scalar_units[i];
+}
+extern "C" __attribute__((visibility("default"))) TILESIM_NOT_INSTRUMENTED void tilesim_kernel_set_scalar_costs(
+    const uint32_t* units, uintptr_t first, uintptr_t count) {
+    tilesim_scalar_units = units;
+    tilesim_scalar_first = first;
+    tilesim_scalar_count = count;
+}
+)";
+
 // Compiles `r` into `entry` (the caller holds the entry's lock) and writes its manifest.
 Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
     fs::create_directories(entry);
@@ -368,6 +424,7 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
           << "    else if (::kernel_main) ::kernel_main();\n"
           << "    else tilesim_hook_compile_time_arg_missing(0xfffffffeu, 0);\n"
           << "}\n";
+        if (r.costs_scalar_work()) w << kScalarCostWrapper;
     }
     const std::string suffix = random_suffix();
     const std::string library = "kernel-" + suffix + ".so";
@@ -387,6 +444,25 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
                                            first_error(text, r)),
                                text);
     }
+    detail::ScalarCostTable costs;
+    if (r.costs_scalar_work()) {
+        const fs::path listing = entry / ("disassembly-" + suffix + ".txt");
+        const int drc = run_command(detail::disassemble_command(tmp_so), listing);
+        const std::string text = read_text(listing);
+        std::error_code ec;
+        fs::remove(listing, ec);
+        if (drc == 0) costs = detail::scalar_cost_table_from_disassembly(text, r.scalar);
+        if (drc != 0 || costs.blocks == 0) {
+            fs::remove(tmp_so, ec);
+            fs::remove(depfile, ec);
+            throw KernelBuildError(
+                fmt::format("kernel build: {} ({}): cannot price the kernel's scalar work: '{}' {}",
+                            r.display_path, describe(r), detail::disassemble_command(tmp_so)[0],
+                            drc != 0 ? "failed (set TILESIM_OBJDUMP to a working objdump)"
+                                     : "found no instrumented basic block"),
+                text);
+        }
+    }
     Manifest m;
     m.library = library;
     m.description =
@@ -404,6 +480,7 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
         if (n.rfind("kernel-", 0) == 0 && n != library + ".tmp") fs::remove(e.path(), ec);
     }
     fs::rename(tmp_so, entry / library);
+    if (r.costs_scalar_work()) detail::write_scalar_cost_table(scalar_costs_file(entry, library), costs);
     const fs::path tmp_manifest = entry / ("manifest." + suffix);
     {
         std::ofstream out(tmp_manifest);
@@ -425,12 +502,18 @@ KernelEntry build_one(const KernelBuildRequest& r, KernelBuildInfo& info) {
     }
     fs::create_directories(kernel_cache_dir());
     Manifest m;
-    if (read_manifest(info.entry, m) && manifest_current(info.entry, m)) {
+    // A costed kernel's binary is current only with its cost table beside it.
+    auto current = [&] {
+        std::error_code ec;
+        return read_manifest(info.entry, m) && manifest_current(info.entry, m) &&
+               (!r.costs_scalar_work() || fs::exists(scalar_costs_file(info.entry, m.library), ec));
+    };
+    if (current()) {
         info.cached = true;
         return cache.load(info.key, info.entry, m, r);
     }
     EntryLock lock(info.entry);
-    if (read_manifest(info.entry, m) && manifest_current(info.entry, m)) {  // built by another process
+    if (current()) {  // built by another process
         info.cached = true;
         return cache.load(info.key, info.entry, m, r);
     }
@@ -539,6 +622,10 @@ ResolvedKernelPath resolve_kernel_path(const std::string& path) {
          path, looked, close.empty() ? "" : "; closest: " + close);
 }
 
+bool KernelBuildRequest::costs_scalar_work() const {
+    return !compute && scalar.modelled && detail::scalar_costing_supported();
+}
+
 KernelBuildRequest make_build_request(const KernelSpec& spec, const DeviceSpec& device) {
     KernelBuildRequest r;
     r.display_path = spec.path;
@@ -554,6 +641,7 @@ KernelBuildRequest make_build_request(const KernelSpec& spec, const DeviceSpec& 
     r.math_fidelity = static_cast<int>(spec.math_fidelity);
     r.fp32_dest_acc_en = spec.fp32_dest_acc_en;
     r.math_approx_mode = spec.math_approx_mode;
+    if (!r.compute) r.scalar = device.cost.riscv;
     return r;
 }
 

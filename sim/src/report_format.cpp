@@ -53,6 +53,7 @@ std::vector<KernelAggregate> aggregate_kernels(const RunReport& report) {
             a.cb_wait_mean += k.cb_wait_cycles;
             a.noc_wait_mean += k.noc_wait_cycles;
             a.sem_wait_mean += k.sem_wait_cycles;
+            a.scalar_mean += k.scalar_cycles;
             a.end_max = std::max(a.end_max, k.end_cycle);
             a.noc_reads += k.noc_reads;
             a.noc_writes += k.noc_writes;
@@ -65,7 +66,8 @@ std::vector<KernelAggregate> aggregate_kernels(const RunReport& report) {
     }
     for (auto& a : out) {
         const double n = a.cores;
-        for (double* m : {&a.busy_mean, &a.wait_mean, &a.cb_wait_mean, &a.noc_wait_mean, &a.sem_wait_mean})
+        for (double* m : {&a.busy_mean, &a.wait_mean, &a.cb_wait_mean, &a.noc_wait_mean, &a.sem_wait_mean,
+                          &a.scalar_mean})
             *m /= n;
     }
     return out;
@@ -141,7 +143,8 @@ Json kernel_json(const KernelStats& k) {
             {"bytes_written", k.bytes_written},
             {"dram_bytes_read", k.dram_bytes_read},
             {"dram_bytes_written", k.dram_bytes_written},
-            {"tile_ops", k.tile_ops}};
+            {"tile_ops", k.tile_ops},
+            {"scalar_cycles", k.scalar_cycles}};
 }
 
 Json cb_json(const CircularBufferStats& cb) {
@@ -189,6 +192,7 @@ Json aggregates_json(const RunReport& r) {
                       {"mean_cb_wait_cycles", a.cb_wait_mean},
                       {"mean_noc_wait_cycles", a.noc_wait_mean},
                       {"mean_sem_wait_cycles", a.sem_wait_mean},
+                      {"mean_scalar_cycles", a.scalar_mean},
                       {"end_cycle_max", a.end_max},
                       {"bytes_read", a.bytes_read},
                       {"bytes_written", a.bytes_written},
@@ -290,15 +294,16 @@ void kernel_lines(std::string& out, const RunReport& r) {
     if (ks.empty()) return;
     size_t w = 6;
     for (const auto& a : ks) w = std::max(w, a.name.size());
-    out += fmt::format("\n{:<{}}  {:<7} {:>5}  {:>26}  {:>26}  {:>10}  {:>10}  {:>8}\n", "kernel", w, "kind",
-                       "cores", "busy cycles min/mean/max", "wait cycles min/mean/max", "read", "written",
-                       "tile ops");
+    out += fmt::format("\n{:<{}}  {:<7} {:>5}  {:>26}  {:>26}  {:>10}  {:>10}  {:>8}  {:>11}\n", "kernel", w,
+                       "kind", "cores", "busy cycles min/mean/max", "wait cycles min/mean/max", "read",
+                       "written", "tile ops", "scalar mean");
     for (const auto& a : ks) {
-        out += fmt::format("{:<{}}  {:<7} {:>5}  {:>26}  {:>26}  {:>10}  {:>10}  {:>8}\n", a.name, w,
-                           to_string(a.kind), a.cores,
-                           fmt::format("{:.0f}/{:.0f}/{:.0f}", a.busy_min, a.busy_mean, a.busy_max),
-                           fmt::format("{:.0f}/{:.0f}/{:.0f}", a.wait_min, a.wait_mean, a.wait_max),
-                           format_bytes(a.bytes_read), format_bytes(a.bytes_written), a.tile_ops);
+        out +=
+            fmt::format("{:<{}}  {:<7} {:>5}  {:>26}  {:>26}  {:>10}  {:>10}  {:>8}  {:>11.0f}\n", a.name, w,
+                        to_string(a.kind), a.cores,
+                        fmt::format("{:.0f}/{:.0f}/{:.0f}", a.busy_min, a.busy_mean, a.busy_max),
+                        fmt::format("{:.0f}/{:.0f}/{:.0f}", a.wait_min, a.wait_mean, a.wait_max),
+                        format_bytes(a.bytes_read), format_bytes(a.bytes_written), a.tile_ops, a.scalar_mean);
     }
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "detail/run_state.hpp"
+#include "detail/scalar_cost.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim {
@@ -124,9 +125,11 @@ void classify(RunReport& r) {
     }
     const double end = slowest->end_cycle();
     r.bound_detail = fmt::format(
-        "{} kernel '{}' on core {} (the slowest core, {:.0f} cycles): busy {:.0f}%, NoC wait {:.0f}%, "
+        "{} kernel '{}' on core {} (the slowest core, {:.0f} cycles): busy {:.0f}%{}, NoC wait {:.0f}%, "
         "CB wait {:.0f}%, semaphore wait {:.0f}%",
         to_string(k->kind), k->name, slowest->core.str(), end, percent(k->busy_cycles, end),
+        k->scalar_cycles > 0 ? fmt::format(" (scalar RISC-V work {:.0f}%)", percent(k->scalar_cycles, end))
+                             : "",
         percent(k->noc_wait_cycles, end), percent(k->cb_wait_cycles, end), percent(k->sem_wait_cycles, end));
     if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) {
         r.bound = Bound::DramBandwidth;
@@ -151,7 +154,7 @@ void classify(RunReport& r) {
 }
 
 // The short list of effects the model leaves out, naming the ones this run depends on.
-std::vector<std::string> not_modelled(const RunReport& r) {
+std::vector<std::string> not_modelled(const RunReport& r, const RiscvScalarCost& riscv) {
     size_t noc_cores = 0, dram_cores = 0;
     for (const auto& cs : r.cores) {
         noc_cores += cs.bytes_read() + cs.bytes_written() > 0 ? 1 : 0;
@@ -159,6 +162,22 @@ std::vector<std::string> not_modelled(const RunReport& r) {
     }
     std::vector<std::string> out;
     out.push_back("kernel launch and dispatch (all kernels start at cycle 0)");
+    if (!riscv.modelled || !detail::scalar_costing_supported()) {
+        out.push_back(riscv.modelled ? "scalar work of data-movement kernels (priced only on x86-64 hosts)"
+                                     : "scalar work of data-movement kernels (the device config has no "
+                                       "cost.riscv prices)");
+    } else {
+        double scalar = 0, busy = 0;
+        for (const auto& cs : r.cores)
+            for (const auto& k : cs.kernels) scalar += k.scalar_cycles, busy += k.busy_cycles;
+        out.push_back(fmt::format(
+            "RISC-V pipeline timing: scalar work is priced per instruction of the host build (a proxy for "
+            "RV32IM's) and per software-float routine, without caches, stalls or branch penalties{}",
+            busy > 0 && scalar >= 0.25 * busy
+                ? fmt::format(" (this run: scalar work is {:.0f}% of the kernels' busy time)",
+                              100 * scalar / busy)
+                : ""));
+    }
     out.push_back("NoC distance: a transfer costs the same whatever the hops");
     out.push_back(
         noc_cores > 1
@@ -236,7 +255,7 @@ RunReport build_run_report(detail::RunState& run) {
     const double mean = busy_cores ? sum / static_cast<double>(busy_cores) : 0;
     r.load_imbalance = mean > 0 ? r.critical_path_cycles / mean : 1;
     classify(r);
-    r.not_modelled = not_modelled(r);
+    r.not_modelled = not_modelled(r, run.spec->cost.riscv);
     return r;
 }
 

@@ -13,6 +13,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include "detail/api_common.hpp"
 #include "detail/run_state.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/validate_program.hpp"
@@ -107,8 +108,10 @@ void check_end_of_kernel(KernelContext& k);
 // Runs one kernel function to its end; every error becomes the run's error (which aborts the others).
 void run_kernel_body(RunState& run, KernelContext* k) {
     detail::set_current(k);
+    tilesim_scalar_pending = 0;
     try {
         k->spec->function();
+        detail::charge_scalar_work(*k);
         check_end_of_kernel(*k);
     } catch (const detail::KernelAborted&) {
     } catch (const boost::context::detail::forced_unwind&) {

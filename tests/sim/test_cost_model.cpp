@@ -28,6 +28,14 @@ const KernelStats& kernel(const RunReport& r, CoreCoord core, std::string_view n
     throw std::runtime_error("no kernel " + std::string(name));
 }
 
+// These tests hold the transfer, CB and compute formulas exactly, so the kernels' own scalar work (counted
+// from their instructions, tested in test_scalar_cost.cpp) is left out of the device's model.
+DeviceSpec transfer_model_of(const std::string& name) {
+    DeviceSpec s = load_device(name);
+    s.cost.riscv.modelled = false;
+    return s;
+}
+
 // A DRAM read's rate on one of `cores` cores: its per-core cap, the NoC link, or its share of the chip.
 double dram_share(const DeviceSpec& s, uint32_t cores) {
     return std::min({s.cost.dram_read.bytes_per_cycle, s.cost.noc_bytes_per_cycle,
@@ -41,7 +49,7 @@ double dram_slot(const DeviceSpec& s, uint32_t bytes, uint32_t cores) {
 
 // Runs `reads` DRAM reads of `bytes` each on every core of `cores`.
 RunReport run_dram_reads(const std::string& device_name, CoreRange cores, uint32_t bytes, uint32_t reads) {
-    Device device(load_device(device_name));
+    Device device(transfer_model_of(device_name));
     auto buf = device.create_buffer({bytes, bytes, BufferType::DRAM, TensorMemoryLayout::INTERLEAVED, {}});
     Program p;
     auto k = CreateKernel(p, "tests/kernels/sim/cost_dram_reads.cpp", cores, ReaderDataMovementConfig{});
@@ -54,7 +62,7 @@ struct PipelineCase {
 };
 
 RunReport run_pipeline(const PipelineCase& pc, uint32_t host_threads) {
-    Device device(load_device("wormhole_b0"));
+    Device device(transfer_model_of("wormhole_b0"));
     Program p;
     const CoreCoord core{2, 3};
     add_cb(p, core, 0, pc.cb_pages, 64);
@@ -72,7 +80,7 @@ RunReport run_pipeline(const PipelineCase& pc, uint32_t host_threads) {
 
 TEST(CostModel, OneDramReadThenBarrierCostsLatenciesPlusBytesOverNocBandwidth) {
     for (const char* name : {"wormhole_b0", "blackhole"}) {
-        const DeviceSpec s = load_device(name);
+        const DeviceSpec s = transfer_model_of(name);
         const uint32_t bytes = 3008;
         const RunReport r = run_dram_reads(name, CoreRange({0, 0}, {0, 0}), bytes, 1);
         // One core has the whole chip's DRAM bandwidth, more than its own cap: the per-core cap limits.
@@ -87,7 +95,7 @@ TEST(CostModel, OneDramReadThenBarrierCostsLatenciesPlusBytesOverNocBandwidth) {
 }
 
 TEST(CostModel, ReadsIssuedBeforeOneBarrierOverlapTheirLatency) {
-    const DeviceSpec s = load_device("wormhole_b0");
+    const DeviceSpec s = transfer_model_of("wormhole_b0");
     const uint32_t bytes = 1024, reads = 9;
     const RunReport r = run_dram_reads("wormhole_b0", CoreRange({0, 0}, {0, 0}), bytes, reads);
     const double expected = reads * dram_slot(s, bytes, 1) + s.cost.dram_read.latency_cycles;
@@ -95,7 +103,7 @@ TEST(CostModel, ReadsIssuedBeforeOneBarrierOverlapTheirLatency) {
 }
 
 TEST(CostModel, ManyCoresShareTheChipDramBandwidth) {
-    const DeviceSpec s = load_device("wormhole_b0");
+    const DeviceSpec s = transfer_model_of("wormhole_b0");
     const uint32_t bytes = 2048;
     const RunReport r = run_dram_reads("wormhole_b0", CoreRange({0, 0}, {7, 7}), bytes, 3);
     ASSERT_EQ(r.cores.size(), 64u);
@@ -112,7 +120,7 @@ TEST(CostModel, ManyCoresShareTheChipDramBandwidth) {
 //   a >= b + c:  end = n (a + 2c) + b + c     (consumer follows each push at once)
 //   b >= a:      end = n (b + 2c) + a + c     (consumer waits only for the first page)
 TEST(CostModel, TwoStagePipelineRunsAtTheSlowerStagesPace) {
-    const DeviceSpec s = load_device("wormhole_b0");
+    const DeviceSpec s = transfer_model_of("wormhole_b0");
     const double c = s.cost.cb_call_cycles;
     for (const PipelineCase pc : {PipelineCase{17, 2, 300, 120}, PipelineCase{17, 2, 120, 300},
                                   PipelineCase{23, 3, 77, 41}, PipelineCase{23, 4, 41, 77}}) {
@@ -144,7 +152,7 @@ TEST(CostModel, CbHighWaterIsMeasuredInSimulatedTime) {
 }
 
 TEST(CostModel, PipelineWithOnePageCbSerialisesTheStages) {
-    const DeviceSpec s = load_device("wormhole_b0");
+    const DeviceSpec s = transfer_model_of("wormhole_b0");
     const double c = s.cost.cb_call_cycles, n = 9, a = 50, b = 70;
     const RunReport r = run_pipeline({9, 1, 50, 70}, 2);
     // With one page each reservation waits for the previous pop, and each wait for the next push: per page
@@ -158,12 +166,12 @@ TEST(CostModel, PipelineWithOnePageCbSerialisesTheStages) {
 // Compute per tile: wait (c) + unpack + math at the kernel's fidelity + reserve (c) + pack + push (c) + pop
 // (c); the first wait is for the reader's first push (reserve c + push c).
 TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
-    const DeviceSpec s = load_device("wormhole_b0");
+    const DeviceSpec s = transfer_model_of("wormhole_b0");
     const double c = s.cost.cb_call_cycles;
     const uint32_t n = 13;
     for (MathFidelity f :
          {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi3, MathFidelity::HiFi4}) {
-        Device device(load_device("wormhole_b0"));
+        Device device(transfer_model_of("wormhole_b0"));
         Program p;
         const CoreCoord core{5, 1};
         add_cb(p, core, 0, 2, 2048);
@@ -190,7 +198,7 @@ TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
 // Reader and writer each stream at the core's DRAM share, so together the cores could move twice the
 // chip's DRAM bandwidth; the chip-wide floor (all DRAM bytes / bandwidth) then sets the prediction.
 TEST(CostModel, DramBoundManyCoreCopyIsPredictedAtTotalBytesOverDramBandwidth) {
-    Device device(load_device("wormhole_b0"));
+    Device device(transfer_model_of("wormhole_b0"));
     const DeviceSpec& s = device.spec();
     const uint32_t stick = 8192, sticks = 64 * 4 + 7;  // 7 cores get a fifth stick
     std::vector<std::byte> data(size_t(stick) * sticks);

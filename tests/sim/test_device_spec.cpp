@@ -137,8 +137,24 @@ TEST(DeviceSpec, EveryKeyIsRequired) {
         j[p.parent_pointer()].erase(p.back());
         std::string path = pointer.substr(1);
         std::replace(path.begin(), path.end(), '/', '.');
+        if (pointer == "/cost/riscv") continue;  // optional as a whole: see the next test
         EXPECT_HAS(parse_error(j), "test.json: " + path + ": missing required key");
     }
+}
+
+TEST(DeviceSpec, WithoutRiscvPricesScalarWorkIsNotModelled) {
+    EXPECT_TRUE(tilesim::parse_device_spec(shipped("wormhole_b0").dump(), "test.json").cost.riscv.modelled);
+    json j = shipped("wormhole_b0");
+    j["cost"].erase("riscv");
+    const auto spec = tilesim::parse_device_spec(j.dump(), "test.json");
+    EXPECT_FALSE(spec.cost.riscv.modelled);
+    j = shipped("wormhole_b0");
+    j["cost"]["riscv"]["soft_float_cycles"]["double_factor"] = 0;
+    EXPECT_HAS(parse_error(j), "test.json: cost.riscv.soft_float_cycles.double_factor: must be");
+    j = shipped("wormhole_b0");
+    j["cost"]["riscv"]["soft_float_cycles"]["mul"] = -3;
+    EXPECT_HAS(parse_error(j),
+               "test.json: cost.riscv.soft_float_cycles.mul: must be a finite number >= 0, got -3");
 }
 
 TEST(DeviceSpec, UnknownKeysAreErrors) {

@@ -39,6 +39,28 @@ struct MulticastCost {
     TransferCost at(uint32_t destinations, bool linked) const;
 };
 
+// The scalar work of a data-movement kernel on its RISC-V core (docs/cost-model.md, "Scalar kernel work").
+// Data-movement kernels are built with basic-block instrumentation; each block is charged the cost of the
+// instructions it holds: cycles_per_instruction each, more for the integer multiply/divide and, since the
+// cores are RV32IM without an FPU, the software routine of every float operation. Double-precision
+// operations cost double_factor times their float routine.
+struct RiscvScalarCost {
+    bool modelled = false;  // "riscv" present in the config
+    double cycles_per_instruction = 1;
+    double int_multiply_cycles = 1;
+    double int_divide_cycles = 1;
+    double float_add_cycles = 1;      // add, sub
+    double float_mul_cycles = 1;      // mul
+    double float_div_cycles = 1;      // div
+    double float_sqrt_cycles = 1;     // sqrt
+    double float_convert_cycles = 1;  // int <-> float, float <-> double, round to integer
+    double float_compare_cycles = 1;  // compare, min, max
+    double double_factor = 1;         // a double-precision routine against its float one
+    double libm_call_cycles = 1;      // a call to a libm function other than the ones above (exp, log, ...)
+    std::string source;
+    std::string key() const;  // every number, for the kernel build's cache key
+};
+
 struct CostModelSpec {
     double noc_bytes_per_cycle = 32;     // per NoC link (bytes per AI-clock cycle)
     double dram_bandwidth_gb_per_s = 0;  // whole chip, datasheet peak (dram.bandwidth_gb_per_s)
@@ -53,6 +75,7 @@ struct CostModelSpec {
     uint32_t tilize_cycles_per_tile = 0;  // unpack/tilize one tile
     uint32_t pack_cycles_per_tile = 0;    // pack one tile from DEST to a CB
     uint32_t cb_call_cycles = 0;          // cost of one CB reserve/push/wait/pop call
+    RiscvScalarCost riscv;                // scalar work of data-movement kernels
     uint32_t cycles_for(MathFidelity f) const;
 };
 

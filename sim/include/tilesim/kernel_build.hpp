@@ -15,12 +15,12 @@
 #include <string>
 #include <vector>
 
+#include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim {
 
 struct KernelSpec;
-struct DeviceSpec;
 
 // A kernel source that failed to compile. what() is one line: the kernel file, the combination and the
 // compiler's first error; log() is the compiler's whole output.
@@ -63,6 +63,9 @@ struct KernelBuildRequest {
     int math_fidelity = 4;
     bool fp32_dest_acc_en = false;
     bool math_approx_mode = false;
+    // Data movement: the device's prices for the kernel's own scalar work (modelled = false: not costed).
+    RiscvScalarCost scalar;
+    bool costs_scalar_work() const;
 };
 KernelBuildRequest make_build_request(const KernelSpec& spec, const DeviceSpec& device);
 

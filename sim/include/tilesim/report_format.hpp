@@ -18,6 +18,7 @@ struct KernelAggregate {
     double busy_min = 0, busy_mean = 0, busy_max = 0;  // cycles
     double wait_min = 0, wait_mean = 0, wait_max = 0;
     double cb_wait_mean = 0, noc_wait_mean = 0, sem_wait_mean = 0;
+    double scalar_mean = 0;  // the kernels' own scalar RISC-V work (part of busy)
     double end_max = 0;
     uint64_t noc_reads = 0, noc_writes = 0;
     uint64_t bytes_read = 0, bytes_written = 0, dram_bytes_read = 0, dram_bytes_written = 0;

@@ -37,6 +37,7 @@ struct KernelStats {
     uint64_t bytes_read = 0, bytes_written = 0;  // over the NoC (DRAM and L1 sources / targets)
     uint64_t dram_bytes_read = 0, dram_bytes_written = 0;
     uint64_t tile_ops = 0;          // compute: tile operations executed
+    double scalar_cycles = 0;       // data movement: the kernel's own scalar work (counted, part of busy)
     std::vector<TraceEvent> trace;  // wait slices, in clock order; filled when RunOptions::trace
 };
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "detail/run_state.hpp"
+#include "detail/scalar_cost.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::detail {
@@ -12,8 +13,19 @@ namespace tilesim::detail {
     throw WatcherError(fmt::format("watcher: {}: {}", k.label(), what));
 }
 
+// Moves the scalar work the kernel executed since its last API call onto its clock.
+inline void charge_scalar_work(KernelContext& k) {
+    if (const uint64_t units = tilesim_scalar_pending) {
+        tilesim_scalar_pending = 0;
+        const double cycles = static_cast<double>(units) / kScalarUnitsPerCycle;
+        k.clock += cycles;
+        k.stats.scalar_cycles += cycles;
+    }
+}
+
 inline KernelContext& enter(const char* call) {
     KernelContext& k = current();
+    charge_scalar_work(k);
     if (k.run->aborted.load(std::memory_order_relaxed)) throw KernelAborted{};
     k.last_call.store(call, std::memory_order_relaxed);
     return k;

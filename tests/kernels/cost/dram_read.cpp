@@ -1,6 +1,6 @@
 // Calibration probe (sim/src/calibration.cpp, tests/sim/test_cost_calibration.cpp): N reads of S bytes from
-// one DRAM bank into this core's L1, then one barrier, as the silicon data-movement tests do. The probe
-// does nothing else, so its end cycle is the time from its first transfer to the barrier's return.
+// one DRAM bank into this core's L1, then one barrier, as the silicon data-movement tests do. The measured
+// time is its run less the same probe's with no read (its setup), as silicon's timestamps bracket the loop.
 // args: 0 bank-relative DRAM address, 1 bank, 2 bytes per read (S), 3 reads (N), 4 L1 address.
 #include <cstdint>
 

@@ -190,17 +190,53 @@ TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
     const Tensor input = random_tensor(Shape{1, 9, 11, 40}, 5, -1, 1);
     const Tensor grid = random_tensor(Shape{1, 7, 8, 2}, 6, -1, 1);
     std::vector<float> first;
+    double first_cycles = 0;
     for (uint32_t threads : {1u, 2u, 8u}) {
         GridSampleArgs a;
         a.input_layout = ChannelLayout::NHWC;
         a.backend = Backend::Sim;
         a.dtype = DataType::BFloat16;
         a.run.host_threads = threads;
-        const auto out = grid_sample(input, grid, a).output.to_floats();
-        if (first.empty())
+        const auto r = grid_sample(input, grid, a);
+        const auto out = r.output.to_floats();
+        ASSERT_TRUE(r.report.has_value());
+        if (first.empty()) {
             first = out;
-        else
+            first_cycles = r.report->predicted_cycles;
+        } else {
             EXPECT_EQ(0, std::memcmp(out.data(), first.data(), first.size() * 4)) << threads;
+            EXPECT_EQ(r.report->predicted_cycles, first_cycles) << threads;  // the prediction too
+        }
+    }
+}
+
+// The readers' own work is costed (docs/cost-model.md, "Scalar kernel work"): a reader that computes each
+// point's coordinates and weights in software float is several times slower than one that reads them
+// precomputed, as on silicon, where the data-movement cores have no FPU.
+TEST(GridSampleDevice, PrecomputedGridIsPredictedSeveralTimesFasterThanCoordinatesOnTheRiscv) {
+    const Tensor input = random_tensor(Shape{1, 23, 29, 32}, 21, -1, 1);  // NHWC
+    const Tensor grid = random_tensor(Shape{1, 24, 20, 2}, 22, -1.1f, 1.1f);
+    for (uint32_t k : {1u, 4u}) {
+        double cycles[2] = {}, reader_scalar[2] = {};
+        for (bool precomputed : {false, true}) {
+            GridSampleArgs a;
+            a.input_layout = ChannelLayout::NHWC;
+            a.backend = Backend::Sim;
+            a.core_grid = {4, 4};
+            a.grid_batching = k;
+            a.precomputed_grid = precomputed;
+            a.run.host_threads = 1;
+            const auto r = grid_sample(input, grid, a);
+            ASSERT_TRUE(r.report.has_value());
+            cycles[precomputed] = r.report->predicted_cycles;
+            for (const auto& cs : r.report->cores)
+                for (const auto& ks : cs.kernels)
+                    if (ks.kind == KernelKind::Reader) reader_scalar[precomputed] += ks.scalar_cycles;
+        }
+        EXPECT_GT(reader_scalar[1], 0) << "K=" << k;  // reading the precomputed grid is work too
+        EXPECT_GT(reader_scalar[0], 4 * reader_scalar[1]) << "K=" << k;
+        EXPECT_GT(cycles[0], 2 * cycles[1])
+            << "K=" << k << ": computed " << cycles[0] << " vs precomputed " << cycles[1] << " cycles";
     }
 }
 
