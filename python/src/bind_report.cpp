@@ -69,6 +69,7 @@ void bind_stats(py::module_& m) {
         .def_readonly("dram_bytes_read", &KernelStats::dram_bytes_read)
         .def_readonly("dram_bytes_written", &KernelStats::dram_bytes_written)
         .def_readonly("tile_ops", &KernelStats::tile_ops)
+        .def_readonly("scalar_cycles", &KernelStats::scalar_cycles)
         .def("__repr__", [](const KernelStats& k) {
             return fmt::format("KernelStats({} {}, busy={:.0f}, wait={:.0f})", to_string(k.kind), k.name,
                                k.busy_cycles, k.wait_cycles);
@@ -121,6 +122,7 @@ void bind_report(py::module_& m) {
         .def_readonly("dram_bytes_written", &RunReport::dram_bytes_written)
         .def_property_readonly("bound", [](const RunReport& r) { return std::string(to_string(r.bound)); })
         .def_readonly("bound_detail", &RunReport::bound_detail)
+        .def_readonly("not_modelled", &RunReport::not_modelled)
         .def_readonly("load_imbalance", &RunReport::load_imbalance)
         .def_readonly("wall_seconds", &RunReport::wall_seconds)
         .def_readonly("cb_pages_handed_off", &RunReport::cb_pages_handed_off)
@@ -142,6 +144,7 @@ void bind_report(py::module_& m) {
                     d["end_max"] = k.end_max;
                     d["bytes_read"] = k.bytes_read, d["bytes_written"] = k.bytes_written;
                     d["tile_ops"] = k.tile_ops;
+                    d["scalar_mean"] = k.scalar_mean;
                     out.append(d);
                 }
                 return out;

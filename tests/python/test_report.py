@@ -35,6 +35,16 @@ def test_per_core_kernel_and_cb_stats(report):
     assert all(cb["max_high_water"] <= cb["max_pages"] for cb in report.circular_buffers)
 
 
+def test_scalar_work_and_what_is_not_modelled(report):
+    # The reader computes coordinates in software float: its own work is counted, part of its busy time.
+    readers = [k for c in report.cores for k in c.kernels if k.kind == "reader"]
+    assert readers and all(0 < k.scalar_cycles <= k.busy_cycles for k in readers)
+    reader = next(k for k in report.kernels if k["name"].startswith("reader_grid_sample"))
+    assert reader["scalar_mean"] > 0
+    assert any("RISC-V pipeline timing" in line for line in report.not_modelled)
+    assert any("dispatch" in line for line in report.not_modelled)
+
+
 def test_program_info(report):
     assert report.program["factory"] == "interleaved"
     assert report.program["grid_sticks"] == 40
