@@ -70,6 +70,9 @@ void bind_stats(py::module_& m) {
         .def_readonly("dram_bytes_written", &KernelStats::dram_bytes_written)
         .def_readonly("tile_ops", &KernelStats::tile_ops)
         .def_readonly("scalar_cycles", &KernelStats::scalar_cycles)
+        .def_readonly("unpack_cycles", &KernelStats::unpack_cycles)
+        .def_readonly("math_cycles", &KernelStats::math_cycles)
+        .def_readonly("pack_cycles", &KernelStats::pack_cycles)
         .def("__repr__", [](const KernelStats& k) {
             return fmt::format("KernelStats({} {}, busy={:.0f}, wait={:.0f})", to_string(k.kind), k.name,
                                k.busy_cycles, k.wait_cycles);

@@ -77,6 +77,22 @@ void store_values(KernelContext& k, DataType format, uint32_t addr, uint32_t cou
     }
 }
 
+// The three stages of a compute kernel, each on the kernel's clock and in its statistics.
+void charge_unpack(KernelContext& k, double cycles) {
+    k.clock += cycles;
+    k.stats.unpack_cycles += cycles;
+}
+void charge_math(KernelContext& k, MathOp op, uint64_t tiles) {
+    const double cycles = k.run->cost->math_cycles(op, k.spec->math_fidelity, tiles);
+    k.clock += cycles;
+    k.stats.math_cycles += cycles;
+    k.stats.tile_ops += tiles;
+}
+void charge_pack(KernelContext& k, double cycles) {
+    k.clock += cycles;
+    k.stats.pack_cycles += cycles;
+}
+
 // Tile `tile` counted from the front of a CB the kernel waited for.
 void unpack_tile(KernelContext& k, uint32_t cb_id, uint32_t tile, float* out, const char* call) {
     CircularBufferState& cb = cb_of(k, cb_id, call);
@@ -86,20 +102,20 @@ void unpack_tile(KernelContext& k, uint32_t cb_id, uint32_t tile, float* out, co
     }
     const uint32_t page = static_cast<uint32_t>((cb.popped.load() + tile) % cb.num_pages);
     load_values(k, cb.format, cb.base + page * cb.page_size, kTileValues, out);
-    k.clock += k.run->cost->tilize_cycles(1);
+    charge_unpack(k, k.run->cost->tilize_cycles(1));
 }
 
 // DEST holds bf16 unless fp32_dest_acc_en: every math result is rounded as the hardware would.
-void finish_math(KernelContext& k, float* tile, uint32_t count = kTileValues) {
+void finish_math(KernelContext& k, MathOp op, float* tile, uint32_t count = kTileValues) {
     if (!k.spec->fp32_dest_acc_en) {
         for (uint32_t i = 0; i < count; ++i) tile[i] = round_to_bf16(tile[i]);
     }
-    k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
-    k.stats.tile_ops++;
+    charge_math(k, op, 1);
 }
 
 template <class Op>
-void binary(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst, const char* call, Op op) {
+void binary(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst, const char* call, MathOp kind,
+            Op op) {
     KernelContext& k = enter(call);
     compute_only(k, call);
     float a[kTileValues], b[kTileValues];
@@ -107,7 +123,7 @@ void binary(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst, 
     unpack_tile(k, cb1, t1, b, call);
     float* d = dest_tile(k, dst, call);
     for (uint32_t i = 0; i < kTileValues; ++i) d[i] = op(a[i], b[i]);
-    finish_math(k, d);
+    finish_math(k, kind, d);
 }
 
 // Row `r` of each of the `width / 32` tiles, from one row-major row into face layout in `tiles`.
@@ -164,17 +180,17 @@ void copy_tile(uint32_t cb, uint32_t tile, uint32_t dst) {
     compute_only(k, "copy_tile");
     float* d = dest_tile(k, dst, "copy_tile");
     unpack_tile(k, cb, tile, d, "copy_tile");
-    finish_math(k, d);
+    finish_math(k, MathOp::Datacopy, d);
 }
 
 void add_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
-    binary(cb0, cb1, t0, t1, dst, "add_tiles", [](float a, float b) { return a + b; });
+    binary(cb0, cb1, t0, t1, dst, "add_tiles", MathOp::AddSub, [](float a, float b) { return a + b; });
 }
 void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
-    binary(cb0, cb1, t0, t1, dst, "sub_tiles", [](float a, float b) { return a - b; });
+    binary(cb0, cb1, t0, t1, dst, "sub_tiles", MathOp::AddSub, [](float a, float b) { return a - b; });
 }
 void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
-    binary(cb0, cb1, t0, t1, dst, "mul_tiles", [](float a, float b) { return a * b; });
+    binary(cb0, cb1, t0, t1, dst, "mul_tiles", MathOp::Mul, [](float a, float b) { return a * b; });
 }
 
 void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
@@ -185,7 +201,7 @@ void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1
     unpack_tile(k, cb1, t1, b, "mul_tiles_bcast_scalar");
     float* d = dest_tile(k, dst, "mul_tiles_bcast_scalar");
     for (uint32_t i = 0; i < kTileValues; ++i) d[i] = a[i] * b[0];
-    finish_math(k, d);
+    finish_math(k, MathOp::Mul, d);
 }
 
 void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint32_t tile, uint32_t stile,
@@ -218,7 +234,7 @@ void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint3
         for (uint32_t i = 0; i < kTileValues; ++i) acc = combine(acc, a[i]);
         d[0] = pool == PoolType::MAX ? std::max(d[0], acc * scalar) : d[0] + acc * scalar;
     }
-    finish_math(k, d);
+    finish_math(k, pool == PoolType::MAX ? MathOp::ReduceMax : MathOp::ReduceSum, d);
 }
 
 void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -242,7 +258,7 @@ void tilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
             for (uint32_t c = 0; c < kTile; ++c) tile[at(r, c)] = rows[r * width + t * kTile + c];
         store_values(k, out.format, pack_target(k, ocb, 1, "tilize_block"), kTileValues, tile.data());
     }
-    k.clock += k.run->cost->tilize_cycles(block);
+    charge_unpack(k, k.run->cost->tilize_cycles(block));
 }
 
 void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
@@ -260,7 +276,7 @@ void untilize_block(uint32_t icb, uint32_t block, uint32_t ocb) {
     const uint32_t pages = (bytes + out.page_size - 1) / out.page_size;
     store_values(k, out.format, pack_target(k, ocb, pages, "untilize_block"), block * kTileValues,
                  rows.data());
-    k.clock += k.run->cost->pack_cycles(block);
+    charge_pack(k, k.run->cost->pack_cycles(block));
 }
 
 void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, uint32_t scalar_tile,
@@ -326,7 +342,7 @@ void unpack_tilizeA_B_block(uint32_t icb, uint32_t icb_scalar, uint32_t ntiles, 
             load_values(k, scb.format, tile_addr + kFace * kFace * esize, face_r_dim - kFace,
                         k.src_b.data() + kFace);
     }
-    k.clock += k.run->cost->tilize_cycles(ntiles);
+    charge_unpack(k, k.run->cost->tilize_cycles(ntiles));
 }
 
 void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
@@ -358,8 +374,7 @@ void reduce_tile_math(uint32_t dst, uint32_t /*num_faces*/) {
             float* __restrict out = d + at(0, half * kFace);  // row 0 of the face: 16 contiguous values
             for (uint32_t c = 0; c < kFace; ++c) out[c] = fp32_dest ? acc[c] : round_to_bf16(acc[c]);
         }
-        k.clock += k.run->cost->tile_op_cycles(k.spec->math_fidelity, 1);
-        k.stats.tile_ops++;
+        charge_math(k, MathOp::ReduceSum, 1);
     }
     k.src_a_tiles = 0;
     k.src_a_in_place = nullptr;
@@ -370,7 +385,7 @@ void pack_tile(uint32_t dst, uint32_t ocb) {
     compute_only(k, "pack_tile");
     const float* d = dest_tile(k, dst, "pack_tile");
     store_values(k, cb_of(k, ocb, "pack_tile").format, pack_target(k, ocb, 1, "pack_tile"), kTileValues, d);
-    k.clock += k.run->cost->pack_cycles(1);
+    charge_pack(k, k.run->cost->pack_cycles(1));
 }
 
 void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
@@ -389,7 +404,7 @@ void pack_untilize_dest_row(uint32_t ocb, uint32_t num_face_cols) {
     for (uint32_t c = 0; c < values; c += kFace)
         std::copy_n(k.dest.data() + (c / kTile) * kTileValues + at(0, c % kTile), kFace, row + c);
     if (out.format != DataType::Float32) store_values(k, out.format, target, values, row);
-    k.clock += k.run->cost->pack_cycles((num_face_cols + 1) / 2);
+    charge_pack(k, k.run->cost->pack_cycles((num_face_cols + 1) / 2));
 }
 
 }  // namespace tilesim::kernel_api

@@ -37,8 +37,48 @@ double CostModel::port_cycles(const TransferCost& t, uint64_t bytes) {
     return std::max(t.issue_cycles, static_cast<double>(bytes) / t.bytes_per_cycle);
 }
 
-double CostModel::tile_op_cycles(MathFidelity fidelity, uint64_t tiles) const {
-    return static_cast<double>(spec_->cost.cycles_for(fidelity)) * static_cast<double>(tiles);
+const char* to_string(MathOp op) {
+    switch (op) {
+        case MathOp::Datacopy:
+            return "datacopy";
+        case MathOp::AddSub:
+            return "eltwise add/sub";
+        case MathOp::Mul:
+            return "eltwise mul";
+        case MathOp::ReduceSum:
+            return "reduce sum";
+        case MathOp::ReduceMax:
+            return "reduce max";
+        case MathOp::Matmul:
+            return "matmul";
+    }
+    return "?";
+}
+
+double CostModel::math_cycles(MathOp op, MathFidelity fidelity, uint64_t tiles) const {
+    const MatrixEngineCost& m = spec_->cost.matrix_engine;
+    constexpr double kTileValues = 32 * 32;
+    const double phases = MatrixEngineCost::phases(fidelity);
+    double per_tile = 0;
+    switch (op) {
+        case MathOp::Datacopy:
+        case MathOp::AddSub:
+            per_tile = kTileValues / m.eltwise_values_per_cycle;
+            break;
+        case MathOp::Mul:
+            per_tile = phases * kTileValues / m.eltwise_values_per_cycle;
+            break;
+        case MathOp::ReduceSum:
+            per_tile = phases * kTileValues / m.reduce_values_per_cycle;
+            break;
+        case MathOp::ReduceMax:
+            per_tile = kTileValues / m.reduce_values_per_cycle;
+            break;
+        case MathOp::Matmul:
+            per_tile = m.matmul_cycles(fidelity);
+            break;
+    }
+    return per_tile * static_cast<double>(tiles);
 }
 
 double CostModel::tilize_cycles(uint64_t tiles) const {

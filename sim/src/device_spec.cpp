@@ -21,20 +21,6 @@ namespace tilesim {
 namespace fs = std::filesystem;
 using detail::ConfigObject;
 
-uint32_t CostModelSpec::cycles_for(MathFidelity f) const {
-    switch (f) {
-        case MathFidelity::LoFi:
-            return cycles_per_tile_lofi;
-        case MathFidelity::HiFi2:
-            return cycles_per_tile_hifi2;
-        case MathFidelity::HiFi3:
-            return cycles_per_tile_hifi3;
-        case MathFidelity::HiFi4:
-            return cycles_per_tile_hifi4;
-    }
-    fail("CostModelSpec::cycles_for: unknown MathFidelity {}", static_cast<int>(f));
-}
-
 std::string RiscvScalarCost::key() const {
     if (!modelled) return "off";
     return fmt::format("{}/{}/{}/{}/{}/{}/{}/{}/{}/{}/{}", cycles_per_instruction, int_multiply_cycles,
@@ -226,12 +212,16 @@ void read_cost(ConfigObject o, CostModelSpec& c) {
     c.l1_write = read_transfer(o.get_object("l1_write"));
     read_multicast(o.get_object("multicast"), c.multicast);
     {
-        ConfigObject f = o.get_object("cycles_per_tile");
-        c.cycles_per_tile_lofi = read_positive_uint32(f, "lofi");
-        c.cycles_per_tile_hifi2 = read_positive_uint32(f, "hifi2");
-        c.cycles_per_tile_hifi3 = read_positive_uint32(f, "hifi3");
-        c.cycles_per_tile_hifi4 = read_positive_uint32(f, "hifi4");
+        ConfigObject m = o.get_object("matrix_engine");
+        ConfigObject f = m.get_object("matmul_cycles_per_tile");
+        const char* names[] = {"lofi", "hifi2", "hifi3", "hifi4"};
+        for (int i = 0; i < 4; ++i)
+            c.matrix_engine.matmul_cycles_per_tile[i] = read_positive_uint32(f, names[i]);
         f.reject_unknown_keys();
+        c.matrix_engine.eltwise_values_per_cycle = read_positive(m, "eltwise_values_per_cycle");
+        c.matrix_engine.reduce_values_per_cycle = read_positive(m, "reduce_values_per_cycle");
+        c.matrix_engine.source = m.get_string("source");
+        m.reject_unknown_keys();
     }
     c.tilize_cycles_per_tile = o.get_uint32("tilize_cycles_per_tile");
     c.pack_cycles_per_tile = o.get_uint32("pack_cycles_per_tile");

@@ -144,7 +144,10 @@ Json kernel_json(const KernelStats& k) {
             {"dram_bytes_read", k.dram_bytes_read},
             {"dram_bytes_written", k.dram_bytes_written},
             {"tile_ops", k.tile_ops},
-            {"scalar_cycles", k.scalar_cycles}};
+            {"scalar_cycles", k.scalar_cycles},
+            {"unpack_cycles", k.unpack_cycles},
+            {"math_cycles", k.math_cycles},
+            {"pack_cycles", k.pack_cycles}};
 }
 
 Json cb_json(const CircularBufferStats& cb) {

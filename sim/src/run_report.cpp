@@ -109,6 +109,18 @@ double full_cb_cycles(const CoreStats& cs) {
     return t;
 }
 
+// What the busy time of kernel `k` was spent on, as shares of `end`: a compute kernel's three stages, a
+// data-movement kernel's own scalar work.
+std::string busy_breakdown(const KernelStats& k, double end) {
+    if (k.kind == KernelKind::Compute && k.unpack_cycles + k.math_cycles + k.pack_cycles > 0) {
+        return fmt::format(" (unpack {:.0f}%, math {:.0f}%, pack {:.0f}%)", percent(k.unpack_cycles, end),
+                           percent(k.math_cycles, end), percent(k.pack_cycles, end));
+    }
+    if (k.scalar_cycles > 0)
+        return fmt::format(" (scalar RISC-V work {:.0f}%)", percent(k.scalar_cycles, end));
+    return "";
+}
+
 // What limits the predicted duration. The chip-wide DRAM floor first; otherwise the slowest core's
 // bottleneck: the kernel with the most time of its own (busy or waiting on its NoC transfers, not waiting
 // on a CB for a neighbour), and where that time went.
@@ -128,9 +140,8 @@ void classify(RunReport& r) {
         "{} kernel '{}' on core {} (the slowest core, {:.0f} cycles): busy {:.0f}%{}, NoC wait {:.0f}%, "
         "CB wait {:.0f}%, semaphore wait {:.0f}%",
         to_string(k->kind), k->name, slowest->core.str(), end, percent(k->busy_cycles, end),
-        k->scalar_cycles > 0 ? fmt::format(" (scalar RISC-V work {:.0f}%)", percent(k->scalar_cycles, end))
-                             : "",
-        percent(k->noc_wait_cycles, end), percent(k->cb_wait_cycles, end), percent(k->sem_wait_cycles, end));
+        busy_breakdown(*k, end), percent(k->noc_wait_cycles, end), percent(k->cb_wait_cycles, end),
+        percent(k->sem_wait_cycles, end));
     if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) {
         r.bound = Bound::DramBandwidth;
         r.bound_detail = fmt::format("{} DRAM bytes need {:.0f} cycles at the chip's {:.1f} B/cycle; {}",

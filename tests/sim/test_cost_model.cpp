@@ -163,35 +163,67 @@ TEST(CostModel, PipelineWithOnePageCbSerialisesTheStages) {
     EXPECT_EQ(r.cores[0].circular_buffers[0].high_water_pages, 1u);
 }
 
-// Compute per tile: wait (c) + unpack + math at the kernel's fidelity + reserve (c) + pack + push (c) + pop
-// (c); the first wait is for the reader's first push (reserve c + push c).
-TEST(CostModel, ComputeCostsCyclesPerTileByMathFidelity) {
+// Compute per tile: wait (c) + unpack per source tile + math + reserve (c) + pack + push (c) + pop (c); the
+// first wait is for the reader's first push (reserve c + push c). Math by the matrix engine's published
+// rates: copy and add at 8x16 values per cycle (8 cycles a tile) whatever the fidelity, mul at that rate
+// per fidelity phase (8 / 16 / 24 / 32 cycles from LoFi to HiFi4).
+TEST(CostModel, ComputeCostsEachOperationAtItsMatrixEngineRateAndFidelity) {
     const DeviceSpec s = transfer_model_of("wormhole_b0");
     const double c = s.cost.cb_call_cycles;
     const uint32_t n = 13;
+    struct Op {
+        uint32_t code, sources;
+        double math[4];  // LoFi, HiFi2, HiFi3, HiFi4
+    };
+    for (const Op& op : {Op{0, 1, {8, 8, 8, 8}}, Op{1, 2, {8, 8, 8, 8}}, Op{2, 2, {8, 16, 24, 32}}}) {
+        for (MathFidelity f :
+             {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi3, MathFidelity::HiFi4}) {
+            Device device(transfer_model_of("wormhole_b0"));
+            Program p;
+            const CoreCoord core{5, 1};
+            add_cb(p, core, 0, 2, 2048);
+            add_cb(p, core, 16, 2, 2048);
+            auto prod = CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core,
+                                     ReaderDataMovementConfig{});
+            ComputeConfig config;
+            config.math_fidelity = f;
+            auto comp = CreateKernel(p, "tests/kernels/sim/cost_copy_tiles.cpp", core, config);
+            auto drain =
+                CreateKernel(p, "tests/kernels/sim/cost_drain.cpp", core, WriterDataMovementConfig{});
+            SetRuntimeArgs(p, prod, core, {n, 0});
+            SetRuntimeArgs(p, comp, core, {n, op.code});
+            SetRuntimeArgs(p, drain, core, {n});
+            const RunReport r = EnqueueProgram(device, p);
+            const double math = op.math[static_cast<int>(f)];
+            const double unpack = op.sources * s.cost.tilize_cycles_per_tile;
+            const double per_tile = unpack + math + s.cost.pack_cycles_per_tile + 4 * c;
+            const KernelStats& k = kernel(r, core, "cost_copy_tiles");
+            const std::string what = fmt::format("op {} fidelity {}", op.code, static_cast<int>(f));
+            EXPECT_DOUBLE_EQ(k.end_cycle, 2 * c + n * per_tile - c) << what;
+            EXPECT_DOUBLE_EQ(k.math_cycles, n * math) << what;
+            EXPECT_DOUBLE_EQ(k.unpack_cycles, n * unpack) << what;
+            EXPECT_DOUBLE_EQ(k.pack_cycles, n * s.cost.pack_cycles_per_tile) << what;
+            EXPECT_EQ(k.tile_ops, n);
+            // The bound names the stage: here unpacking two source tiles outweighs the math.
+            EXPECT_EQ(r.bound, Bound::Compute) << r.bound_detail;
+            EXPECT_NE(r.bound_detail.find("unpack"), std::string::npos) << r.bound_detail;
+            EXPECT_NE(r.bound_detail.find("math"), std::string::npos) << r.bound_detail;
+        }
+    }
+}
+
+TEST(CostModel, MathCyclesFollowTheMatrixEngineRates) {
+    const DeviceSpec s = load_device("wormhole_b0");
+    const CostModel cost(s, 1);
     for (MathFidelity f :
          {MathFidelity::LoFi, MathFidelity::HiFi2, MathFidelity::HiFi3, MathFidelity::HiFi4}) {
-        Device device(transfer_model_of("wormhole_b0"));
-        Program p;
-        const CoreCoord core{5, 1};
-        add_cb(p, core, 0, 2, 2048);
-        add_cb(p, core, 16, 2, 2048);
-        auto prod =
-            CreateKernel(p, "tests/kernels/sim/cost_stage_producer.cpp", core, ReaderDataMovementConfig{});
-        ComputeConfig config;
-        config.math_fidelity = f;
-        auto comp = CreateKernel(p, "tests/kernels/sim/cost_copy_tiles.cpp", core, config);
-        auto drain = CreateKernel(p, "tests/kernels/sim/cost_drain.cpp", core, WriterDataMovementConfig{});
-        SetRuntimeArgs(p, prod, core, {n, 0});
-        SetRuntimeArgs(p, comp, core, {n});
-        SetRuntimeArgs(p, drain, core, {n});
-        const RunReport r = EnqueueProgram(device, p);
-        const double per_tile =
-            s.cost.tilize_cycles_per_tile + s.cost.cycles_for(f) + s.cost.pack_cycles_per_tile + 4 * c;
-        const KernelStats& k = kernel(r, core, "cost_copy_tiles");
-        EXPECT_DOUBLE_EQ(k.end_cycle, 2 * c + n * per_tile - c) << static_cast<int>(f);
-        EXPECT_EQ(k.tile_ops, n);
-        EXPECT_EQ(r.bound, Bound::Compute) << r.bound_detail;
+        const double phases = MatrixEngineCost::phases(f);
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::Matmul, f, 3), 3 * 16 * phases);
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::ReduceSum, f, 1), 4 * phases);  // 16x16 values a cycle
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::ReduceMax, f, 1), 4);
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::Mul, f, 2), 2 * 8 * phases);  // 8x16 values a cycle
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::AddSub, f, 1), 8);
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::Datacopy, f, 1), 8);
     }
 }
 

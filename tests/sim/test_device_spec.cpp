@@ -101,15 +101,19 @@ TEST(DeviceSpec, GrayskullHasTheSpecFigures) {
     EXPECT_DOUBLE_EQ(d.clock_mhz, 1200.0);
 }
 
-TEST(DeviceSpec, CostModelCyclesGrowWithMathFidelity) {
+TEST(DeviceSpec, MatrixEngineHasThePublishedRatesByFidelity) {
     for (const char* name : {"wormhole_b0", "blackhole", "grayskull"}) {
         const DeviceSpec d = tilesim::load_device(name);
         using tilesim::MathFidelity;
-        EXPECT_EQ(d.cost.cycles_for(MathFidelity::LoFi), d.cost.cycles_per_tile_lofi);
-        EXPECT_EQ(d.cost.cycles_for(MathFidelity::HiFi4), d.cost.cycles_per_tile_hifi4);
-        EXPECT_LT(d.cost.cycles_for(MathFidelity::LoFi), d.cost.cycles_for(MathFidelity::HiFi2));
-        EXPECT_LT(d.cost.cycles_for(MathFidelity::HiFi2), d.cost.cycles_for(MathFidelity::HiFi3));
-        EXPECT_LT(d.cost.cycles_for(MathFidelity::HiFi3), d.cost.cycles_for(MathFidelity::HiFi4));
+        const auto& m = d.cost.matrix_engine;
+        // matrix_engine.md: a 32x32x32 multiply-accumulate takes 16 cycles per fidelity phase.
+        EXPECT_EQ(m.matmul_cycles(MathFidelity::LoFi), 16u);
+        EXPECT_EQ(m.matmul_cycles(MathFidelity::HiFi2), 32u);
+        EXPECT_EQ(m.matmul_cycles(MathFidelity::HiFi3), 48u);
+        EXPECT_EQ(m.matmul_cycles(MathFidelity::HiFi4), 64u);
+        EXPECT_DOUBLE_EQ(m.eltwise_values_per_cycle, 8 * 16);
+        EXPECT_DOUBLE_EQ(m.reduce_values_per_cycle, 16 * 16);
+        EXPECT_EQ(tilesim::MatrixEngineCost::phases(MathFidelity::HiFi3), 3u);
     }
 }
 
@@ -167,8 +171,8 @@ TEST(DeviceSpec, UnknownKeysAreErrors) {
     j["extra"] = true;
     EXPECT_HAS(parse_error(j), "test.json: extra: unknown key");
     j = shipped("wormhole_b0");
-    j["cost"]["cycles_per_tile"]["hifi5"] = 80;
-    EXPECT_HAS(parse_error(j), "cost.cycles_per_tile.hifi5: unknown key");
+    j["cost"]["matrix_engine"]["matmul_cycles_per_tile"]["hifi5"] = 80;
+    EXPECT_HAS(parse_error(j), "cost.matrix_engine.matmul_cycles_per_tile.hifi5: unknown key");
 }
 
 TEST(DeviceSpec, WrongTypesAreErrors) {
@@ -213,7 +217,10 @@ TEST(DeviceSpec, ImpossibleValuesAreErrors) {
         {"/noc/bytes_per_cycle", 0.0, "noc.bytes_per_cycle: must be positive"},
         {"/tile/face_height", 12, "tile.face_height: must divide tile.height = 32, got 12"},
         {"/tile/face_width", 0, "tile.face_width: must be positive"},
-        {"/cost/cycles_per_tile/hifi4", 0, "cost.cycles_per_tile.hifi4: must be positive"},
+        {"/cost/matrix_engine/matmul_cycles_per_tile/hifi4", 0,
+         "cost.matrix_engine.matmul_cycles_per_tile.hifi4: must be positive"},
+        {"/cost/matrix_engine/eltwise_values_per_cycle", 0,
+         "cost.matrix_engine.eltwise_values_per_cycle: must be positive"},
         {"/name", "", "name: must not be empty"},
     };
     for (const Case& c : cases) {

@@ -10,6 +10,17 @@
 
 namespace tilesim {
 
+// The matrix engine's operations, as the cost model prices them.
+enum class MathOp {
+    Datacopy,   // copy_tile: a tile to DEST
+    AddSub,     // add_tiles, sub_tiles
+    Mul,        // mul_tiles, mul_tiles_bcast_scalar
+    ReduceSum,  // reduce_tile SUM / AVG (a multiply by the scaler)
+    ReduceMax,  // reduce_tile MAX
+    Matmul,     // a 32x32x32 multiply-accumulate
+};
+const char* to_string(MathOp op);
+
 class CostModel {
   public:
     // `active_cores`: cores that move data in this program; they share the chip's DRAM bandwidth.
@@ -25,8 +36,9 @@ class CostModel {
     static double port_cycles(const TransferCost& t, uint64_t bytes);
     // Flight time of a semaphore signal (an L1 write of one word).
     double signal_latency() const { return spec_->cost.l1_write.latency_cycles; }
-    // One compute operation on `tiles` tiles at a math fidelity; unpack/tilize and pack per tile.
-    double tile_op_cycles(MathFidelity fidelity, uint64_t tiles) const;
+    // One math operation on `tiles` tiles in DEST at a math fidelity (docs/cost-model.md, "Compute");
+    // unpack/tilize and pack per tile.
+    double math_cycles(MathOp op, MathFidelity fidelity, uint64_t tiles) const;
     double tilize_cycles(uint64_t tiles) const;
     double pack_cycles(uint64_t tiles) const;
     double cb_call_cycles() const { return cb_call_cycles_; }

@@ -61,6 +61,18 @@ struct RiscvScalarCost {
     std::string key() const;  // every number, for the kernel build's cache key
 };
 
+// The matrix engine (FPU) of a Tensix core: cycles of one math operation on a 32x32 tile. A fidelity of
+// n phases (LoFi 1, HiFi2 2, HiFi3 3, HiFi4 4) passes over the multiplier's mantissa bits n times, so
+// every operation that multiplies takes n times as long; adds, copies and max reductions do not.
+struct MatrixEngineCost {
+    uint32_t matmul_cycles_per_tile[4] = {};  // a 32x32x32 multiply-accumulate, LoFi..HiFi4
+    double eltwise_values_per_cycle = 0;      // add / sub / copy; mul at this rate per fidelity phase
+    double reduce_values_per_cycle = 0;       // max; sum / avg at this rate per fidelity phase
+    std::string source;
+    uint32_t matmul_cycles(MathFidelity f) const { return matmul_cycles_per_tile[static_cast<int>(f)]; }
+    static uint32_t phases(MathFidelity f) { return static_cast<uint32_t>(f) + 1; }
+};
+
 struct CostModelSpec {
     double noc_bytes_per_cycle = 32;     // per NoC link (bytes per AI-clock cycle)
     double dram_bandwidth_gb_per_s = 0;  // whole chip, datasheet peak (dram.bandwidth_gb_per_s)
@@ -68,15 +80,11 @@ struct CostModelSpec {
     std::string dram_achieved_source;
     TransferCost dram_read, dram_write, l1_read, l1_write;
     MulticastCost multicast;
-    uint32_t cycles_per_tile_lofi = 0;  // one eltwise/reduce tile op, by math fidelity
-    uint32_t cycles_per_tile_hifi2 = 0;
-    uint32_t cycles_per_tile_hifi3 = 0;
-    uint32_t cycles_per_tile_hifi4 = 0;
+    MatrixEngineCost matrix_engine;       // math on tiles in DEST, by operation and fidelity
     uint32_t tilize_cycles_per_tile = 0;  // unpack/tilize one tile
     uint32_t pack_cycles_per_tile = 0;    // pack one tile from DEST to a CB
     uint32_t cb_call_cycles = 0;          // cost of one CB reserve/push/wait/pop call
     RiscvScalarCost riscv;                // scalar work of data-movement kernels
-    uint32_t cycles_for(MathFidelity f) const;
 };
 
 struct DeviceSpec {

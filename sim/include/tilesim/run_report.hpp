@@ -36,8 +36,9 @@ struct KernelStats {
     uint64_t noc_reads = 0, noc_writes = 0;
     uint64_t bytes_read = 0, bytes_written = 0;  // over the NoC (DRAM and L1 sources / targets)
     uint64_t dram_bytes_read = 0, dram_bytes_written = 0;
-    uint64_t tile_ops = 0;          // compute: tile operations executed
-    double scalar_cycles = 0;       // data movement: the kernel's own scalar work (counted, part of busy)
+    uint64_t tile_ops = 0;     // compute: tile operations executed
+    double scalar_cycles = 0;  // data movement: the kernel's own scalar work (counted, part of busy)
+    double unpack_cycles = 0, math_cycles = 0, pack_cycles = 0;  // compute: busy time by stage
     std::vector<TraceEvent> trace;  // wait slices, in clock order; filled when RunOptions::trace
 };
 
