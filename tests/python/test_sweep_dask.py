@@ -57,6 +57,12 @@ def test_a_worker_killed_mid_task_loses_no_point(cluster, config, tmp_path):
     assert set(cluster.scheduler_info()["workers"]) != workers_before  # the nanny started another
 
 
+def test_without_a_client_a_local_cluster_runs_for_the_call(config, tmp_path):
+    table = tilesim.sweep(config, csv=tmp_path / "local.csv", points_per_task=4, progress=False)
+    assert (tmp_path / "local.csv").read_text() == (tmp_path / "serial.csv").read_text()
+    assert len(table["rows"]) == 8
+
+
 def test_points_per_task_must_be_positive(config):
     with pytest.raises(ValueError, match="points_per_task must be an integer >= 1, got 0"):
         tilesim.sweep(config, client=object(), points_per_task=0)

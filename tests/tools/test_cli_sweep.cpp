@@ -112,6 +112,19 @@ TEST(CliSweep, BadOptionsNameTheOptionAndTheValue) {
     EXPECT_EQ(best.exit_code, 2);
     EXPECT_NE(best.err.find("--best-by: expected one of predicted_us"), std::string::npos) << best.err;
     EXPECT_NE(best.err.find("got 'speed'"), std::string::npos) << best.err;
+    const auto jobs = run_cli("sweep s.json --jobs 0", dir);
+    EXPECT_EQ(jobs.exit_code, 2);
+    EXPECT_NE(jobs.err.find("--jobs: expected a number of processes >= 1, got 0"), std::string::npos)
+        << jobs.err;
+    const auto none = run_cli("sweep", dir);
+    EXPECT_EQ(none.exit_code, 2);
+    EXPECT_NE(none.err.find("sweep: expected a sweep config .json"), std::string::npos) << none.err;
+    std::ofstream(dir / "notatable.json") << R"({"rows": []})";
+    const auto merge = run_cli("sweep merge notatable.json", dir);
+    EXPECT_EQ(merge.exit_code, 2);
+    EXPECT_NE(merge.err.find("sweep merge: notatable.json is not a table `tilesim sweep --json` wrote"),
+              std::string::npos)
+        << merge.err;
     std::ofstream(dir / "bad.json") << R"({"op": "grid_sample", "inputs": {"input": {"seed": 1},
         "grid": {"seed": 2}}, "shapes": [{"input": [1, 8, 6, 10], "grid": [1, 6, 4, 0]}], "sweep": {"grid_batching": [1]}})";
     const auto shapes = run_cli("sweep bad.json", dir);
