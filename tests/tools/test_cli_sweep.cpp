@@ -35,6 +35,13 @@ size_t fastest_point(const nlohmann::json& table, size_t end) {
     return best;
 }
 
+// `tilesim <args>` exits with 2 and says `message` on stderr.
+void expect_refused(const std::string& args, const TempDir& dir, const std::string& message) {
+    const auto r = run_cli(args, dir);
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << "\n" << r.err;
+}
+
 CliResult run_ok(const std::string& args, const TempDir& dir) {
     auto r = run_cli(args, dir);
     EXPECT_TRUE(r.exit_code == 0) << args << "\n" << r.out << r.err;
@@ -77,61 +84,36 @@ TEST(CliSweep, MergeRefusesMissingOverlappingAndForeignShards) {
     run_ok("sweep s.json --shard 1/2 --json b.json", dir);
     run_ok("sweep s.json --shard 1/4 --json c.json", dir);
     run_ok("sweep other.json --shard 1/2 --json foreign.json", dir);
-    const auto missing = run_cli("sweep merge a.json --csv m.csv", dir);
-    EXPECT_EQ(missing.exit_code, 2);
-    EXPECT_NE(missing.err.find("8 of 16 points are in none of the files (a.json), the first is point 1"),
-              std::string::npos)
-        << missing.err;
-    const auto overlap = run_cli("sweep merge a.json b.json c.json", dir);
-    EXPECT_EQ(overlap.exit_code, 2);
-    EXPECT_NE(overlap.err.find(
-                  "point 1 (small buffering_factor=2 core_grid=[1,1] grid_batching=4) is in both b.json "
-                  "and c.json: overlapping shards"),
-              std::string::npos)
-        << overlap.err;
-    const auto foreign = run_cli("sweep merge a.json foreign.json", dir);
-    EXPECT_EQ(foreign.exit_code, 2);
-    EXPECT_NE(foreign.err.find("foreign.json is a slice of another sweep"), std::string::npos) << foreign.err;
+    expect_refused("sweep merge a.json --csv m.csv", dir,
+                   "8 of 16 points are in none of the files (a.json), the first is point 1");
+    expect_refused("sweep merge a.json b.json c.json", dir,
+                   "point 1 (small buffering_factor=2 core_grid=[1,1] grid_batching=4) is in both b.json "
+                   "and c.json: overlapping shards");
+    expect_refused("sweep merge a.json foreign.json", dir, "foreign.json is a slice of another sweep");
     EXPECT_FALSE(std::filesystem::exists(dir / "m.csv"));
 }
 
 TEST(CliSweep, BadOptionsNameTheOptionAndTheValue) {
     TempDir dir;
     write_sweep_config(dir);
-    const auto shard = run_cli("sweep s.json --shard 3/3", dir);
-    EXPECT_EQ(shard.exit_code, 2);
-    EXPECT_NE(shard.err.find("--shard: expected i/N with 0 <= i < N"), std::string::npos) << shard.err;
-    EXPECT_NE(shard.err.find("got '3/3'"), std::string::npos) << shard.err;
-    const auto axes = run_cli("sweep s.json --plot-axes grid_batching,colour", dir);
-    EXPECT_EQ(axes.exit_code, 2);
-    EXPECT_NE(axes.err.find("--plot-axes: 'colour' is not an axis of the sweep (axes: buffering_factor, "
-                            "core_grid, grid_batching)"),
-              std::string::npos)
-        << axes.err;
-    const auto best = run_cli("sweep s.json --best-by speed", dir);
-    EXPECT_EQ(best.exit_code, 2);
-    EXPECT_NE(best.err.find("--best-by: expected one of predicted_us"), std::string::npos) << best.err;
-    EXPECT_NE(best.err.find("got 'speed'"), std::string::npos) << best.err;
-    const auto jobs = run_cli("sweep s.json --jobs 0", dir);
-    EXPECT_EQ(jobs.exit_code, 2);
-    EXPECT_NE(jobs.err.find("--jobs: expected a number of processes >= 1, got 0"), std::string::npos)
-        << jobs.err;
-    const auto none = run_cli("sweep", dir);
-    EXPECT_EQ(none.exit_code, 2);
-    EXPECT_NE(none.err.find("sweep: expected a sweep config .json"), std::string::npos) << none.err;
+    expect_refused("sweep s.json --shard 3/3", dir,
+                   "--shard: expected i/N with 0 <= i < N (e.g. $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT "
+                   "for --array=0-(N-1)), got '3/3'");
+    expect_refused("sweep s.json --plot-axes grid_batching,colour", dir,
+                   "--plot-axes: 'colour' is not an axis of the sweep (axes: buffering_factor, "
+                   "core_grid, grid_batching)");
+    expect_refused(
+        "sweep s.json --best-by speed", dir,
+        "--best-by: expected one of predicted_us, predicted_cycles, max_l1_bytes, cores, got 'speed'");
+    expect_refused("sweep s.json --jobs 0", dir, "--jobs: expected a number of processes >= 1, got 0");
+    expect_refused("sweep", dir, "sweep: expected a sweep config .json");
     std::ofstream(dir / "notatable.json") << R"({"rows": []})";
-    const auto merge = run_cli("sweep merge notatable.json", dir);
-    EXPECT_EQ(merge.exit_code, 2);
-    EXPECT_NE(merge.err.find("sweep merge: notatable.json is not a table `tilesim sweep --json` wrote"),
-              std::string::npos)
-        << merge.err;
+    expect_refused("sweep merge notatable.json", dir,
+                   "sweep merge: notatable.json is not a table `tilesim sweep --json` wrote");
     std::ofstream(dir / "bad.json") << R"({"op": "grid_sample", "inputs": {"input": {"seed": 1},
         "grid": {"seed": 2}}, "shapes": [{"input": [1, 8, 6, 10], "grid": [1, 6, 4, 0]}], "sweep": {"grid_batching": [1]}})";
-    const auto shapes = run_cli("sweep bad.json", dir);
-    EXPECT_EQ(shapes.exit_code, 2);
-    EXPECT_NE(shapes.err.find("bad.json: shapes[0].grid: must be a list of positive integers, got [1,6,4,0]"),
-              std::string::npos)
-        << shapes.err;
+    expect_refused("sweep bad.json", dir,
+                   "bad.json: shapes[0].grid: must be a list of positive integers, got [1,6,4,0]");
 }
 
 TEST(CliSweep, BestByNamesBestRunnerUpMarginAndL1Refusals) {
