@@ -110,15 +110,20 @@ void run_in_children(const SweepFlags& f, SweepTable& t, Progress& progress) {
     }
     for (size_t open = children.size(); open > 0;) {
         std::vector<pollfd> fds;
-        for (const auto& c : children)
-            if (c.out >= 0) fds.push_back({c.out, POLLIN, 0});
-        poll(fds.data(), fds.size(), -1);
+        std::vector<Child*> of_fd;
         for (auto& c : children) {
             if (c.out < 0) continue;
+            fds.push_back({c.out, POLLIN, 0});
+            of_fd.push_back(&c);
+        }
+        if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) fail<Error>("sweep --jobs: poll failed");
+        for (size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].revents == 0) continue;
+            Child& c = *of_fd[i];
             char buf[4096];
             const ssize_t n = read(c.out, buf, sizeof buf);
-            if (n < 0 && errno == EAGAIN) continue;
-            if (n <= 0) {
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) {  // the child closed its stdout: it is done
                 close(c.out);
                 c.out = -1;
                 --open;
@@ -126,7 +131,9 @@ void run_in_children(const SweepFlags& f, SweepTable& t, Progress& progress) {
             }
             c.buffer.append(buf, static_cast<size_t>(n));
             for (size_t eol; (eol = c.buffer.find('\n')) != std::string::npos; c.buffer.erase(0, eol + 1)) {
-                const std::string what = "point " + c.buffer.substr(8, eol - 8);
+                const std::string line = c.buffer.substr(0, eol);
+                if (!line.starts_with("@@point ")) continue;
+                const std::string what = "point " + line.substr(8);
                 progress.step(what);
                 progress.done(what);
             }
