@@ -119,8 +119,8 @@ std::string sweep_svg(const SweepTable& t, const std::pair<std::string, std::str
     const auto best = best_per_shape(t, "predicted_us");
     const int cell_w = 96, cell_h = 34, left = 150, top = 56, panel_gap = 16;
     const int panel_h = top + static_cast<int>(ys.size()) * cell_h + 30;
-    const int width = std::max(720, left + static_cast<int>(xs.size()) * cell_w + 40);
-    const int height = static_cast<int>(t.shape_labels.size()) * (panel_h + panel_gap) + 56;
+    const int width = std::max(560, left + static_cast<int>(xs.size()) * cell_w + 40);
+    const int height = static_cast<int>(t.shape_labels.size()) * (panel_h + panel_gap) + 72;
     std::string s = fmt::format(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<svg "
         "xmlns=\"http://www.w3.org/2000/svg\" "
@@ -128,11 +128,13 @@ std::string sweep_svg(const SweepTable& t, const std::pair<std::string, std::str
         "Arial, "
         "sans-serif\">\n<rect x=\"0\" y=\"0\" width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>\n"
         "<text x=\"10\" y=\"22\" font-size=\"15\">{2}: predicted µs, the best over the other axes</text>\n"
-        "<text x=\"10\" y=\"42\" font-size=\"12\">yellow fastest, purple slowest (log scale per shape); "
-        "grey ×: refused or outside tolerance; red outline: the shape's best</text>\n",
+        "<text x=\"10\" y=\"42\" font-size=\"12\">yellow fastest, purple slowest (log scale per "
+        "shape)</text>\n"
+        "<text x=\"10\" y=\"58\" font-size=\"12\">grey ×: refused or outside tolerance; red outline: the "
+        "shape's best</text>\n",
         width, height, xml_escape(t.name));
     for (size_t shape = 0; shape < t.shape_labels.size(); ++shape) {
-        const int y0 = 56 + static_cast<int>(shape) * (panel_h + panel_gap);
+        const int y0 = 72 + static_cast<int>(shape) * (panel_h + panel_gap);
         // Each cell: the best passing row over the axes not shown, or a refusal when nothing ran there.
         std::map<std::pair<size_t, size_t>, const SweepRow*> cell;
         std::map<std::pair<size_t, size_t>, std::string> refusal;
