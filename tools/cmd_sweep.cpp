@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -27,20 +28,35 @@ namespace tilesim::cli {
 
 namespace {
 struct SweepFlags {
-    std::string config, shard, job, best_by, plot_axes;
+    std::string config, shard, range, job, best_by, plot_axes;
     std::string csv, json, svg, html;
     unsigned threads = 0, jobs = 1;
     bool no_checks = false, report_points = false, dry_run = false;
     std::vector<std::string> slices;  // merge
 };
 
-// The points this process runs: those of its shard (index % N == i), and of those, with --job k/M (a
-// child of --jobs), every M-th from the k-th.
+// "--points FIRST:END" -> [FIRST, END) within a sweep of `total` points.
+std::pair<size_t, size_t> parse_range(const std::string& text, size_t total) {
+    static const std::regex form(R"((\d{1,12}):(\d{1,12}))");
+    std::smatch m;
+    if (std::regex_match(text, m, form)) {
+        const size_t first = std::stoull(m[1]), end = std::stoull(m[2]);
+        if (first < end && end <= total) return {first, end};
+    }
+    fail("--points: expected FIRST:END with 0 <= FIRST < END <= {} (the sweep's points), got '{}'", total,
+         text);
+}
+
+// The points this process runs: those of its shard (index % N == i) or of its --points range, and of
+// those, with --job k/M (a child of --jobs), every M-th from the k-th.
 std::vector<size_t> points_of(size_t total, const SweepFlags& f) {
+    if (!f.shard.empty() && !f.range.empty()) fail("--shard and --points: give one or the other, not both");
     const auto [i, n] = f.shard.empty() ? std::pair<size_t, size_t>{0, 1} : parse_shard(f.shard);
+    const auto [first, end] =
+        f.range.empty() ? std::pair<size_t, size_t>{i, total} : parse_range(f.range, total);
     const auto [k, m] = f.job.empty() ? std::pair<size_t, size_t>{0, 1} : parse_shard(f.job);
     std::vector<size_t> points;
-    for (size_t p = i, nth = 0; p < total; p += n, ++nth) {
+    for (size_t p = first, nth = 0; p < end; p += n, ++nth) {
         if (nth % m == k) points.push_back(p);
     }
     return points;
@@ -92,6 +108,7 @@ void run_in_children(const SweepFlags& f, SweepTable& t, Progress& progress) {
                                       std::to_string(threads),
                                       "--report-points"};
         if (!f.shard.empty()) args.insert(args.end(), {"--shard", f.shard});
+        if (!f.range.empty()) args.insert(args.end(), {"--points", f.range});
         if (f.no_checks) args.push_back("--no-checks");
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -210,7 +227,7 @@ int run_sweep(SweepFlags f) {
     } else {
         run_serially(plan, f, points, t, progress);
     }
-    return finish(t, f, f.shard.empty() ? "all" : f.shard);
+    return finish(t, f, !f.shard.empty() ? f.shard : !f.range.empty() ? f.range : "all");
 }
 
 void add_output_flags(CLI::App* cmd, SweepFlags& f) {
@@ -238,6 +255,8 @@ void add_sweep_command(CLI::App& app) {
     sweep->add_flag("--no-checks", f->no_checks, "turn the watcher checks off");
     sweep->add_option("--jobs", f->jobs, "run the points in N processes at once (same table as one)");
     sweep->add_option("--shard", f->shard, "run only the i-th of N slices, i/N (points with index % N == i)");
+    sweep->add_option("--points", f->range,
+                      "run only the points FIRST to END-1, FIRST:END (one shape's points are contiguous)");
     sweep->add_flag("--dry-run", f->dry_run, "run no point: print the plan (and write it with --json)");
     sweep->add_option("--job", f->job, "(internal: the slice of a --jobs child)")->group("");
     sweep->add_flag("--report-points", f->report_points, "(internal: a --jobs child)")->group("");

@@ -1,7 +1,7 @@
 """tilesim.sweep: a sweep's points as tasks on a Dask distributed cluster (docs/python.md).
 
-Each task runs one slice of the sweep with the tilesim command-line tool (``tilesim sweep CONFIG --shard
-k/T --json``: slice k of T, one point when T is the number of points) and returns its table; the tables
+Each task runs a range of points of one shape with the tilesim command-line tool (``tilesim sweep CONFIG
+--points FIRST:END --json``), so it computes the reference once, and returns its table; the tables
 join with ``tilesim sweep merge``, which checks that every point came back exactly once, so the CSV and
 JSON are the ones a serial ``tilesim sweep`` writes, byte for byte. A task whose worker dies is rerun on
 another worker by Dask's scheduler (``distributed.scheduler.allowed-failures`` times).
@@ -43,8 +43,9 @@ def _config_here(path, text):
     return tmp
 
 
-def run_slice(config_path, config_text, shard, threads=1, kill_worker_once=None):
-    """One task: the slice `shard` ("k/T") of the sweep, as the JSON text `tilesim sweep --json` writes."""
+def run_slice(config_path, config_text, points, threads=1, kill_worker_once=None):
+    """One task: the points `points` ("FIRST:END") of the sweep, as the JSON text `tilesim sweep --json`
+    writes."""
     if kill_worker_once and not os.path.exists(kill_worker_once):
         # Tests only: this worker process dies in the middle of its task, once.
         open(kill_worker_once, "w").close()
@@ -53,7 +54,7 @@ def run_slice(config_path, config_text, shard, threads=1, kill_worker_once=None)
     fd, out = tempfile.mkstemp(suffix=".json", prefix="tilesim-slice-")
     os.close(fd)
     try:
-        _run_cli(["sweep", path, "--shard", shard, "--json", out, "--threads", str(threads)])
+        _run_cli(["sweep", path, "--points", points, "--json", out, "--threads", str(threads)])
         with open(out) as f:
             return f.read()
     finally:
@@ -81,8 +82,8 @@ def sweep(config, client=None, *, csv=None, json=None, svg=None, html=None, best
     command-line tool and must read the config's input files at the same paths (a shared file system);
     the config itself travels with each task.
     csv, json, svg, html, best_by, plot_axes: as `tilesim sweep` (paths to write; the objective to rank by;
-    the picture's two axes "a,b"). points_per_task: points in one task (each task computes the reference
-    once per shape it meets). threads: host threads per simulated run.
+    the picture's two axes "a,b"). points_per_task: the most points in one task (a task holds points of one
+    shape and computes its reference once). threads: host threads per simulated run.
     """
     import distributed
 
@@ -91,8 +92,13 @@ def sweep(config, client=None, *, csv=None, json=None, svg=None, html=None, best
     config = os.path.abspath(os.fspath(config))
     with open(config) as f:
         text = f.read()
-    points = plan(config)["points"]
-    tasks = -(-points // points_per_task)
+    p = plan(config)
+    # Ranges of at most points_per_task points within one shape (a shape's points are contiguous).
+    per_shape = len(p["settings"])
+    ranges = [f"{first}:{min(first + points_per_task, (shape + 1) * per_shape)}"
+              for shape in range(len(p["shapes"]))
+              for first in range(shape * per_shape, (shape + 1) * per_shape, points_per_task)]
+    tasks = len(ranges)
     own = cluster = None  # what this call starts, it stops
     if client is None:
         cluster = distributed.LocalCluster(threads_per_worker=1, processes=True)
@@ -100,8 +106,8 @@ def sweep(config, client=None, *, csv=None, json=None, svg=None, html=None, best
     elif isinstance(client, str):
         own = client = distributed.Client(client)
     try:
-        futures = [client.submit(run_slice, config, text, f"{k}/{tasks}", threads, _kill_worker_once, pure=False)
-                   for k in range(tasks)]
+        futures = [client.submit(run_slice, config, text, r, threads, _kill_worker_once, pure=False)
+                   for r in ranges]
         with tempfile.TemporaryDirectory() as d:
             slices = []
             for done, future in enumerate(distributed.as_completed(futures), 1):

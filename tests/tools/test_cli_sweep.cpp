@@ -74,6 +74,11 @@ TEST(CliSweep, ShardsMergeIntoTheSerialTable) {
     const auto r = run_ok("sweep merge part2.json part0.json part1.json --csv merged.csv", dir);
     EXPECT_NE(r.out.find("merged 3 files: 16 points"), std::string::npos) << r.out;
     EXPECT_EQ(read_file(dir / "merged.csv"), read_file(dir / "serial.csv"));
+    // Ranges (what the Python package's Dask tasks run), one with --jobs.
+    run_ok("sweep s.json --points 0:5 --json r0.json", dir);
+    run_ok("sweep s.json --points 5:16 --jobs 2 --json r1.json", dir);
+    run_ok("sweep merge r1.json r0.json --csv ranges.csv", dir);
+    EXPECT_EQ(read_file(dir / "ranges.csv"), read_file(dir / "serial.csv"));
 }
 
 TEST(CliSweep, MergeRefusesMissingOverlappingAndForeignShards) {
@@ -105,6 +110,9 @@ TEST(CliSweep, BadOptionsNameTheOptionAndTheValue) {
     expect_refused(
         "sweep s.json --best-by speed", dir,
         "--best-by: expected one of predicted_us, predicted_cycles, max_l1_bytes, cores, got 'speed'");
+    expect_refused(
+        "sweep s.json --points 3:17", dir,
+        "--points: expected FIRST:END with 0 <= FIRST < END <= 16 (the sweep's points), got '3:17'");
     expect_refused("sweep s.json --jobs 0", dir, "--jobs: expected a number of processes >= 1, got 0");
     expect_refused("sweep", dir, "sweep: expected a sweep config .json");
     std::ofstream(dir / "notatable.json") << R"({"rows": []})";
