@@ -41,6 +41,10 @@ if __name__ == "__main__":
 PY
     dask() { PYTHONPATH=$PWD/build/python "$py" "$out/dask_sweep.py" "$config" "$n" "$per_task" "$out/dask.csv"; }
     report "$n-worker LocalCluster ($per_task pt/task)" "$(clock dask)"
+    # The share of that which is starting and stopping the cluster: the same script with no sweep.
+    sed 's/^        tilesim.sweep(.*/        pass/' "$out/dask_sweep.py" >"$out/dask_start.py"
+    printf '%-34s %7.2f s\n' "  of which cluster start + stop" \
+        "$(clock env PYTHONPATH="$PWD/build/python" "$py" "$out/dask_start.py" "$config" "$n" "$per_task" x)"
 fi
 for f in jobs merged dask; do
     [[ -f $out/$f.csv ]] || continue
