@@ -14,10 +14,11 @@ cd "$here"
 # GoogleTest and Google Benchmark (tests, bench/), python3-numpy + python3-torch
 # (golden fixtures and side-by-side benchmarks only; never a runtime dependency of the C++ library),
 # python3-dev + pybind11-dev + python3-numpy + python3-pytest (the `tilesim` Python package, python/, and
-# its pytest suite, tests/python/, which checks every op against python3-torch's).
+# its pytest suite, tests/python/, which checks every op against python3-torch's), python3-distributed
+# (Dask: `tilesim.sweep` runs a sweep's points on a cluster; its tests skip without it).
 packages=(build-essential cmake ninja-build pkg-config libtbb-dev libfmt-dev nlohmann-json3-dev
           libcli11-dev libhwy-dev libboost-context-dev googletest libgtest-dev libgmock-dev libbenchmark-dev clang-format
-          python3-dev pybind11-dev python3-numpy python3-pytest python3-torch)
+          python3-dev pybind11-dev python3-numpy python3-pytest python3-torch python3-distributed)
 # Only for `test --sanitize` (clang's sanitizers and libFuzzer) and `test --tsan`.
 sanitizer_packages=(clang libclang-rt-dev)
 

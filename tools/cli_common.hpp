@@ -92,6 +92,7 @@ void add_sample_sum_command(CLI::App& op);
 void add_sample_dot_command(CLI::App& op);
 void add_correlation_commands(CLI::App& op);  // spatial_correlation, correlation, corr_lookup
 void add_run_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);  // sweep CONFIG, sweep merge SLICES...
 void add_demo_command(CLI::App& app);
 void add_random_command(CLI::App& app);
 void add_kernels_command(CLI::App& app);    // kernels build | list | clean

@@ -1,13 +1,9 @@
-// tilesim run CONFIG.json / tilesim sweep CONFIG.json / tilesim demo.
-#include <unistd.h>
-
-#include <atomic>
+// tilesim run CONFIG.json / tilesim demo (tilesim sweep: cmd_sweep.cpp).
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <thread>
 
 #include "cli_common.hpp"
+#include "progress.hpp"
 #include "run_config.hpp"
 #include "tilesim/compare.hpp"
 #include "tilesim/device_spec.hpp"
@@ -20,48 +16,6 @@
 namespace tilesim::cli {
 
 namespace {
-// A progress line on stderr for work that takes longer than a second, only when stderr is a terminal.
-class Progress {
-  public:
-    explicit Progress(size_t steps) : steps_(steps), enabled_(isatty(STDERR_FILENO) != 0) {
-        if (enabled_) thread_ = std::thread([this] { loop(); });
-    }
-    ~Progress() {
-        {
-            std::lock_guard lock(mutex_);
-            done_ = true;
-        }
-        cv_.notify_all();
-        if (thread_.joinable()) thread_.join();
-        if (enabled_ && shown_) std::fputs("\r\033[K", stderr);
-    }
-    void step(std::string what) {
-        std::lock_guard lock(mutex_);
-        ++current_;
-        what_ = std::move(what);
-    }
-
-  private:
-    void loop() {
-        const auto start = std::chrono::steady_clock::now();
-        std::unique_lock lock(mutex_);
-        while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
-            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (s < 1.0) continue;
-            const size_t width = 24, filled = steps_ ? width * (current_ > 0 ? current_ - 1 : 0) / steps_ : 0;
-            std::fprintf(stderr, "\r[%s%s] %zu/%zu %s (%.1f s)\033[K", std::string(filled, '#').c_str(),
-                         std::string(width - filled, '.').c_str(), current_, steps_, what_.c_str(), s);
-            shown_ = true;
-        }
-    }
-    size_t steps_, current_ = 0;
-    std::string what_;
-    bool enabled_, shown_ = false, done_ = false;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    std::thread thread_;
-};
-
 struct RunFlags {
     std::string config;
     unsigned threads = 0;
@@ -170,88 +124,10 @@ int run_config(const RunFlags& f) {
     return all_pass ? 0 : 4;
 }
 
-// Cartesian product of the sweep's argument lists.
-std::vector<nlohmann::json> sweep_points(const nlohmann::json& sweep) {
-    std::vector<nlohmann::json> points{nlohmann::json::object()};
-    for (const auto& [key, values] : sweep.items()) {
-        std::vector<nlohmann::json> next;
-        for (const auto& p : points) {
-            for (const auto& v : values) {
-                nlohmann::json q = p;
-                q[key] = v;
-                next.push_back(std::move(q));
-            }
-        }
-        points = std::move(next);
-    }
-    return points;
-}
-
-int run_sweep(const RunFlags& f) {
-    RunConfig c = load_run_config(f.config);
-    if (c.sweep.empty())
-        fail("{}: a sweep config needs \"sweep\": {{\"argument\": [values, ...]}}", c.file.string());
-    const auto points = sweep_points(c.sweep);
-    Progress progress(points.size() + 1);
-    // The reference once; each point runs on the simulated device.
-    RunConfig ref = c;
-    ref.backends = {c.reference};
-    const auto reference = run_backends(ref, c.args, f, false, progress);
-    std::string csv = "point";
-    for (const auto& [k, v] : c.sweep.items()) csv += "," + k;
-    csv += ",status,predicted_us,predicted_cycles,bound,cores,max_l1_bytes,l1_limit,max_abs_error,pcc,pass\n";
-    std::printf("%-4s %-40s %12s %10s %-16s %12s %10s %8s\n", "#", "point", "predicted_us", "cores", "bound",
-                "max_l1_B", "max_abs", "pass");
-    int failures = 0;
-    for (size_t i = 0; i < points.size(); ++i) {
-        nlohmann::json args = c.args;
-        std::string label, row = std::to_string(i);
-        for (const auto& [k, v] : points[i].items()) {
-            args[k] = v;
-            label += (label.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-            row += "," + (v.is_string() ? v.get<std::string>() : v.dump());
-        }
-        RunConfig point = c;
-        point.backends = {"sim"};
-        try {
-            const auto run = run_backends(point, args, f, false, progress).front();
-            const RunReport& r = *run.outcome.report;
-            uint64_t max_l1 = 0;
-            for (const auto& core : r.cores)
-                max_l1 = std::max(max_l1, core.l1_cb_bytes + core.l1_buffer_bytes);
-            const Comparison cmp = compare(run.outcome.outputs.front().second.to_floats(),
-                                           reference.front().outcome.outputs.front().second.to_floats());
-            const bool pass = cmp.within(c.max_abs, c.min_pcc);
-            failures += !pass;
-            std::printf("%-4zu %-40s %12.2f %10zu %-16s %12llu %10.3g %8s\n", i, label.c_str(),
-                        r.predicted_us(), r.cores.size(), std::string(to_string(r.bound)).c_str(),
-                        static_cast<unsigned long long>(max_l1), cmp.max_abs_error, pass ? "yes" : "NO");
-            csv +=
-                fmt::format("{},ok,{:.3f},{:.0f},{},{},{},{},{:.6g},{:.6f},{}\n", row, r.predicted_us(),
-                            r.predicted_cycles, to_string(r.bound), r.cores.size(), max_l1,
-                            r.cores.empty() ? 0 : r.cores.front().l1_limit, cmp.max_abs_error, cmp.pcc, pass);
-        } catch (const InvalidArgument& e) {
-            // A point the factory refuses (e.g. CBs that do not fit L1) is a result of the sweep, not an
-            // error.
-            std::printf("%-4zu %-40s refused: %s\n", i, label.c_str(), e.what());
-            csv += fmt::format("{},refused,,,,,,,,,\"{}\"\n", row, e.what());
-        }
-    }
-    const std::string csv_path = f.outputs.contains("csv") && !f.outputs.at("csv").empty()
-                                     ? f.outputs.at("csv")
-                                 : c.outputs.contains("csv") ? c.outputs.at("csv")
-                                                             : "";
-    if (!csv_path.empty()) {
-        write_text_file(csv_path, csv);
-        std::printf("wrote csv: %s\n", csv_path.c_str());
-    }
-    return failures ? 4 : 0;
-}
 }  // namespace
 
 void add_run_command(CLI::App& app) {
     auto f = std::make_shared<RunFlags>();
-    auto exit_code = std::make_shared<int>(0);
     CLI::App* run = app.add_subcommand(
         "run", "run a JSON run config (configs/runs/*.json): op, inputs, backends, outputs");
     run->add_option("config", f->config, "run config .json")->required();
@@ -269,18 +145,6 @@ void add_run_command(CLI::App& app) {
         const int rc = run_config(*f);
         if (rc) throw CLI::RuntimeError(rc);
     });
-    CLI::App* sweep =
-        app.add_subcommand("sweep", "run a config once per point of its \"sweep\" grid; table and CSV");
-    auto fs = std::make_shared<RunFlags>();
-    sweep->add_option("config", fs->config, "sweep config .json")->required();
-    sweep->add_option("--threads", fs->threads, "host threads for the simulator (0: all)");
-    sweep->add_flag("--no-checks", fs->no_checks, "turn the watcher checks off");
-    sweep->add_option("--csv", fs->outputs["csv"], "write the table as CSV here (overrides the config)");
-    sweep->callback([fs] {
-        const int rc = run_sweep(*fs);
-        if (rc) throw CLI::RuntimeError(rc);
-    });
-    (void)exit_code;
 }
 
 void add_demo_command(CLI::App& app) {

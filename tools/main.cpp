@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
     cli::add_sample_dot_command(*op);
     cli::add_correlation_commands(*op);
     cli::add_run_command(app);
+    cli::add_sweep_command(app);
     cli::add_demo_command(app);
     cli::add_random_command(app);
     cli::add_kernels_command(app);

@@ -98,7 +98,71 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
 
 namespace {
 RunConfig load_run_config_unchecked(const std::filesystem::path& file);
+
+// "shapes": [{"name": "layer1", "input": [1, 32, 64, 64], "grid": [1, 64, 64, 2]}, ...], or the same list
+// as "ops" of the JSON file "shapes_file" names (a model's op list).
+std::vector<nlohmann::json> read_shapes(const RunConfig& c, const nlohmann::json& j,
+                                        const std::vector<std::string>& inputs) {
+    nlohmann::json list;
+    std::string key = "shapes";
+    if (j.contains("shapes") && j.contains("shapes_file"))
+        config_error(c, "shapes_file", "give either \"shapes\" or \"shapes_file\", not both");
+    if (j.contains("shapes")) {
+        list = j["shapes"];
+    } else {
+        if (!j["shapes_file"].is_string()) config_error(c, "shapes_file", "must be a path string");
+        std::filesystem::path p = j["shapes_file"].get<std::string>();
+        if (p.is_relative()) p = c.file.parent_path() / p;
+        std::ifstream in(p);
+        if (!in) config_error(c, "shapes_file", fmt::format("cannot open {}", p.string()));
+        try {
+            list = nlohmann::json::parse(in);
+        } catch (const nlohmann::json::parse_error& e) {
+            config_error(c, "shapes_file", fmt::format("{} is not valid JSON: {}", p.string(), e.what()));
+        }
+        if (list.is_object() && list.contains("ops")) list = list["ops"];
+        key = "shapes_file " + p.string();
+    }
+    if (!list.is_array() || list.empty())
+        config_error(c, key, "must be a non-empty list of {\"input name\": shape, ...} objects");
+    std::vector<nlohmann::json> shapes;
+    for (size_t i = 0; i < list.size(); ++i) {
+        const auto& s = list[i];
+        const std::string at = fmt::format("{}[{}]", key, i);
+        if (!s.is_object()) config_error(c, at, fmt::format("must be an object, got {}", s.dump()));
+        for (const auto& [k, v] : s.items()) {
+            if (k == "name") {
+                if (!v.is_string()) config_error(c, at + ".name", "must be a string");
+                continue;
+            }
+            if (std::find(inputs.begin(), inputs.end(), k) == inputs.end())
+                config_error(
+                    c, at + "." + k,
+                    fmt::format("{} takes no input '{}' (inputs: {})", c.op, k, fmt::join(inputs, ", ")));
+            const bool dims_ok =
+                v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const auto& d) {
+                    return d.is_number_integer() && d.template get<int64_t>() > 0;
+                });
+            if (!dims_ok)
+                config_error(c, at + "." + k,
+                             fmt::format("must be a list of positive integers, got {}", v.dump()));
+        }
+        shapes.push_back(s);
+    }
+    return shapes;
+}
 }  // namespace
+
+TensorMap make_inputs(const RunConfig& c, const nlohmann::json& shape) {
+    if (shape.empty() || (shape.size() == 1 && shape.contains("name"))) return c.inputs;
+    TensorMap inputs;
+    for (const auto& [name, spec] : c.raw["inputs"].items()) {
+        nlohmann::json s = spec;
+        if (shape.contains(name)) s["shape"] = shape[name];
+        inputs.emplace(name, make_input(c, name, s));
+    }
+    return inputs;
+}
 
 RunConfig load_run_config(const std::filesystem::path& file) {
     try {
@@ -122,14 +186,14 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
         throw ConfigError(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
     }
     if (!j.is_object()) config_error(c, "(top level)", "must be a JSON object");
-    static const std::set<std::string> known{"name",    "description", "device",   "op",
-                                             "args",    "inputs",      "backends", "reference",
-                                             "compare", "outputs",     "sweep"};
+    static const std::set<std::string> known{"name",   "description", "device",     "op",      "args",
+                                             "inputs", "backends",    "reference",  "compare", "outputs",
+                                             "sweep",  "shapes",      "shapes_file"};
     for (const auto& [k, v] : j.items()) {
         if (!known.contains(k))
             config_error(c, k,
                          "unknown key (expected one of name, description, device, op, args, inputs, "
-                         "backends, reference, compare, outputs, sweep)");
+                         "backends, reference, compare, outputs, sweep, shapes, shapes_file)");
     }
     if (!j.contains("op") || !j["op"].is_string())
         config_error(c, "op", "missing: the op to run, e.g. \"grid_sample\"");
@@ -150,6 +214,16 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
     if (!j.contains("inputs") || !j["inputs"].is_object())
         config_error(c, "inputs",
                      fmt::format("missing: {} needs inputs {}", c.op, fmt::join(spec.inputs, ", ")));
+    if (j.contains("shapes") || j.contains("shapes_file")) {
+        c.shapes = read_shapes(c, j, spec.inputs);
+        // An input whose shape only the shapes give takes the first one's for the checks below.
+        for (auto& [name, s] : j["inputs"].items()) {
+            if (s.is_object() && !s.contains("shape") && !s.contains("npy") &&
+                c.shapes.front().contains(name))
+                s["shape"] = c.shapes.front()[name];
+        }
+    }
+    c.raw = j;
     for (const auto& name : spec.inputs) {
         if (!j["inputs"].contains(name)) config_error(c, "inputs." + name, "missing");
         c.inputs.emplace(name, make_input(c, name, j["inputs"][name]));

@@ -26,10 +26,16 @@ struct RunConfig {
     double min_pcc = 0.999;
     std::map<std::string, std::string> outputs;  // report, trace, heatmap, l1_chart, out
     nlohmann::json sweep = nlohmann::json::object();
+    // "shapes" (or the ops of "shapes_file"): one object {input name: shape, "name": label} per shape a
+    // sweep runs its grid on; each replaces the shapes of the named inputs, keeping their seeds.
+    std::vector<nlohmann::json> shapes;
+    nlohmann::json raw;  // the config as read, for a sweep's identity and its inputs per shape
 };
 
 // Reads and validates a config; errors are ConfigError naming the file and the key.
 RunConfig load_run_config(const std::filesystem::path& file);
+// The inputs for one entry of `shapes` (the config's own inputs for an empty object).
+TensorMap make_inputs(const RunConfig& c, const nlohmann::json& shape);
 
 struct BackendRun {
     std::string backend;

@@ -296,3 +296,11 @@ class CBIndex:
 for _i in range(32):
     setattr(CBIndex, f"c_{_i}", _i)
 del _i
+
+
+def sweep(config, client=None, **kwargs):
+    """Runs a sweep config's points as tasks on a Dask distributed cluster (a LocalCluster by default) and
+    writes the same CSV / JSON / SVG / HTML as `tilesim sweep`. See tilesim._sweep.sweep and docs/python.md."""
+    from ._sweep import sweep as _run
+
+    return _run(config, client, **kwargs)

@@ -167,6 +167,13 @@ std::string heatmap_legend(const RunReport& r, HeatmapMetric m, double lo, doubl
 
 }  // namespace
 
+std::string heat_colour(double t) {
+    return hex(colour_at(t));
+}
+const char* heat_text_colour(double t) {
+    return text_colour(colour_at(t));
+}
+
 std::string core_heatmap_svg(const RunReport& r, HeatmapMetric m) {
     const int gx = static_cast<int>(std::max(1u, r.grid.x)), gy = static_cast<int>(std::max(1u, r.grid.y));
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;

@@ -34,4 +34,8 @@ std::string timeline_svg(const RunReport& report, uint32_t max_cores = 6, double
 // Escapes & < > " ' for XML text and attribute values.
 std::string xml_escape(std::string_view text);
 
+// The heatmaps' colour scale (viridis) at t in [0, 1] as "#rrggbb", and the text colour readable on it.
+std::string heat_colour(double t);
+const char* heat_text_colour(double t);
+
 }  // namespace tilesim
