@@ -167,6 +167,10 @@ void grid_sample_backward_cpu(const float* grad_output, const float* input, cons
                               float* grad_input, float* grad_grid, const GridSampleShape& shape,
                               ChannelLayout layout, const GridSampleOptions& options) {
     detail::check_grid_sample_shape(shape, layout);
+    if (layout == ChannelLayout::NCHW &&
+        detail::backward_nchw_blocks_cpu(grad_output, input, grid, grad_input, grad_grid, shape, options)) {
+        return;
+    }
     detail::dispatch_mode(options.mode, [&](auto mode) {
         constexpr GridSampleMode M = decltype(mode)::value;
         if constexpr (M == GridSampleMode::Nearest) {

@@ -106,37 +106,11 @@ namespace {
 // then runs of points per block computed 16 channels at a time and transposed into the 16 output planes.
 void forward_channel_blocks(const float* input, float* output, const GridSampleShape& s,
                             const PointTaps& taps, int64_t blocks, int taps_per_point, bool weighted) {
-    constexpr int64_t B = kChannelBlockWidth, kChunk = 256, kPixelChunk = 4096;
+    constexpr int64_t B = kChannelBlockWidth, kChunk = 256;
     const int64_t in_plane = s.h * s.w, plane_points = s.out_h * s.out_w;
-    // The copy is kept by the calling thread up to 64 MiB (fresh pages would cost a page fault per 4 KiB on
-    // every call); larger ones are made for the call. Fully written before it is read: no zeroing.
-    constexpr size_t kKeptFloats = size_t{16} << 20;
-    const size_t need = size_t(s.n * blocks * B * in_plane);
-    thread_local std::unique_ptr<float[]> kept;
-    thread_local size_t kept_floats = 0;
     std::unique_ptr<float[]> own;
-    float* blocked = nullptr;
-    if (need <= kKeptFloats) {
-        if (kept_floats < need) {
-            kept.reset(new float[need]);
-            kept_floats = need;
-        }
-        blocked = kept.get();
-    } else {
-        own.reset(new float[need]);
-        blocked = own.get();
-    }
-    const int64_t pixel_chunks = (in_plane + kPixelChunk - 1) / kPixelChunk;
-    oneapi::tbb::parallel_for(
-        oneapi::tbb::blocked_range<int64_t>(0, s.n * blocks * pixel_chunks),
-        [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-            for (int64_t i = r.begin(); i < r.end(); ++i) {
-                const int64_t nb = i / pixel_chunks, p0 = i % pixel_chunks * kPixelChunk;
-                const int64_t n = nb / blocks, b = nb % blocks;
-                block_channels(input + (n * s.c + b * B) * in_plane + p0, in_plane,
-                               std::min(kPixelChunk, in_plane - p0), blocked + (nb * in_plane + p0) * B);
-            }
-        });
+    float* blocked = call_scratch(0, size_t(s.n * blocks * B * in_plane), own);
+    copy_to_channel_blocks(input, s.n, s.c, in_plane, blocks, blocked);
     static const float zeros[B] = {};
     const int64_t chunks = (plane_points + kChunk - 1) / kChunk, S = taps.stride;
     oneapi::tbb::parallel_for(
