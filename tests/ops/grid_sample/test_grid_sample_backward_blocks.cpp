@@ -3,6 +3,7 @@
 // every mode, padding and alignment, both layouts, grids out of range and points exactly on pixel borders.
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -127,8 +128,15 @@ TEST(GridSampleBackwardBlocks, FewChannelsAndOnePixelWideMapsMatchTheScalarRefer
     expect_matches_scalar_reference({1, 21, 6, 1, 5, 5}, 340);
 }
 
-TEST(GridSampleBackwardBlocks, IsBitIdenticalForOneThreadAndMany) {
-    const GridSampleShape s{1, 48, 15, 13, 29, 31};  // a single image: the blocks are the only split
+TEST(GridSampleBackwardBlocks, PointRangesSummedInOrderMatchTheScalarReference) {
+    // One image of two blocks and 8633 points: each block's points go in two ranges, two accumulators.
+    expect_matches_scalar_reference({1, 19, 23, 29, 97, 89}, 360);
+}
+
+class GridSampleBackwardBlocksThreads : public ::testing::TestWithParam<GridSampleShape> {};
+
+TEST_P(GridSampleBackwardBlocksThreads, IsBitIdenticalForOneThreadAndMany) {
+    const GridSampleShape s = GetParam();
     const std::vector<float> input = random_vector(s.n * s.c * s.h * s.w, -1, 1, 350);
     const std::vector<float> gout = random_vector(s.n * s.c * s.out_h * s.out_w, -1, 1, 351);
     const std::vector<float> grid = border_grid(s, false, 352);
@@ -142,6 +150,14 @@ TEST(GridSampleBackwardBlocks, IsBitIdenticalForOneThreadAndMany) {
         EXPECT_EQ(0, std::memcmp(many.grad_grid.data(), one.grad_grid.data(), many.grad_grid.size() * 4));
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Shapes, GridSampleBackwardBlocksThreads,
+                         ::testing::Values(GridSampleShape{1, 48, 15, 13, 29, 31},   // blocks split the work
+                                           GridSampleShape{1, 19, 23, 29, 97, 89}),  // and ranges of points
+                         [](const auto& info) {
+                             return info.param.c == 48 ? std::string("ThreeBlocks")
+                                                       : std::string("TwoPointRanges");
+                         });
 
 }  // namespace
 }  // namespace tilesim::testing
