@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/grid_sample_point_taps.hpp"
 #include "ops/grid_sample/grid_sample_simd.hpp"
 
 namespace tilesim::ops::detail {
@@ -25,13 +26,6 @@ namespace {
 
 constexpr int64_t B = kChannelBlockWidth;
 constexpr int64_t kPointChunk = 256;  // points per task of pass 2 and per copy of pass 3 (16 KiB per block)
-
-// The taps of every output point, structure-of-arrays: tap t of point q at [t * stride + q].
-struct BackwardTaps {
-    int64_t stride = 0;
-    std::vector<int32_t> index;  // pixel, -1 outside
-    std::vector<float> weight;   // empty for nearest (weight 1)
-};
 
 // A buffer of the calling thread that grows to the largest size asked and is reused.
 float* thread_buffer(size_t floats) {
@@ -55,23 +49,24 @@ void copy_chunk_to_blocks(const float* grad_output, const GridSampleShape& s, in
 template <GridSampleMode M>
 void point_chunk(const float* grid, const float* grad_output, const float* blocked_in, int64_t blocks,
                  const GridSampleShape& s, const GridSampleOptions& o, int64_t n, int64_t q0, int64_t count,
-                 BackwardTaps& taps, float* grad_grid) {
+                 PointTaps& taps, float* grad_grid) {
     constexpr int K = kTapsPerAxis<M>, T = K * K;
-    constexpr bool kGrad = M != GridSampleMode::Nearest;
+    constexpr bool kGrad = M != GridSampleMode::Nearest;  // nearest: taps only, grad_grid 0
     const int64_t S = taps.stride, in_plane = s.h * s.w, out_plane = s.out_h * s.out_w;
-    GridStencil<K> st[kPointChunk];
-    for (int64_t p = 0; p < count; ++p) {
-        const int64_t q = q0 + p;
-        make_stencil<M, kGrad>(grid[2 * q], grid[2 * q + 1], s.h, s.w, o.padding_mode, o.align_corners,
-                               st[p]);
-        for (int t = 0; t < T; ++t) {
-            taps.index[t * S + q] = static_cast<int32_t>(st[p].pixel[t]);
-            if constexpr (kGrad) taps.weight[t * S + q] = st[p].weight[t];
-        }
-    }
     if constexpr (!kGrad) {
+        stencil_taps<M>(grid, q0, q0 + count, s, o, taps);
         std::fill(grad_grid + 2 * q0, grad_grid + 2 * (q0 + count), 0.f);  // PyTorch: no gradient in nearest
     } else {
+        GridStencil<K> st[kPointChunk];
+        for (int64_t p = 0; p < count; ++p) {
+            const int64_t q = q0 + p;
+            make_stencil<M, true>(grid[2 * q], grid[2 * q + 1], s.h, s.w, o.padding_mode, o.align_corners,
+                                  st[p]);
+            for (int t = 0; t < T; ++t) {
+                taps.index[t * S + q] = static_cast<int32_t>(st[p].pixel[t]);
+                taps.weight[t * S + q] = st[p].weight[t];
+            }
+        }
         float* gout = thread_buffer(size_t(blocks * count * B));
         copy_chunk_to_blocks(grad_output, s, n, q0 - n * out_plane, count, 0, blocks, gout);
         float dots[T * kPointChunk];
@@ -91,7 +86,7 @@ void point_chunk(const float* grid, const float* grad_output, const float* block
 }
 
 // Pass 3 for the points [p_begin, p_end) of block b of image n, into acc (channels-last, zeroed here).
-void scatter_points(const float* grad_output, const BackwardTaps& taps, int taps_per_point, bool weighted,
+void scatter_points(const float* grad_output, const PointTaps& taps, int taps_per_point, bool weighted,
                     const GridSampleShape& s, int64_t n, int64_t b, int64_t p_begin, int64_t p_end,
                     float* acc) {
     const int64_t out_plane = s.out_h * s.out_w;
@@ -116,7 +111,7 @@ int64_t scatter_parts(const GridSampleShape& s, int64_t blocks) {
     return std::max<int64_t>(parts, 1);
 }
 
-void grad_input_pass(const float* grad_output, const BackwardTaps& taps, int taps_per_point, bool weighted,
+void grad_input_pass(const float* grad_output, const PointTaps& taps, int taps_per_point, bool weighted,
                      const GridSampleShape& s, int64_t blocks, float* grad_input) {
     const int64_t in_plane = s.h * s.w, out_plane = s.out_h * s.out_w, pairs = s.n * blocks;
     const int64_t parts = scatter_parts(s, blocks);
@@ -187,14 +182,10 @@ bool backward_nchw_blocks_cpu(const float* grad_output, const float* input, cons
     }
 
     // 2. taps and grad_grid, per chunk of points of one image
-    const int taps_per_point = options.mode == GridSampleMode::Nearest    ? 1
-                               : options.mode == GridSampleMode::Bilinear ? 4
-                                                                          : 16;
-    thread_local BackwardTaps scratch;
-    BackwardTaps& taps = scratch;  // the calling thread's, also in the tasks below
-    taps.stride = points;
-    taps.index.resize(size_t(taps_per_point * points));
-    taps.weight.resize(weighted ? size_t(taps_per_point * points) : 0);
+    const int taps_per_point = taps_per_point_of(options.mode);
+    KeptPointTaps kept;
+    PointTaps& taps = kept.taps;  // the calling thread's, also in the tasks below
+    taps.resize(points, taps_per_point, false, weighted ? taps_per_point : 0);
     const int64_t chunks = (out_plane + kPointChunk - 1) / kPointChunk;
     dispatch_mode(options.mode, [&](auto mode) {
         oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, s.n * chunks),
