@@ -1,4 +1,5 @@
-// grid_sample backward on the CPU, in two deterministic passes:
+// grid_sample backward on the CPU. NCHW inputs go through channel blocks (grid_sample_backward_nchw.cpp)
+// unless their blocked copy would pass 512 MiB; those and NHWC inputs take two deterministic passes:
 //  1. grad_grid, split over output rows: each output point dots grad_output with its taps' input values
 //     (one dot per tap) and weighs the dots by the derivatives of the tap weights. Nothing is shared.
 //  2. grad_input, one image at a time: the image's stencils are built once (split over rows), then each task
