@@ -6,16 +6,19 @@
 //  2. per chunk of output points of one image (parallel): the taps are built once; bilinear and bicubic
 //     copy the chunk's grad_output channels-last per block, accumulate each point's dots with it over the
 //     blocks in 16-lane vectors, reduce them and weigh them by the tap weights' derivatives into grad_grid;
-//  3. per image and block (parallel): grad_output is copied channels-last a chunk of points at a time and
-//     scattered, points in order, into the task's channels-last accumulator (cache-sized for most maps),
-//     which is then transposed into grad_input's planes. grad_output is read twice and grad_input written
-//     once; nothing else of that size crosses memory.
-// Deterministic: a point's dots and a block's accumulator each belong to one task, whose order of work does
-// not depend on the thread count.
+//  3. per image and block (parallel; with few of them, per range of its pixels too): grad_output is copied
+//     channels-last a chunk of points at a time and scattered, points in order, into the task's
+//     channels-last accumulator (cache-sized for most maps), which is then transposed into grad_input's
+//     planes. grad_output is read twice and grad_input written once; nothing else of that size crosses
+//     memory.
+// Deterministic, and independent of the split: a point's dots belong to one task, and every grad_input
+// element receives its contributions from one task, in point order.
 #include <algorithm>
 #include <limits>
 #include <memory>
 #include <vector>
+
+#include <oneapi/tbb/task_arena.h>
 
 #include "ops/grid_sample/grid_sample_cpu_detail.hpp"
 #include "ops/grid_sample/grid_sample_point_taps.hpp"
@@ -85,79 +88,35 @@ void point_chunk(const float* grid, const float* grad_output, const float* block
     }
 }
 
-// Pass 3 for the points [p_begin, p_end) of block b of image n, into acc (channels-last, zeroed here).
-void scatter_points(const float* grad_output, const PointTaps& taps, int taps_per_point, bool weighted,
-                    const GridSampleShape& s, int64_t n, int64_t b, int64_t p_begin, int64_t p_end,
-                    float* acc) {
-    const int64_t out_plane = s.out_h * s.out_w;
-    std::fill(acc, acc + s.h * s.w * B, 0.f);
-    alignas(64) float gout[kPointChunk * B], outside[B];
-    for (int64_t p0 = p_begin; p0 < p_end; p0 += kPointChunk) {
-        const int64_t count = std::min(kPointChunk, p_end - p0), q = n * out_plane + p0;
+// Pass 3 for the pixels [x0, x1) of block b of image n: every point's taps that read them, into acc
+// (channels-last, zeroed here), then grad_input's planes.
+void scatter_pixels(const float* grad_output, const PointTaps& taps, int taps_per_point, bool weighted,
+                    const GridSampleShape& s, int64_t n, int64_t b, int64_t x0, int64_t x1,
+                    float* grad_input) {
+    const int64_t in_plane = s.h * s.w, out_plane = s.out_h * s.out_w;
+    float* acc = thread_buffer(size_t((x1 - x0) * B));  // kept by the worker between calls
+    std::fill(acc, acc + (x1 - x0) * B, 0.f);
+    alignas(64) float gout[kPointChunk * B], outside[kBlockedScatterScratchRows * B];
+    for (int64_t p0 = 0; p0 < out_plane; p0 += kPointChunk) {
+        const int64_t count = std::min(kPointChunk, out_plane - p0), q = n * out_plane + p0;
         copy_chunk_to_blocks(grad_output, s, n, p0, count, b, 1, gout);
         blocked_scatter(acc, outside, gout, taps.index.data() + q,
-                        weighted ? taps.weight.data() + q : nullptr, taps_per_point, taps.stride, count);
+                        weighted ? taps.weight.data() + q : nullptr, taps_per_point, taps.stride, count,
+                        static_cast<int32_t>(x0), static_cast<int32_t>(x1 - x0));
     }
+    unblock_channels(acc, x1 - x0, std::min(B, s.c - b * B), grad_input + (n * s.c + b * B) * in_plane + x0,
+                     in_plane);
 }
 
-// Pass 3 splits each (image, block)'s points into this many ranges, each scattered into its own accumulator
-// and summed in range order, when there are too few (image, block) pairs to keep the cores busy (a single
-// image of 16 channels is one pair). A function of the shape only: results never depend on the thread count.
-int64_t scatter_parts(const GridSampleShape& s, int64_t blocks) {
-    constexpr int64_t kTasks = 4, kMinPoints = 4096, kBudgetFloats = int64_t{64} << 20;
-    const int64_t pairs = s.n * blocks, out_plane = s.out_h * s.out_w;
-    int64_t parts = std::min((kTasks + pairs - 1) / pairs, out_plane / kMinPoints);
-    while (parts > 1 && pairs * parts * s.h * s.w * B > kBudgetFloats) --parts;
-    return std::max<int64_t>(parts, 1);
-}
-
-void grad_input_pass(const float* grad_output, const PointTaps& taps, int taps_per_point, bool weighted,
-                     const GridSampleShape& s, int64_t blocks, float* grad_input) {
-    const int64_t in_plane = s.h * s.w, out_plane = s.out_h * s.out_w, pairs = s.n * blocks;
-    const int64_t parts = scatter_parts(s, blocks);
-    const auto channels = [&](int64_t nb) { return std::min(B, s.c - nb % blocks * B); };
-    const auto planes = [&](int64_t nb) {
-        return grad_input + (nb / blocks * s.c + nb % blocks * B) * in_plane;
-    };
-    if (parts == 1) {  // one task per pair, its accumulator cache-sized for most maps
-        oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, pairs, 1),
-                                  [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-                                      float* acc = thread_buffer(size_t(in_plane * B));
-                                      for (int64_t nb = r.begin(); nb < r.end(); ++nb) {
-                                          scatter_points(grad_output, taps, taps_per_point, weighted, s,
-                                                         nb / blocks, nb % blocks, 0, out_plane, acc);
-                                          unblock_channels(acc, in_plane, channels(nb), planes(nb), in_plane);
-                                      }
-                                  });
-        return;
-    }
-    std::unique_ptr<float[]> own;
-    float* acc = call_scratch(1, size_t(pairs * parts * in_plane * B), own);
-    const int64_t range = (out_plane + parts - 1) / parts;
-    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, pairs * parts, 1),
-                              [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-                                  for (int64_t i = r.begin(); i < r.end(); ++i) {
-                                      const int64_t nb = i / parts, p0 = i % parts * range;
-                                      scatter_points(grad_output, taps, taps_per_point, weighted, s,
-                                                     nb / blocks, nb % blocks, p0,
-                                                     std::min(out_plane, p0 + range), acc + i * in_plane * B);
-                                  }
-                              });
-    constexpr int64_t kPixelChunk = 1024;
-    const int64_t chunks = (in_plane + kPixelChunk - 1) / kPixelChunk;
-    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, pairs * chunks),
-                              [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-                                  for (int64_t i = r.begin(); i < r.end(); ++i) {
-                                      const int64_t nb = i / chunks, x0 = i % chunks * kPixelChunk;
-                                      const int64_t count = std::min(kPixelChunk, in_plane - x0);
-                                      float* sum = acc + (nb * parts * in_plane + x0) * B;
-                                      for (int64_t part = 1; part < parts; ++part) {
-                                          const float* add = sum + part * in_plane * B;
-                                          for (int64_t k = 0; k < count * B; ++k) sum[k] += add[k];
-                                      }
-                                      unblock_channels(sum, count, channels(nb), planes(nb) + x0, in_plane);
-                                  }
-                              });
+// Pass 3 splits each (image, block)'s pixels into this many ranges, each owned by one task that takes the
+// taps reading it from every point in order, when there are fewer (image, block) pairs than cores (a single
+// image of 16 channels is one pair). Every element still receives its contributions in point order, so
+// the results do not depend on the split, which may follow the thread count.
+int64_t scatter_ranges(const GridSampleShape& s, int64_t blocks) {
+    constexpr int64_t kMinPixels = 1024;
+    const int64_t cores = std::min(8, oneapi::tbb::this_task_arena::max_concurrency());
+    const int64_t pairs = s.n * blocks;
+    return std::max<int64_t>(1, std::min((cores + pairs - 1) / pairs, s.h * s.w / kMinPixels));
 }
 
 }  // namespace
@@ -201,7 +160,16 @@ bool backward_nchw_blocks_cpu(const float* grad_output, const float* input, cons
     });
 
     // 3. grad_input, per image and block
-    grad_input_pass(grad_output, taps, taps_per_point, weighted, s, blocks, grad_input);
+    const int64_t ranges = scatter_ranges(s, blocks), range = (in_plane + ranges - 1) / ranges;
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, s.n * blocks * ranges, 1),
+                              [&](const oneapi::tbb::blocked_range<int64_t>& r) {
+                                  for (int64_t i = r.begin(); i < r.end(); ++i) {
+                                      const int64_t nb = i / ranges, x0 = i % ranges * range;
+                                      scatter_pixels(grad_output, taps, taps_per_point, weighted, s,
+                                                     nb / blocks, nb % blocks, x0,
+                                                     std::min(in_plane, x0 + range), grad_input);
+                                  }
+                              });
     return true;
 }
 

@@ -109,7 +109,7 @@ void forward_nchw_gather_cpu(const float* input, const float* grid, float* outpu
 
 // Storage for `floats` floats during one call: the calling thread's buffer number `slot` (< kScratchSlots),
 // kept between calls up to 64 MiB, or a buffer made for the call and held by `own`. Not zeroed.
-inline constexpr int kScratchSlots = 2;
+inline constexpr int kScratchSlots = 1;
 float* call_scratch(int slot, size_t floats, std::unique_ptr<float[]>& own);
 
 // Channels [0, blocks * 16) of the n images of x (NCHW, planes of `plane` values) copied channels-last inside

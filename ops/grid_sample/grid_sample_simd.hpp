@@ -89,9 +89,11 @@ void gather_dots_row(const float* plane, const int32_t* index, const float* gout
 void blocked_tap_dots(const float* in, int64_t in_block_stride, const float* gout, int64_t gout_block_stride,
                       int64_t blocks, const int32_t* index, int taps, int64_t stride, int64_t points,
                       float* dots);
-// acc[index[t * S + p] * 16 + c] += weight[t * S + p] * gout[p * 16 + c] for p < points in order, then t
-// (outside taps add into scratch, 16 floats); weight == nullptr: one tap of weight 1, added.
+// acc[(index[t * S + p] - first_pixel) * 16 + c] += weight[t * S + p] * gout[p * 16 + c] for p < points in
+// order, then t, for the taps that read pixels [first_pixel, first_pixel + pixels) (the others add into
+// scratch, kBlockedScatterScratchRows * 16 floats); weight == nullptr: one tap of weight 1, added.
+inline constexpr int64_t kBlockedScatterScratchRows = 8;
 void blocked_scatter(float* acc, float* scratch, const float* gout, const int32_t* index, const float* weight,
-                     int taps, int64_t stride, int64_t points);
+                     int taps, int64_t stride, int64_t points, int32_t first_pixel, int32_t pixels);
 
 }  // namespace tilesim::ops::detail

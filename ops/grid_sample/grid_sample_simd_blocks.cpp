@@ -66,19 +66,24 @@ void BlockedTapDots(const float* in, int64_t in_block_stride, const float* gout,
     }
 }
 
+constexpr int64_t kScratchRows = kBlockedScatterScratchRows;
+
 // Points in order, then taps: every element of acc receives its contributions in the order of the
-// reference's scalar loop. Outside taps add into `scratch` (no branch to mispredict on a random grid).
+// reference's scalar loop. Taps outside the image or the range add into `scratch` (no branch to mispredict
+// on a random grid).
 template <int T, bool Weighted>
 void blocked_scatter(float* acc, float* scratch, const float* gout, const int32_t* index, const float* weight,
-                     int64_t stride, int64_t points) {
+                     int64_t stride, int64_t points, int32_t first_pixel, int32_t pixels) {
     const hn::CappedTag<float, B> d;
     constexpr int64_t N = static_cast<int64_t>(hn::MaxLanes(d)), V = B / N;
     for (int64_t p = 0; p < points; ++p) {
         hn::Vec<decltype(d)> g[V];
         for (int64_t v = 0; v < V; ++v) g[v] = hn::LoadU(d, gout + p * B + v * N);
         for (int t = 0; t < T; ++t) {
-            const int32_t i = index[t * stride + p];
-            float* dst = i >= 0 ? acc + int64_t{i} * B : scratch;
+            const uint32_t i = static_cast<uint32_t>(index[t * stride + p] - first_pixel);  // -1: huge
+            // consecutive skipped taps go to different scratch rows: no chain of stores and reloads
+            float* dst = i < static_cast<uint32_t>(pixels) ? acc + int64_t{i} * B
+                                                           : scratch + ((p * T + t) % kScratchRows) * B;
             for (int64_t v = 0; v < V; ++v) {
                 const auto old = hn::LoadU(d, dst + v * N);
                 const auto sum =
@@ -90,13 +95,13 @@ void blocked_scatter(float* acc, float* scratch, const float* gout, const int32_
 }
 
 void BlockedScatter(float* acc, float* scratch, const float* gout, const int32_t* index, const float* weight,
-                    int taps, int64_t stride, int64_t points) {
+                    int taps, int64_t stride, int64_t points, int32_t first_pixel, int32_t pixels) {
     if (!weight) {
-        blocked_scatter<1, false>(acc, scratch, gout, index, weight, stride, points);
+        blocked_scatter<1, false>(acc, scratch, gout, index, weight, stride, points, first_pixel, pixels);
     } else if (taps == 4) {
-        blocked_scatter<4, true>(acc, scratch, gout, index, weight, stride, points);
+        blocked_scatter<4, true>(acc, scratch, gout, index, weight, stride, points, first_pixel, pixels);
     } else {
-        blocked_scatter<16, true>(acc, scratch, gout, index, weight, stride, points);
+        blocked_scatter<16, true>(acc, scratch, gout, index, weight, stride, points, first_pixel, pixels);
     }
 }
 
@@ -118,8 +123,9 @@ void blocked_tap_dots(const float* in, int64_t in_block_stride, const float* gou
 }
 
 void blocked_scatter(float* acc, float* scratch, const float* gout, const int32_t* index, const float* weight,
-                     int taps, int64_t stride, int64_t points) {
-    HWY_DYNAMIC_DISPATCH(BlockedScatter)(acc, scratch, gout, index, weight, taps, stride, points);
+                     int taps, int64_t stride, int64_t points, int32_t first_pixel, int32_t pixels) {
+    HWY_DYNAMIC_DISPATCH(BlockedScatter)
+    (acc, scratch, gout, index, weight, taps, stride, points, first_pixel, pixels);
 }
 
 }  // namespace tilesim::ops::detail

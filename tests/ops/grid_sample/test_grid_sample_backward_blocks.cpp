@@ -128,9 +128,10 @@ TEST(GridSampleBackwardBlocks, FewChannelsAndOnePixelWideMapsMatchTheScalarRefer
     expect_matches_scalar_reference({1, 21, 6, 1, 5, 5}, 340);
 }
 
-TEST(GridSampleBackwardBlocks, PointRangesSummedInOrderMatchTheScalarReference) {
-    // One image of two blocks and 8633 points: each block's points go in two ranges, two accumulators.
+TEST(GridSampleBackwardBlocks, PixelRangesOfOneBlockMatchTheScalarReference) {
+    // One image of two blocks and 667 pixels: no split. Then 2109 pixels: two ranges per block.
     expect_matches_scalar_reference({1, 19, 23, 29, 97, 89}, 360);
+    expect_matches_scalar_reference({1, 19, 37, 57, 41, 43}, 370);
 }
 
 class GridSampleBackwardBlocksThreads : public ::testing::TestWithParam<GridSampleShape> {};
@@ -153,10 +154,10 @@ TEST_P(GridSampleBackwardBlocksThreads, IsBitIdenticalForOneThreadAndMany) {
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GridSampleBackwardBlocksThreads,
                          ::testing::Values(GridSampleShape{1, 48, 15, 13, 29, 31},   // blocks split the work
-                                           GridSampleShape{1, 19, 23, 29, 97, 89}),  // and ranges of points
+                                           GridSampleShape{1, 19, 37, 57, 41, 43}),  // and pixel ranges
                          [](const auto& info) {
                              return info.param.c == 48 ? std::string("ThreeBlocks")
-                                                       : std::string("TwoPointRanges");
+                                                       : std::string("TwoPixelRanges");
                          });
 
 }  // namespace
