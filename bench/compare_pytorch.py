@@ -266,7 +266,7 @@ def main():
                     f"{r['max_abs']:.1e} |")
                 print(backward_lines[-1], flush=True)
         other_lines = ["| case | PyTorch formulation ms | tilesim ms | ratio | max abs difference |", "|---|---|---|---|---|"]
-        for case in formulation_cases() if args.only != "grid_sample" else []:
+        for case in formulation_cases() if args.only in ("all", "others") else []:
             rounds = [run_formulation_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
             r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             other_lines.append(f"| {case[0]} | {r['torch']:.1f} | {r['tilesim']:.1f} | {r['torch'] / r['tilesim']:.1f}x | "
