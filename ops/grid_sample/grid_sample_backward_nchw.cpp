@@ -109,14 +109,16 @@ void scatter_pixels(const float* grad_output, const PointTaps& taps, int taps_pe
 }
 
 // Pass 3 splits each (image, block)'s pixels into this many ranges, each owned by one task that takes the
-// taps reading it from every point in order, when there are fewer (image, block) pairs than cores (a single
-// image of 16 channels is one pair). Every element still receives its contributions in point order, so
+// taps reading it from every point in order: when there are fewer (image, block) pairs than cores (a single
+// image of 16 channels is one pair), and so that an accumulator stays within 16 MiB on huge maps (each
+// range reads all of grad_output again). Every element still receives its contributions in point order, so
 // the results do not depend on the split, which may follow the thread count.
 int64_t scatter_ranges(const GridSampleShape& s, int64_t blocks) {
-    constexpr int64_t kMinPixels = 1024;
+    constexpr int64_t kMinPixels = 1024, kMaxPixels = (int64_t{16} << 20) / (4 * B);
     const int64_t cores = std::min(8, oneapi::tbb::this_task_arena::max_concurrency());
-    const int64_t pairs = s.n * blocks;
-    return std::max<int64_t>(1, std::min((cores + pairs - 1) / pairs, s.h * s.w / kMinPixels));
+    const int64_t pairs = s.n * blocks, in_plane = s.h * s.w;
+    const int64_t for_cores = std::min((cores + pairs - 1) / pairs, in_plane / kMinPixels);
+    return std::max({int64_t{1}, for_cores, (in_plane + kMaxPixels - 1) / kMaxPixels});
 }
 
 }  // namespace

@@ -134,6 +134,11 @@ TEST(GridSampleBackwardBlocks, PixelRangesOfOneBlockMatchTheScalarReference) {
     expect_matches_scalar_reference({1, 19, 37, 57, 41, 43}, 370);
 }
 
+TEST(GridSampleBackwardBlocks, MapsPastTheAccumulatorBudgetMatchTheScalarReference) {
+    // 300000 pixels: a 16-channel accumulator would pass 16 MiB, so the pixels go in two ranges.
+    expect_matches_scalar_reference({1, 3, 600, 500, 21, 19}, 380);
+}
+
 class GridSampleBackwardBlocksThreads : public ::testing::TestWithParam<GridSampleShape> {};
 
 TEST_P(GridSampleBackwardBlocksThreads, IsBitIdenticalForOneThreadAndMany) {
