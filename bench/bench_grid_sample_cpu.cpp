@@ -1,8 +1,9 @@
-// Google Benchmark of the grid_sample CPU reference (forward; backward for bilinear) on realistic shapes.
+// Google Benchmark of the grid_sample CPU reference (forward and backward) on realistic shapes.
 // The grid is a smooth warp (rotation, scale, shift and a sinusoidal displacement), the same one that
 // bench/compare_grid_sample_pytorch.py gives to torch's F.grid_sample, so the timings compare directly.
 // The grid_sample_*_random benchmarks take PyTorch's layout (NCHW) and a grid uniform in [-1.1, 1.1] (the
-// sampling points of detection heads and deformable offsets; issue #22), for every mode and padding;
+// sampling points of detection heads and deformable offsets; issue #22), for every mode and padding, forward
+// and backward (the backward also channels-last, zeros padding);
 // grid_sample_op_random times the op front end (output allocation included), what the CLI's --repeat times.
 //   build-*/bench/bench_grid_sample_cpu [--threads=N] --benchmark_min_time=0.2
 // --threads caps oneTBB's worker count (default: all cores), e.g. 1 for per-core comparisons with
@@ -196,6 +197,13 @@ const int kRegistered = [] {
                     ->Unit(benchmark::kMillisecond);
                 benchmark::RegisterBenchmark(("grid_sample_backward_random/" + suffix).c_str(), backward,
                                              bs.shape, ChannelLayout::NCHW, mode, true, padding)
+                    ->UseRealTime()
+                    ->Unit(benchmark::kMillisecond);
+            }
+            if (mode != GridSampleMode::Bicubic) {  // the channels-last backward on the same problems
+                benchmark::RegisterBenchmark(
+                    ("grid_sample_backward_random/" + m + "/zeros/NHWC/" + bs.name).c_str(), backward,
+                    bs.shape, ChannelLayout::NHWC, mode, true, PaddingMode::Zeros)
                     ->UseRealTime()
                     ->Unit(benchmark::kMillisecond);
             }

@@ -2,9 +2,13 @@
 
 Run with Debian's python (torch 1.13):
     /usr/bin/python3 bench/compare_grid_sample_pytorch.py [--threads 2] [--repeats 20] [--json out.json] [--random]
+        [--backward]
 Prints one line per (mode, layout, shape) with the best and median milliseconds. "NHWC" passes a
 channels_last input (torch returns a tensor in the same memory format). --random: issue #22's shapes with a
 grid uniform in [-1.1, 1.1], NCHW (bench_grid_sample_cpu's grid_sample_forward_random/<mode>/zeros/NCHW/...).
+--backward: the backward instead (torch.autograd.grad of F.grid_sample for the input and the grid, against
+bench_grid_sample_cpu's grid_sample_backward_random/... or grid_sample_backward/bilinear/... rows; nearest
+only with --random, where the C++ benchmark has it).
 --bench build/bench/bench_grid_sample_cpu [--rounds 3]: also runs tilesim's benchmark of the same row right
 after PyTorch's, in every round, and prints both medians and the ratio (median and range over rounds).
 """
@@ -58,6 +62,17 @@ def time_ms(fn, repeats, clock=time.perf_counter):
     return times[0], times[len(times) // 2]
 
 
+def pass_under_test(x, grid, mode, backward):
+    """F.grid_sample (zeros padding, align_corners False), or its backward: the gradients of the input and
+    the grid for a fixed grad_output (the graph is kept between calls, so only the backward is timed)."""
+    if not backward:
+        return lambda: F.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
+    xg, gg = x.detach().requires_grad_(), grid.detach().requires_grad_()
+    out = F.grid_sample(xg, gg, mode=mode, padding_mode="zeros", align_corners=False)
+    grad_out = torch.rand_like(out) * 2 - 1
+    return lambda: torch.autograd.grad(out, [xg, gg], grad_out, retain_graph=True)
+
+
 def tilesim_ms(bench, name, threads, key="real_time"):
     """Median real (or CPU) time of one bench_grid_sample_cpu row (anchored filter), in ms."""
     out = subprocess.run([bench, f"--threads={threads}", f"--benchmark_filter=^{name}/real_time$",
@@ -74,6 +89,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--random", action="store_true", help="issue #22's shapes, random grids, NCHW")
+    parser.add_argument("--backward", action="store_true", help="time the backward pass instead")
     parser.add_argument("--bench", help="bench_grid_sample_cpu to time the same rows with, side by side")
     parser.add_argument("--rounds", type=int, default=1, help="with --bench: rounds, each timing both sides")
     parser.add_argument("--cpu-time", action="store_true",
@@ -87,16 +103,17 @@ def main():
     for name, (n, c, h, w, out_h, out_w) in RANDOM_GRID_SHAPES if args.random else SHAPES:
         inp = torch.rand(n, c, h, w) * 2 - 1
         grid = torch.rand(n, out_h, out_w, 2) * 2.2 - 1.1 if args.random else warp_grid(n, out_h, out_w)
-        for mode in ["bilinear", "nearest"]:
+        for mode in ["bilinear", "nearest"] if args.random or not args.backward else ["bilinear"]:
             for layout in ["NCHW"] if args.random else ["NCHW", "NHWC"]:
                 x = inp if layout == "NCHW" else inp.contiguous(memory_format=torch.channels_last)
-                prefix = "grid_sample_forward_random" if args.random else "grid_sample_forward"
+                kind = "backward" if args.backward else "forward"
+                prefix = f"grid_sample_{kind}_random" if args.random else f"grid_sample_{kind}"
                 padding = "zeros/" if args.random else ""
                 row = f"{prefix}/{mode}/{padding}{layout}/{name}"
+                call = pass_under_test(x, grid, mode, args.backward)
                 torch_ms, tilesim = [], []
                 for _ in range(max(1, args.rounds) if args.bench else 1):
-                    best, median = time_ms(lambda: F.grid_sample(x, grid, mode=mode, padding_mode="zeros",
-                                                                 align_corners=False), args.repeats,
+                    best, median = time_ms(call, args.repeats,
                                            time.process_time if args.cpu_time else time.perf_counter)
                     torch_ms.append(median)
                     if args.bench:

@@ -10,10 +10,15 @@ over rounds (the sim table also the range of the per-round ratio): on a shared m
 over minutes, ratios taken within a round are what stays comparable.
 
     /usr/bin/python3 bench/compare_pytorch.py [--tilesim build/tools/tilesim] [--threads 2] [--repeat 10] [--rounds 3]
-        [--only all|grid_sample|others] [--grids both|smooth|random]
+        [--only all|grid_sample|grid_sample_backward|others] [--grids both|smooth|random] [--python build/python]
 
 grid_sample runs each shape on a smooth warp and on a random grid (uniform in [-1.1, 1.1]: scattered sampling
 points, as detection heads and deformable offsets make; issue #22), NCHW and channels-last.
+
+The CLI has no backward command, so grid_sample's backward rows (issue #22's shapes, random grid, NCHW,
+bilinear and nearest; `--only grid_sample_backward`, also part of `all`) run in-process on both sides:
+torch.autograd.grad of F.grid_sample for the input and the grid against tilesim.grid_sample_backward from
+the Python package (`--python build/python`, the folder that holds the built `tilesim` package).
 """
 import argparse
 import os
@@ -102,6 +107,37 @@ def run_case(case, tilesim, repeat, tmp):
     return rows
 
 
+GRID_SAMPLE_BACKWARD_SHAPES = [(1, 64, 128, 128, 128, 128), (4, 128, 32, 48, 32, 48), (1, 32, 96, 96, 96, 96),
+                               (1, 16, 256, 256, 256, 256)]  # issue #22
+
+
+def run_backward_case(tilesim_package, n, c, h, w, oh, ow, mode, repeat):
+    """Backward of grid_sample (zeros padding, align_corners False), NCHW, random grid: PyTorch autograd and
+    tilesim's CPU reference on the same tensors, in-process; also the largest difference of the gradients."""
+    torch.manual_seed(1)
+    x = (torch.rand(n, c, h, w) * 2 - 1).requires_grad_()
+    g = random_grid(n, oh, ow, seed=2).requires_grad_()
+    out = F.grid_sample(x, g, mode=mode, padding_mode="zeros", align_corners=False)
+    go = torch.rand_like(out) * 2 - 1
+    torch_ms = median_ms(lambda: torch.autograd.grad(out, [x, g], go, retain_graph=True), repeat)
+    xn, gn, gon = x.detach().numpy(), g.detach().numpy(), go.numpy()
+    tilesim_ms_ = median_ms(lambda: tilesim_package.grid_sample_backward(gon, xn, gn, mode, "zeros", False), repeat)
+    gi, gg = tilesim_package.grid_sample_backward(gon, xn, gn, mode, "zeros", False)
+    gi_ref, gg_ref = torch.autograd.grad(out, [x, g], go)
+    diff = max(float(np.max(np.abs(gi - gi_ref.numpy()))), float(np.max(np.abs(gg - gg_ref.numpy()))))
+    return {"torch": torch_ms, "tilesim": tilesim_ms_, "max_abs": diff}
+
+
+def import_tilesim_package(path):
+    sys.path.insert(0, os.path.abspath(path))
+    try:
+        import tilesim as package
+    except ImportError as e:
+        sys.exit(f"grid_sample backward rows need the tilesim Python package under {path} ({e}); build the "
+                 "tilesim_python target or pass --only grid_sample|others")
+    return package
+
+
 def formulation_cases():
     """The other ops on their models' sizes: (name, PyTorch callable, .npy inputs, tilesim op arguments,
     repeat cap for the slow formulations)."""
@@ -181,8 +217,10 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--repeat", type=int, default=10)
     p.add_argument("--rounds", type=int, default=3, help="measure each case this many times; report medians")
-    p.add_argument("--only", choices=["all", "grid_sample", "others"], default="all",
-                   help="grid_sample cases, the other ops, or both")
+    p.add_argument("--only", choices=["all", "grid_sample", "grid_sample_backward", "others"], default="all",
+                   help="grid_sample cases, grid_sample's backward (in-process), the other ops, or all")
+    p.add_argument("--python", default=os.path.join(os.path.dirname(__file__), "..", "build", "python"),
+                   help="folder holding the built tilesim Python package (grid_sample backward rows)")
     p.add_argument("--grids", choices=["both", "smooth", "random"], default="both",
                    help="grid_sample on smooth warps, random grids, or both")
     p.add_argument("--markdown", help="write the table here")
@@ -195,7 +233,7 @@ def main():
     sim_lines = []
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; tilesim {tilesim}")
     with tempfile.TemporaryDirectory() as tmp:
-        for case in grid_sample_cases(args.grids) if args.only != "others" else []:
+        for case in grid_sample_cases(args.grids) if args.only in ("all", "grid_sample") else []:
             rounds = [run_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
             r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             best_torch = min(r["torch"], r["torch_channels_last"])
@@ -213,8 +251,22 @@ def main():
                                  f"{r['sim_checks']:.2f} | {ratio_range('sim_checks', 'tilesim_nchw')} | {r['sim_1_thread']:.2f} | "
                                  f"{ratio_range('sim_1_thread', 'sim')} |")
                 print(sim_lines[-1], flush=True)
+        backward_lines = ["| case | PyTorch ms | tilesim ms | ratio (range over rounds) | max abs difference |",
+                          "|---|---|---|---|---|"]
+        package = import_tilesim_package(args.python) if args.only in ("all", "grid_sample_backward") else None
+        for (n, c, h, w, oh, ow) in GRID_SAMPLE_BACKWARD_SHAPES if package else []:
+            for mode in ("bilinear", "nearest"):
+                rounds = [run_backward_case(package, n, c, h, w, oh, ow, mode, args.repeat)
+                          for _ in range(max(1, args.rounds))]
+                r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
+                ratios = [x["torch"] / x["tilesim"] for x in rounds]
+                backward_lines.append(
+                    f"| grid_sample backward {mode} {n}x{c}x{h}x{w}->{oh}x{ow}, random grid | {r['torch']:.3f} | "
+                    f"{r['tilesim']:.3f} | {float(np.median(ratios)):.1f}x ({min(ratios):.1f}-{max(ratios):.1f}) | "
+                    f"{r['max_abs']:.1e} |")
+                print(backward_lines[-1], flush=True)
         other_lines = ["| case | PyTorch formulation ms | tilesim ms | ratio | max abs difference |", "|---|---|---|---|---|"]
-        for case in formulation_cases() if args.only != "grid_sample" else []:
+        for case in formulation_cases() if args.only in ("all", "others") else []:
             rounds = [run_formulation_case(case, tilesim, args.repeat, tmp) for _ in range(max(1, args.rounds))]
             r = {k: float(np.median([x[k] for x in rounds])) for k in rounds[0]}
             other_lines.append(f"| {case[0]} | {r['torch']:.1f} | {r['tilesim']:.1f} | {r['torch'] / r['tilesim']:.1f}x | "
@@ -222,7 +274,9 @@ def main():
             print(other_lines[-1], flush=True)
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write("\n".join(lines) + "\n\nThe other ops (CPU reference through the CLI against the PyTorch formulation):\n\n")
+            f.write("\n".join(lines) + "\n\ngrid_sample backward (in-process, NCHW, random grid):\n\n")
+            f.write("\n".join(backward_lines) + "\n")
+            f.write("\nThe other ops (CPU reference through the CLI against the PyTorch formulation):\n\n")
             f.write("\n".join(other_lines) + "\n")
             f.write("\nSimulated path (grid_sample bilinear, interleaved, float32, Wormhole B0):\n\n")
             f.write("| case | CPU reference ms | sim ms (checks off) | sim / ref (range over rounds) | sim ms (checks on) | sim / ref | sim ms 1 thread | 2-thread speed-up |\n")

@@ -1,4 +1,5 @@
-// grid_sample backward on the CPU, in two deterministic passes:
+// grid_sample backward on the CPU. NCHW inputs go through channel blocks (grid_sample_backward_nchw.cpp)
+// unless their blocked copy would pass 512 MiB; those and NHWC inputs take two deterministic passes:
 //  1. grad_grid, split over output rows: each output point dots grad_output with its taps' input values
 //     (one dot per tap) and weighs the dots by the derivatives of the tap weights. Nothing is shared.
 //  2. grad_input, one image at a time: the image's stencils are built once (split over rows), then each task
@@ -167,6 +168,10 @@ void grid_sample_backward_cpu(const float* grad_output, const float* input, cons
                               float* grad_input, float* grad_grid, const GridSampleShape& shape,
                               ChannelLayout layout, const GridSampleOptions& options) {
     detail::check_grid_sample_shape(shape, layout);
+    if (layout == ChannelLayout::NCHW &&
+        detail::backward_nchw_blocks_cpu(grad_output, input, grid, grad_input, grad_grid, shape, options)) {
+        return;
+    }
     detail::dispatch_mode(options.mode, [&](auto mode) {
         constexpr GridSampleMode M = decltype(mode)::value;
         if constexpr (M == GridSampleMode::Nearest) {

@@ -2,6 +2,7 @@
 // Pieces shared by the grid_sample CPU forward and backward passes (not part of the public API).
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -105,6 +106,22 @@ bool nchw_uses_channel_blocks(const GridSampleShape& s);
 bool nchw_grid_is_scattered(const float* grid, const GridSampleShape& s);
 void forward_nchw_gather_cpu(const float* input, const float* grid, float* output, const GridSampleShape& s,
                              const GridSampleOptions& options);
+
+// Storage for `floats` floats during one call: the calling thread's buffer number `slot` (< kScratchSlots),
+// kept between calls up to 64 MiB, or a buffer made for the call and held by `own`. Not zeroed.
+inline constexpr int kScratchSlots = 1;
+float* call_scratch(int slot, size_t floats, std::unique_ptr<float[]>& own);
+
+// Channels [0, blocks * 16) of the n images of x (NCHW, planes of `plane` values) copied channels-last inside
+// blocks of 16: out[((image * blocks + b) * plane + i) * 16 + c] = channel b * 16 + c at i, 0 past channel
+// C - 1. Parallel over chunks of pixels (grid_sample_channel_blocks.cpp).
+void copy_to_channel_blocks(const float* x, int64_t n, int64_t c, int64_t plane, int64_t blocks, float* out);
+
+// Backward for NCHW inputs in channel blocks (grid_sample_backward_nchw.cpp); false, having done nothing,
+// where it does not apply (the blocked copies would pass 512 MiB, or planes of 2^31 pixels or more).
+bool backward_nchw_blocks_cpu(const float* grad_output, const float* input, const float* grid,
+                              float* grad_input, float* grad_grid, const GridSampleShape& s,
+                              const GridSampleOptions& options);
 
 // Throws InvalidArgument unless the sizes are a valid grid_sample problem.
 void check_grid_sample_shape(const GridSampleShape& s, ChannelLayout layout);

@@ -20,34 +20,13 @@
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/grid_sample_point_taps.hpp"
 #include "ops/grid_sample/grid_sample_simd.hpp"
 
 namespace tilesim::ops::detail {
 namespace {
 
 constexpr int64_t kTapsBudgetBytes = 256 * 1024;  // taps of one tile: about a quarter of an L2 cache
-constexpr int64_t kPad = 64;                      // tap entries past the last point (a vector's worth)
-
-// Taps of every output point (pass 1), structure-of-arrays with stride `points` (+ padding).
-struct PointTaps {
-    int64_t stride = 0;
-    std::vector<int32_t> index;  // [T][stride]: pixel, -1 outside; bilinear pairs: [2][stride] row bases
-    std::vector<int32_t> code;   // bilinear pairs: [stride] inside bits and shifts (bilinear_pair_row)
-    std::vector<float> weight;   // [T][stride]; empty for nearest
-
-    // Pass 1 writes the entries of every point; only the padding is set here (pixel 0, weight 0, nothing
-    // inside), so the buffers are never cleared as a whole.
-    void resize(int64_t points, int rows_of_indices, bool codes, int weights) {
-        stride = points + kPad;
-        index.resize(size_t(rows_of_indices * stride));
-        code.resize(codes ? size_t(stride) : 0);
-        weight.resize(size_t(weights * stride));
-        for (int r = 0; r < rows_of_indices; ++r) std::fill_n(&index[r * stride + points], kPad, 0);
-        if (codes) std::fill_n(&code[points], kPad, 0);
-        for (int r = 0; r < weights; ++r) std::fill_n(&weight[r * stride + points], kPad, 0.f);
-    }
-};
-
 // Bilinear on planes at least two pixels wide: the pair at (y, clamp(x0, 0, W - 2)) of each stencil row.
 void bilinear_pair_taps(const float* grid, int64_t first, int64_t last, const GridSampleShape& s,
                         const GridSampleOptions& o, PointTaps& taps) {
@@ -72,26 +51,6 @@ void bilinear_pair_taps(const float* grid, int64_t first, int64_t last, const Gr
     }
 }
 
-template <GridSampleMode M>
-void stencil_taps(const float* grid, int64_t first, int64_t last, const GridSampleShape& s,
-                  const GridSampleOptions& o, PointTaps& taps) {
-    constexpr int K = kTapsPerAxis<M>;
-    const int64_t S = taps.stride;
-    if (o.padding_mode == PaddingMode::Zeros && M != GridSampleMode::Bicubic) {  // vectorised, same values
-        first += zeros_padding_taps(grid + 2 * first, last - first, s.h, s.w, o.align_corners, K * K,
-                                    taps.index.data() + first,
-                                    M == GridSampleMode::Nearest ? nullptr : taps.weight.data() + first, S);
-    }
-    GridStencil<K> st;
-    for (int64_t p = first; p < last; ++p) {
-        make_stencil<M, false>(grid[2 * p], grid[2 * p + 1], s.h, s.w, o.padding_mode, o.align_corners, st);
-        for (int t = 0; t < K * K; ++t) {
-            taps.index[t * S + p] = static_cast<int32_t>(st.pixel[t]);  // -1 outside
-            if (M != GridSampleMode::Nearest) taps.weight[t * S + p] = st.weight[t];
-        }
-    }
-}
-
 }  // namespace
 
 // Whole blocks of 16 channels go channels-last inside the block (one copy of the input, at most 512 MiB).
@@ -106,37 +65,11 @@ namespace {
 // then runs of points per block computed 16 channels at a time and transposed into the 16 output planes.
 void forward_channel_blocks(const float* input, float* output, const GridSampleShape& s,
                             const PointTaps& taps, int64_t blocks, int taps_per_point, bool weighted) {
-    constexpr int64_t B = kChannelBlockWidth, kChunk = 256, kPixelChunk = 4096;
+    constexpr int64_t B = kChannelBlockWidth, kChunk = 256;
     const int64_t in_plane = s.h * s.w, plane_points = s.out_h * s.out_w;
-    // The copy is kept by the calling thread up to 64 MiB (fresh pages would cost a page fault per 4 KiB on
-    // every call); larger ones are made for the call. Fully written before it is read: no zeroing.
-    constexpr size_t kKeptFloats = size_t{16} << 20;
-    const size_t need = size_t(s.n * blocks * B * in_plane);
-    thread_local std::unique_ptr<float[]> kept;
-    thread_local size_t kept_floats = 0;
     std::unique_ptr<float[]> own;
-    float* blocked = nullptr;
-    if (need <= kKeptFloats) {
-        if (kept_floats < need) {
-            kept.reset(new float[need]);
-            kept_floats = need;
-        }
-        blocked = kept.get();
-    } else {
-        own.reset(new float[need]);
-        blocked = own.get();
-    }
-    const int64_t pixel_chunks = (in_plane + kPixelChunk - 1) / kPixelChunk;
-    oneapi::tbb::parallel_for(
-        oneapi::tbb::blocked_range<int64_t>(0, s.n * blocks * pixel_chunks),
-        [&](const oneapi::tbb::blocked_range<int64_t>& r) {
-            for (int64_t i = r.begin(); i < r.end(); ++i) {
-                const int64_t nb = i / pixel_chunks, p0 = i % pixel_chunks * kPixelChunk;
-                const int64_t n = nb / blocks, b = nb % blocks;
-                block_channels(input + (n * s.c + b * B) * in_plane + p0, in_plane,
-                               std::min(kPixelChunk, in_plane - p0), blocked + (nb * in_plane + p0) * B);
-            }
-        });
+    float* blocked = call_scratch(0, size_t(s.n * blocks * B * in_plane), own);
+    copy_to_channel_blocks(input, s.n, s.c, in_plane, blocks, blocked);
     static const float zeros[B] = {};
     const int64_t chunks = (plane_points + kChunk - 1) / kChunk, S = taps.stride;
     oneapi::tbb::parallel_for(
@@ -183,22 +116,11 @@ void forward_nchw_gather_cpu(const float* input, const float* grid, float* outpu
     const int64_t plane_points = s.out_h * s.out_w, points = s.n * plane_points;
     const int64_t blocks = nchw_uses_channel_blocks(s) ? s.c / kChannelBlockWidth : 0;
     const bool pairs = blocks == 0 && options.mode == GridSampleMode::Bilinear && s.w >= 2;
-    const int taps_per_point = options.mode == GridSampleMode::Nearest    ? 1
-                               : options.mode == GridSampleMode::Bilinear ? 4
-                                                                          : 16;
+    const int taps_per_point = taps_per_point_of(options.mode);
     const int weights = options.mode == GridSampleMode::Nearest ? 0 : taps_per_point;
-    // Kept by the calling thread (fresh pages would cost more in page faults than the taps themselves), up
-    // to 64 MiB: larger ones are released when the call ends.
-    thread_local PointTaps scratch;
-    PointTaps& taps = scratch;  // the calling thread's, also in the tasks below
+    KeptPointTaps kept;
+    PointTaps& taps = kept.taps;  // the calling thread's, also in the tasks below
     taps.resize(points, pairs ? 2 : taps_per_point, pairs, weights);
-    struct Release {
-        PointTaps& taps;
-        ~Release() {
-            const size_t bytes = 4 * (taps.index.capacity() + taps.code.capacity() + taps.weight.capacity());
-            if (bytes > (size_t{64} << 20)) taps = PointTaps{};
-        }
-    } release{taps};
 
     // Pass 1: the taps of every point.
     oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<int64_t>(0, points, 1024),

@@ -51,8 +51,9 @@ void grid_sample_forward_cpu(const float* input, const float* grid, float* outpu
 
 // grad_input (same layout and shape as input) and grad_grid ([n, out_h, out_w, 2]) are overwritten.
 // Deterministic: grad_grid is computed per output point; grad_input is scattered by tasks that each own a
-// fixed block of 16 channels of one image and visit the output points in order, so every element receives
-// its contributions in the same order whatever the thread count (no atomics, no partial buffers).
+// fixed block of 16 channels of one image (NCHW with few blocks: and a range of its pixels) and visit the
+// output points in order, so every element receives its contributions in the same order whatever the
+// thread count (no atomics, no partial buffers).
 void grid_sample_backward_cpu(const float* grad_output, const float* input, const float* grid,
                               float* grad_input, float* grad_grid, const GridSampleShape& shape,
                               ChannelLayout layout, const GridSampleOptions& options);

@@ -67,8 +67,11 @@ inline constexpr int64_t kChannelBlockWidth = 16;
 void blocked_gather_planes(const float* blocked, const float* zeros, const int32_t* index,
                            const float* weight, int taps, int64_t tap_stride, int64_t points, float* out,
                            int64_t out_stride);
-// out[p * kChannelBlockWidth + c] = in[c * in_stride + p] for p < pixels, c < kChannelBlockWidth.
-void block_channels(const float* in, int64_t in_stride, int64_t pixels, float* out);
+// out[p * kChannelBlockWidth + c] = in[c * in_stride + p] for p < pixels, c < channels (at most
+// kChannelBlockWidth); the lanes c >= channels are set to 0.
+void block_channels(const float* in, int64_t in_stride, int64_t channels, int64_t pixels, float* out);
+// The inverse: out[c * out_stride + p] = in[p * kChannelBlockWidth + c] for p < pixels, c < channels.
+void unblock_channels(const float* in, int64_t pixels, int64_t channels, float* out, int64_t out_stride);
 // make_stencil()'s pixels (-1 outside) and weights for zeros padding, nearest (taps 1, weight unused) or
 // bilinear (taps 4), as index[t * stride + p] and weight[t * stride + p], for the first points of the grid
 // (x, y pairs) that fill whole vectors; returns how many (the caller does the rest).
@@ -77,5 +80,20 @@ int64_t zeros_padding_taps(const float* grid, int64_t points, int64_t h, int64_t
 // dots[t * S + p] += gout[p] * plane[index[t * S + p]]
 void gather_dots_row(const float* plane, const int32_t* index, const float* gout, int taps,
                      int64_t tap_stride, int64_t points, float* dots);
+
+// NCHW backward in channel blocks (grid_sample_backward_nchw.cpp): one image's blocks of 16 channels,
+// channels-last inside a block, block b of `in` at in + b * in_block_stride (pixel i at + i * 16) and of
+// `gout` at gout + b * gout_block_stride (point p at + p * 16); taps as above (index < 0: outside).
+// dots[p * taps + t] = sum over blocks b and lanes c of gout[b][p][c] * in[b][index[t * S + p]][c]
+// (outside taps read 0), for taps 4 or 16.
+void blocked_tap_dots(const float* in, int64_t in_block_stride, const float* gout, int64_t gout_block_stride,
+                      int64_t blocks, const int32_t* index, int taps, int64_t stride, int64_t points,
+                      float* dots);
+// acc[(index[t * S + p] - first_pixel) * 16 + c] += weight[t * S + p] * gout[p * 16 + c] for p < points in
+// order, then t, for the taps that read pixels [first_pixel, first_pixel + pixels) (the others add into
+// scratch, kBlockedScatterScratchRows * 16 floats); weight == nullptr: one tap of weight 1, added.
+inline constexpr int64_t kBlockedScatterScratchRows = 8;
+void blocked_scatter(float* acc, float* scratch, const float* gout, const int32_t* index, const float* weight,
+                     int taps, int64_t stride, int64_t points, int32_t first_pixel, int32_t pixels);
 
 }  // namespace tilesim::ops::detail

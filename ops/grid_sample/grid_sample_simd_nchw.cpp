@@ -227,11 +227,11 @@ void BlockedGatherPlanes(const float* blocked, const float* zeros, const int32_t
     }
 }
 
-void BlockChannels(const float* in, int64_t in_stride, int64_t pixels, float* out) {
+void BlockChannels(const float* in, int64_t in_stride, int64_t channels, int64_t pixels, float* out) {
     constexpr int64_t B = kChannelBlockWidth;
     int64_t p = 0;
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL  // 16 x 16 in registers
-    for (; p + B <= pixels; p += B) {
+    for (; channels == B && p + B <= pixels; p += B) {
         __m512 r[B];
         for (int64_t c = 0; c < B; ++c) r[c] = _mm512_loadu_ps(in + c * in_stride + p);
         transpose16(r);
@@ -239,7 +239,24 @@ void BlockChannels(const float* in, int64_t in_stride, int64_t pixels, float* ou
     }
 #endif
     for (; p < pixels; ++p) {
-        for (int64_t c = 0; c < B; ++c) out[p * B + c] = in[c * in_stride + p];
+        for (int64_t c = 0; c < channels; ++c) out[p * B + c] = in[c * in_stride + p];
+        for (int64_t c = channels; c < B; ++c) out[p * B + c] = 0.f;
+    }
+}
+
+void UnblockChannels(const float* in, int64_t pixels, int64_t channels, float* out, int64_t out_stride) {
+    constexpr int64_t B = kChannelBlockWidth;
+    int64_t p = 0;
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL  // 16 x 16 in registers
+    for (; channels == B && p + B <= pixels; p += B) {
+        __m512 r[B];
+        for (int64_t k = 0; k < B; ++k) r[k] = _mm512_loadu_ps(in + (p + k) * B);
+        transpose16(r);
+        for (int64_t c = 0; c < B; ++c) _mm512_storeu_ps(out + c * out_stride + p, r[c]);
+    }
+#endif
+    for (; p < pixels; ++p) {
+        for (int64_t c = 0; c < channels; ++c) out[c * out_stride + p] = in[p * B + c];
     }
 }
 
@@ -276,6 +293,7 @@ HWY_EXPORT(MaskedGatherRow);
 HWY_EXPORT(BilinearPairRow);
 HWY_EXPORT(BlockedGatherPlanes);
 HWY_EXPORT(BlockChannels);
+HWY_EXPORT(UnblockChannels);
 
 int64_t simd_float_lanes() {
     return HWY_DYNAMIC_DISPATCH(FloatLanes)();
@@ -309,8 +327,12 @@ void blocked_gather_planes(const float* blocked, const float* zeros, const int32
     (blocked, zeros, index, weight, taps, tap_stride, points, out, out_stride);
 }
 
-void block_channels(const float* in, int64_t in_stride, int64_t pixels, float* out) {
-    HWY_DYNAMIC_DISPATCH(BlockChannels)(in, in_stride, pixels, out);
+void block_channels(const float* in, int64_t in_stride, int64_t channels, int64_t pixels, float* out) {
+    HWY_DYNAMIC_DISPATCH(BlockChannels)(in, in_stride, channels, pixels, out);
+}
+
+void unblock_channels(const float* in, int64_t pixels, int64_t channels, float* out, int64_t out_stride) {
+    HWY_DYNAMIC_DISPATCH(UnblockChannels)(in, pixels, channels, out, out_stride);
 }
 
 }  // namespace tilesim::ops::detail
