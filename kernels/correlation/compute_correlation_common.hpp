@@ -6,24 +6,21 @@
 //      stick (every row the same stick), or |a - b| for FlowNet's subtraction -> ct tiles
 //   3. reduce_tile<SUM, REDUCE_ROW> of the ct product tiles into DEST, times the scaler
 //                                                                              -> column 0 = 32 dot products
-// tilesim's compute API has no SFPU abs_tile (tt-metal: abs_tile_init(); abs_tile(idst)): |a - b| packs
-// the difference and clears the sign bits of the packed values (exactly what abs does to a float), charged
-// as one tile operation per tile.
+// |a - b| is sub_tiles then the SFPU's abs_tile on the DEST tile (declared by compute_kernel_api.h).
 #include <cstdint>
 
+#include "compute_kernel_api.h"
 #include "compute_kernel_api/eltwise_binary.h"
 #include "compute_kernel_api/pack.h"
 #include "compute_kernel_api/reduce.h"
 #include "compute_kernel_api/reg_api.h"
 #include "compute_kernel_api/tile_move_copy.h"
 #include "compute_kernel_api/tilize.h"
-#include "kernels/common/tilesim_cost_hints.h"
 #include "kernels/correlation/correlation_kernel_args.hpp"
 
 namespace correlation_kernels {
 
 constexpr uint32_t kDestBatch = 8;  // DEST tiles per acquire for the element-wise step (half of DEST)
-constexpr uint32_t kCyclesPerTileOp = 64;
 
 // Waits for one row-major block in rows_cb, tilizes it into ct tiles of tiles_cb, pops the block.
 inline void tilize_row_block(uint32_t rows_cb, uint32_t tiles_cb, uint32_t ct) {
@@ -32,20 +29,6 @@ inline void tilize_row_block(uint32_t rows_cb, uint32_t tiles_cb, uint32_t ct) {
     tilize_block(rows_cb, ct, tiles_cb);
     cb_push_back(tiles_cb, ct);
     cb_pop_front(rows_cb, 1);
-}
-
-// Clears the sign bit of every value of the `ntiles` tiles reserved at the back of `cb` (SFPU abs), in
-// the CB's data format.
-inline void abs_packed_tiles(uint32_t cb, uint32_t ntiles) {
-    const uint32_t addr = get_write_ptr(cb), values = ntiles * kTileValues;
-    if (get_dataformat(cb) == DataFormat::Float32) {
-        volatile tt_l1_ptr uint32_t* v = reinterpret_cast<volatile tt_l1_ptr uint32_t*>(addr);
-        for (uint32_t i = 0; i < values; ++i) v[i] = v[i] & 0x7fffffffu;
-    } else {
-        volatile tt_l1_ptr uint16_t* v = reinterpret_cast<volatile tt_l1_ptr uint16_t*>(addr);
-        for (uint32_t i = 0; i < values; ++i) v[i] = static_cast<uint16_t>(v[i] & 0x7fffu);
-    }
-    kernel_spend_cycles(ntiles * kCyclesPerTileOp);
 }
 
 // Step 2: the ct tiles at the front of sticks_cb (popped) against the ct tiles at the front of bcast_cb
@@ -60,6 +43,7 @@ void block_products(uint32_t sticks_cb, uint32_t bcast_cb, uint32_t prod_cb, uin
         for (uint32_t t = 0; t < n; ++t) {
             if constexpr (abs_diff) {
                 sub_tiles(sticks_cb, bcast_cb, t0 + t, t0 + t, t);
+                abs_tile(t);
             } else {
                 mul_tiles(sticks_cb, bcast_cb, t0 + t, t0 + t, t);
             }
@@ -69,7 +53,6 @@ void block_products(uint32_t sticks_cb, uint32_t bcast_cb, uint32_t prod_cb, uin
         for (uint32_t t = 0; t < n; ++t) pack_tile(t, prod_cb);
         tile_regs_release();
     }
-    if constexpr (abs_diff) abs_packed_tiles(prod_cb, ct);
     cb_push_back(prod_cb, ct);
     cb_pop_front(sticks_cb, ct);
 }

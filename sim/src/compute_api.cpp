@@ -204,6 +204,14 @@ void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1
     finish_math(k, MathOp::Mul, d);
 }
 
+void abs_tile(uint32_t dst) {
+    KernelContext& k = enter("abs_tile");
+    compute_only(k, "abs_tile");
+    float* d = dest_tile(k, dst, "abs_tile");
+    for (uint32_t i = 0; i < kTileValues; ++i) d[i] = std::fabs(d[i]);
+    charge_math(k, MathOp::SfpuUnary, 1);
+}
+
 void reduce_tile(PoolType pool, ReduceDim dim, uint32_t icb, uint32_t scb, uint32_t tile, uint32_t stile,
                  uint32_t dst) {
     KernelContext& k = enter("reduce_tile");

@@ -51,6 +51,8 @@ const char* to_string(MathOp op) {
             return "reduce max";
         case MathOp::Matmul:
             return "matmul";
+        case MathOp::SfpuUnary:
+            return "sfpu unary";
     }
     return "?";
 }
@@ -63,6 +65,7 @@ double CostModel::math_cycles(MathOp op, MathFidelity fidelity, uint64_t tiles) 
     switch (op) {
         case MathOp::Datacopy:
         case MathOp::AddSub:
+        case MathOp::SfpuUnary:
             per_tile = kTileValues / m.eltwise_values_per_cycle;
             break;
         case MathOp::Mul:

@@ -214,6 +214,10 @@ void tilesim_hook_tile_regs_release() {
 void tilesim_hook_copy_tile(uint32_t cb, uint32_t tile, uint32_t dst) {
     api::copy_tile(cb, tile, dst);
 }
+void tilesim_hook_sfpu_unary(uint32_t op, uint32_t dst) {
+    if (op == 0) return api::abs_tile(dst);
+    watcher(enter("sfpu"), fmt::format("unknown SFPU operation {}", op));
+}
 void tilesim_hook_binary(uint32_t op, uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1, uint32_t dst) {
     switch (op) {
         case 0:

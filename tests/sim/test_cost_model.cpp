@@ -224,6 +224,7 @@ TEST(CostModel, MathCyclesFollowTheMatrixEngineRates) {
         EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::Mul, f, 2), 2 * 8 * phases);  // 8x16 values a cycle
         EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::AddSub, f, 1), 8);
         EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::Datacopy, f, 1), 8);
+        EXPECT_DOUBLE_EQ(cost.math_cycles(MathOp::SfpuUnary, f, 1), 8);  // abs_tile: at the eltwise rate
     }
 }
 

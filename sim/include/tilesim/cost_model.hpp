@@ -18,6 +18,8 @@ enum class MathOp {
     ReduceSum,  // reduce_tile SUM / AVG (a multiply by the scaler)
     ReduceMax,  // reduce_tile MAX
     Matmul,     // a 32x32x32 multiply-accumulate
+    SfpuUnary,  // abs_tile and other SFPU operations on a DEST tile: at the eltwise rate (no published
+                // figure)
 };
 const char* to_string(MathOp op);
 

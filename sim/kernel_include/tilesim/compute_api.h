@@ -81,6 +81,12 @@ inline void mul_tiles_bcast_scalar(uint32_t icb0, uint32_t icb1, uint32_t itile0
     tilesim_hook_binary(3, icb0, icb1, itile0, itile1, idst);
 }
 
+// ---- SFPU unary operations on a DEST tile (tt-metal: api/compute/eltwise_unary/*.h) ----
+inline void abs_tile_init() {}
+inline void abs_tile(uint32_t idst) {
+    tilesim_hook_sfpu_unary(0, idst);
+}
+
 // ---- reduce ----
 template <PoolType = REDUCE_OP, ReduceDim = REDUCE_DIM, bool = false>
 inline void reduce_init(uint32_t, uint32_t, uint32_t) {}

@@ -70,6 +70,7 @@ TILESIM_HOOK void tilesim_hook_tile_regs_release();
 TILESIM_HOOK void tilesim_hook_copy_tile(uint32_t cb, uint32_t tile, uint32_t dst);
 TILESIM_HOOK void tilesim_hook_binary(uint32_t op, uint32_t cb0, uint32_t cb1, uint32_t t0, uint32_t t1,
                                       uint32_t dst);  // op: 0 add, 1 sub, 2 mul, 3 mul by scalar of cb1
+TILESIM_HOOK void tilesim_hook_sfpu_unary(uint32_t op, uint32_t dst);  // op: 0 abs
 TILESIM_HOOK void tilesim_hook_reduce_tile(uint32_t pool, uint32_t dim, uint32_t icb, uint32_t scb,
                                            uint32_t tile, uint32_t stile, uint32_t dst);
 TILESIM_HOOK void tilesim_hook_tilize_block(uint32_t icb, uint32_t block, uint32_t ocb);

@@ -93,6 +93,7 @@ void tile_regs_release();
 void copy_tile(uint32_t cb, uint32_t tile_index, uint32_t dst_index);
 void add_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
 void sub_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
+void abs_tile(uint32_t dst_index);  // SFPU: |x| of every value of a DEST tile
 void mul_tiles(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
 // dst = cb0[tile0] * (element [0][0] of cb1[tile1])
 void mul_tiles_bcast_scalar(uint32_t cb0, uint32_t cb1, uint32_t tile0, uint32_t tile1, uint32_t dst_index);
