@@ -3,6 +3,7 @@
 // stderr is a terminal; otherwise, where asked for, a plain line at most once a second (logs, CI).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -49,6 +50,12 @@ class Progress {
         }
     }
 
+    // The line a terminal shows `s` seconds in (what the redraw thread prints).
+    std::string bar(double s) {
+        std::lock_guard lock(mutex_);
+        return bar_locked(s);
+    }
+
   private:
     double seconds() const {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -63,13 +70,21 @@ class Progress {
         while (!cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return done_; })) {
             const double s = seconds();
             if (s < 1.0) continue;
-            const size_t done = finished_ ? finished_ : (current_ > 0 ? current_ - 1 : 0);
-            const size_t width = 24, filled = steps_ ? width * done / steps_ : 0;
-            std::fprintf(stderr, "\r[%s%s] %zu/%zu %s (%.1f s%s)\033[K", std::string(filled, '#').c_str(),
-                         std::string(width - filled, '.').c_str(), done, steps_, what_.c_str(), s,
-                         eta(s).c_str());
+            std::fprintf(stderr, "\r%s\033[K", bar_locked(s).c_str());
             shown_ = true;
         }
+    }
+    std::string bar_locked(double s) const {
+        const size_t done = finished_ ? finished_ : (current_ > 0 ? current_ - 1 : 0);
+        const size_t width = 24, filled = steps_ ? width * std::min(done, steps_) / steps_ : 0;
+        std::string line(width + 2, '.');
+        line.front() = '[';
+        line.back() = ']';
+        std::fill_n(line.begin() + 1, filled, '#');
+        char rest[512];
+        std::snprintf(rest, sizeof rest, " %zu/%zu %s (%.1f s%s)", done, steps_, what_.c_str(), s,
+                      eta(s).c_str());
+        return line + rest;
     }
     const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     size_t steps_, current_ = 0, finished_ = 0;
