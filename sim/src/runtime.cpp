@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <thread>
 
@@ -131,6 +132,20 @@ void run_kernel_body(RunState& run, KernelContext* k) {
 }
 
 namespace {
+
+// RunOptions::host_threads = 0: $TILESIM_HOST_THREADS when set (the test suite sets 1, since ctest already
+// runs tests side by side), else every hardware thread.
+uint32_t default_host_threads() {
+    if (const char* env = std::getenv("TILESIM_HOST_THREADS"); env && *env) {
+        char* end = nullptr;
+        const unsigned long n = std::strtoul(env, &end, 10);
+        if (*end != '\0' || n == 0 || n > 4096)
+            fail("TILESIM_HOST_THREADS: '{}' is not a host thread count (expected an integer from 1 to 4096)",
+                 env);
+        return static_cast<uint32_t>(n);
+    }
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 void place_core_resources(RunState& run, Program& program) {
     const DeviceSpec& spec = *run.spec;
@@ -303,7 +318,7 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
     run.cost = std::make_unique<CostModel>(device.spec(), moving_cores);
 
     const uint32_t hw = std::max(1u, std::thread::hardware_concurrency());
-    const uint32_t threads = options.host_threads ? options.host_threads : hw;
+    const uint32_t threads = options.host_threads ? options.host_threads : default_host_threads();
     if (!run.kernels.empty() && options.executor == Executor::Threads) {
         run.running = static_cast<int64_t>(run.kernels.size());
         Watchdog watchdog(run);

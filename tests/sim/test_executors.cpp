@@ -4,8 +4,10 @@
 // other kernels of the same core wait, and kernels that use a lot of stack.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "tilesim/device_spec.hpp"
@@ -55,6 +57,7 @@ struct ChainResult {
     uint32_t sum = 0;
     double predicted_cycles = 0;
     double write_latency = 0;
+    uint32_t host_threads = 0;  // as the run report says
 };
 
 // Runs the token chain over `length` cores; returns the sum the last core holds and the predicted time.
@@ -86,7 +89,7 @@ ChainResult run_token_chain(uint32_t length, const RunOptions& options) {
     for (const auto& placement : layout.at(last).semaphores)
         if (placement.id == sum) sum_addr = placement.address;
     return {read_l1_word(device, last, sum_addr), report.predicted_cycles,
-            device.spec().cost.l1_write.latency_cycles};
+            device.spec().cost.l1_write.latency_cycles, report.host_threads};
 }
 
 TEST_P(Executors, TokenPassedAlongAChainOfParkedCoresVisitsEveryCoreInOrder) {
@@ -113,6 +116,31 @@ TEST(SemaphoreTiming, PredictedTimeOfAChainIsTheSameForEveryExecutorAndThreadCou
         }
     }
     for (double t : times) EXPECT_EQ(t, times.front());
+}
+
+TEST(HostThreads, DefaultComesFromTheEnvironmentWhenSet) {
+    const char* old = std::getenv("TILESIM_HOST_THREADS");
+    const std::string saved = old ? old : "";
+    RunOptions o;
+    o.executor = Executor::Fibers;
+    setenv("TILESIM_HOST_THREADS", "3", 1);
+    EXPECT_EQ(run_token_chain(5, o).host_threads, 3u);
+    o.host_threads = 2;  // an explicit count wins
+    EXPECT_EQ(run_token_chain(5, o).host_threads, 2u);
+    o.host_threads = 0;
+    setenv("TILESIM_HOST_THREADS", "two", 1);
+    try {
+        run_token_chain(5, o);
+        ADD_FAILURE() << "no error for TILESIM_HOST_THREADS=two";
+    } catch (const tilesim::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("TILESIM_HOST_THREADS: 'two' is not a host thread count"),
+                  std::string::npos)
+            << e.what();
+    }
+    if (old)
+        setenv("TILESIM_HOST_THREADS", saved.c_str(), 1);
+    else
+        unsetenv("TILESIM_HOST_THREADS");
 }
 
 TEST_P(Executors, AnErrorInOneKernelEndsTheRunWhileTheOtherKernelOfItsCoreWaits) {

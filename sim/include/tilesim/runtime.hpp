@@ -34,7 +34,7 @@ inline constexpr Executor kDefaultExecutor = Executor::Fibers;
 
 struct RunOptions {
     Executor executor = kDefaultExecutor;
-    uint32_t host_threads = 0;       // 0: all hardware threads
+    uint32_t host_threads = 0;       // 0: $TILESIM_HOST_THREADS if set, else all hardware threads
     bool checks = true;              // watcher-style checks (bounds, CB misuse, alignment, unset args)
     bool trace = false;              // record timeline slices per kernel (for the Chrome trace)
     double watchdog_seconds = 60;    // a run with no kernel progress for this long is stopped (0: off)
