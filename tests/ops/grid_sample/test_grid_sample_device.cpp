@@ -240,6 +240,50 @@ TEST(GridSampleDevice, PrecomputedGridIsPredictedSeveralTimesFasterThanCoordinat
     }
 }
 
+// Deeper CBs let the reader run ahead of the writer: never slower, and clearly faster where the pipeline
+// waits on a full CB (nearest, precomputed grid, K=4: the reader's four reads per stick outrun one slot).
+TEST(GridSampleDevice, DeeperCbBufferingIsNeverSlowerAndFasterWhereTheCbIsTheBound) {
+    const Tensor input = random_tensor(Shape{1, 29, 31, 32}, 31, -1, 1);  // NHWC
+    struct Case {
+        GridSampleMode mode;
+        bool precomputed;
+        uint32_t k;
+        bool cb_bound;
+    };
+    for (const Case& c :
+         {Case{GridSampleMode::Nearest, true, 4, true}, Case{GridSampleMode::Bilinear, false, 1, false},
+          Case{GridSampleMode::Bilinear, true, 4, false}, Case{GridSampleMode::Nearest, false, 1, false}}) {
+        const Tensor grid = c.mode == GridSampleMode::Nearest
+                                ? tie_free_grid(Shape{1, 32, 32, 2}, 32, 29, 31, false)
+                                : random_tensor(Shape{1, 32, 32, 2}, 32, -1.1f, 1.1f);
+        double cycles[3] = {};
+        Bound bound = Bound::Compute;
+        for (uint32_t i = 0; i < 3; ++i) {
+            GridSampleArgs a;
+            a.mode = c.mode;
+            a.input_layout = ChannelLayout::NHWC;
+            a.backend = Backend::Sim;
+            a.core_grid = {4, 4};
+            a.grid_batching = c.k;
+            a.precomputed_grid = c.precomputed;
+            a.buffering_factor = 1u << i;
+            const auto r = grid_sample(input, grid, a);
+            ASSERT_TRUE(r.report.has_value());
+            cycles[i] = r.report->predicted_cycles;
+            if (i == 0) bound = r.report->bound;
+        }
+        const std::string what = fmt::format("{} precomputed={} K={}: buffering 1/2/4 -> {}/{}/{} cycles",
+                                             c.mode == GridSampleMode::Nearest ? "nearest" : "bilinear",
+                                             c.precomputed, c.k, cycles[0], cycles[1], cycles[2]);
+        EXPECT_LE(cycles[1], cycles[0]) << what;
+        EXPECT_LE(cycles[2], cycles[1]) << what;
+        if (c.cb_bound) {
+            EXPECT_EQ(bound, Bound::CircularBufferStall) << what;
+            EXPECT_LT(cycles[1], 0.85 * cycles[0]) << what;
+        }
+    }
+}
+
 namespace {
 std::string sim_error(GridSampleArgs a, Shape input = {1, 4, 5, 3}, Shape grid = {1, 2, 6, 2}) {
     a.input_layout = ChannelLayout::NHWC;
