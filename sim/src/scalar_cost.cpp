@@ -115,11 +115,14 @@ bool parse_line(const std::string& line, Instruction& out) {
         out.address = std::strtoull(line.c_str(), nullptr, 16);
         return true;
     }
-    const auto colon = line.find(":\t");
+    // "    1278:\tcall   1110 <f>" (GNU objdump) or "    1278:      \tcallq\t0x1110 <f>" (llvm-objdump)
+    const auto colon = line.find(':');
     if (colon == std::string::npos) return false;
+    char* end = nullptr;
     out = {};
-    out.address = std::strtoull(line.c_str(), nullptr, 16);
-    std::istringstream rest(line.substr(colon + 2));
+    out.address = std::strtoull(line.c_str(), &end, 16);
+    if (end != line.c_str() + colon || colon == line.find_first_not_of(' ')) return false;
+    std::istringstream rest(line.substr(colon + 1));
     static const std::set<std::string> prefixes = {"lock",  "rep",     "repz", "repnz",  "repe",
                                                    "repne", "notrack", "bnd",  "data16", "cs",
                                                    "ds",    "es",      "ss",   "addr32"};

@@ -97,6 +97,23 @@ Disassembly of section .text:
     EXPECT_EQ(at(0x1266), 0);             // no block starts there
 }
 
+TEST(ScalarCost, LlvmObjdumpListingsReadTheSame) {
+    // clang's toolchain (the sanitizer builds) disassembles with llvm-objdump: other spacing, AT&T suffixes.
+    const std::string listing =
+        "0000000000001130 <_Z1ffi>:\n"
+        "    1151:      \tmovq\t40(%rsp), %rdi\n"
+        "    115b:      \tcallq\t0x1130 <__sanitizer_cov_trace_pc>\n"
+        "    1160:      \tmulss\t%xmm1, %xmm0\n"
+        "    1164:      \timull\t$3, %eax, %eax\n"
+        "    1167:      \tidivl\t%ecx\n"
+        "    1169:      \tretq\n";
+    const auto t = detail::scalar_cost_table_from_disassembly(listing, distinct_prices());
+    ASSERT_EQ(t.blocks, 1u);
+    EXPECT_EQ(t.first_offset, 0x1160u);
+    EXPECT_EQ(t.units.at(0) / detail::kScalarUnitsPerCycle,
+              1 + 110 + 3 + 30 + 1);  // movq (prologue) ... retq
+}
+
 struct ScalarRun {
     double predicted = 0, end = 0, scalar = 0;
 };
