@@ -129,7 +129,9 @@ std::vector<std::string> compile_command(const KernelBuildRequest& r, const fs::
     if (r.costs_scalar_work()) {
         // Every basic block calls __sanitizer_cov_trace_pc (defined by the generated wrapper), and the
         // disassembly prices each block; no vectorisation, since the RV32IM core has no vector unit.
-        cmd.push_back("-fsanitize-coverage=trace-pc");
+        // clang prunes blocks whose coverage others imply; counting executions needs every block.
+        const bool clang = fs::path(cmd[0]).filename().string().find("clang") != std::string::npos;
+        cmd.push_back(clang ? "-fsanitize-coverage=trace-pc,no-prune" : "-fsanitize-coverage=trace-pc");
         cmd.push_back("-fno-tree-vectorize");
         cmd.push_back("-DTILESIM_SCALAR_COST_PRICES=" + r.scalar.key());
     }
