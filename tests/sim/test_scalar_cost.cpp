@@ -190,9 +190,10 @@ TEST(ScalarCost, PricesComeFromTheDeviceConfig) {
 
 TEST(ScalarCost, KernelSpendCyclesStaysAnOverrideOnTop) {
     const DeviceSpec spec = load_device("wormhole_b0");
-    const ScalarRun spent = run_scalar_work(spec, 0, 2), idle = run_scalar_work(spec, 0, 0);
-    EXPECT_GE(spent.end - idle.end, 1000);
-    EXPECT_LE(spent.end - idle.end, 1000 + 20);  // and the few instructions that make the call
+    const ScalarRun spent = run_scalar_work(spec, 0, 2);
+    EXPECT_GT(spent.scalar, 0);  // the instructions that lead to the call
+    // The kernel moves no data: its time is its counted work plus what it charged.
+    EXPECT_DOUBLE_EQ(spent.end - spent.scalar, 1000);
 }
 
 }  // namespace
