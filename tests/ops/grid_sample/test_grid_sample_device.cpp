@@ -5,6 +5,7 @@
 #include <random>
 
 #include "common/compare.hpp"
+#include "common/sanitizer_build.hpp"
 #include "ops/common/channel_layout.hpp"
 #include "ops/grid_sample/grid_sample.hpp"
 #include "tilesim/error.hpp"
@@ -214,6 +215,8 @@ TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
 // point's coordinates and weights in software float is several times slower than one that reads them
 // precomputed, as on silicon, where the data-movement cores have no FPU.
 TEST(GridSampleDevice, PrecomputedGridIsPredictedSeveralTimesFasterThanCoordinatesOnTheRiscv) {
+    if (tilesim::testing::kSanitizedBuild)
+        GTEST_SKIP() << "a sanitizer build prices its checks (on every L1 load) as the readers' scalar work";
     const Tensor input = random_tensor(Shape{1, 23, 29, 32}, 21, -1, 1);  // NHWC
     const Tensor grid = random_tensor(Shape{1, 24, 20, 2}, 22, -1.1f, 1.1f);
     for (uint32_t k : {1u, 4u}) {
@@ -278,7 +281,7 @@ TEST(GridSampleDevice, DeeperCbBufferingIsNeverSlowerAndFasterWhereTheCbIsTheBou
         EXPECT_LE(cycles[1], cycles[0]) << what;
         EXPECT_LE(cycles[2], cycles[1]) << what;
         if (c.cb_bound) {
-            EXPECT_EQ(bound, Bound::CircularBufferStall) << what;
+            if (!tilesim::testing::kSanitizedBuild) EXPECT_EQ(bound, Bound::CircularBufferStall) << what;
             EXPECT_LT(cycles[1], 0.85 * cycles[0]) << what;
         }
     }
