@@ -281,7 +281,9 @@ TEST(GridSampleDevice, DeeperCbBufferingIsNeverSlowerAndFasterWhereTheCbIsTheBou
         EXPECT_LE(cycles[1], cycles[0]) << what;
         EXPECT_LE(cycles[2], cycles[1]) << what;
         if (c.cb_bound) {
-            if (!tilesim::testing::kSanitizedBuild) EXPECT_EQ(bound, Bound::CircularBufferStall) << what;
+            if (!tilesim::testing::kSanitizedBuild) {
+                EXPECT_EQ(bound, Bound::CircularBufferStall) << what;
+            }
             EXPECT_LT(cycles[1], 0.85 * cycles[0]) << what;
         }
     }
