@@ -137,6 +137,8 @@ SweepRow SweepRunner::run_point(size_t point) {
             row.l1_needed = std::stoull(m[1]);
             row.l1_limit = std::stoull(m[2]);
         }
+    } catch (const ConfigError&) {
+        throw;  // a broken device config is no point's result: the whole sweep stops, naming file and key
     } catch (const InvalidArgument& e) {
         // A point the factory refuses is a result of the sweep, not an error.
         row.status = "refused";

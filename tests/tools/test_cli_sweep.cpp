@@ -183,3 +183,18 @@ TEST(CliSweep, HtmlPageRendersTableAndPictureInHeadlessChromium) {
     ASSERT_NE(body, std::string::npos);
     EXPECT_EQ(page.find("<tr data-point=\"" + std::to_string(fastest) + "\"", body), page.find("<tr", body));
 }
+
+TEST(CliSweep, ABrokenDeviceConfigStopsTheSweepInsteadOfRefusingEveryPoint) {
+    TempDir dir;
+    std::ofstream(dir / "bad_device.json") << R"({"name": "bad"})";
+    std::ofstream(dir / "s.json")
+        << R"({"name": "bad device", "op": "grid_sample", "device": "bad_device.json",
+        "args": {"dtype": "float32"}, "compare": {"max_abs": 1e-4, "min_pcc": 0.999},
+        "inputs": {"input": {"shape": [1, 8, 6, 10], "seed": 1}, "grid": {"shape": [1, 6, 4, 2], "seed": 2}},
+        "sweep": {"grid_batching": [1, 2]}})";
+    const auto r = run_cli("sweep s.json --csv out.csv", dir);
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.err.find("bad_device.json"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("missing required key"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("refused"), std::string::npos) << r.out;
+}
