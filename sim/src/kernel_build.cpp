@@ -335,8 +335,9 @@ class KernelCache {
         }
         auto fn = reinterpret_cast<KernelEntry>(dlsym(handle, "tilesim_kernel_entry"));
         if (!fn) throw KernelBuildError(fmt::format("kernel load: {}: no entry point", r.display_path), "");
-        auto costs = std::make_unique<detail::ScalarCostTable>();
+        std::unique_ptr<detail::ScalarCostTable> costs;
         if (r.costs_scalar_work()) {
+            costs = std::make_unique<detail::ScalarCostTable>();
             using SetCosts = void (*)(const uint32_t*, uintptr_t, uintptr_t);
             auto set = reinterpret_cast<SetCosts>(dlsym(handle, "tilesim_kernel_set_scalar_costs"));
             link_map* lm = nullptr;
@@ -358,7 +359,7 @@ class KernelCache {
     struct Loaded {
         std::string library;
         KernelEntry fn;
-        std::unique_ptr<detail::ScalarCostTable> costs;  // referenced by the loaded kernel for ever
+        std::unique_ptr<detail::ScalarCostTable> costs;  // costed kernels: referenced by the kernel for ever
     };
     std::mutex mutex_;
     std::map<std::string, Loaded> loaded_;
@@ -449,7 +450,8 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
     detail::ScalarCostTable costs;
     if (r.costs_scalar_work()) {
         const fs::path listing = entry / ("disassembly-" + suffix + ".txt");
-        const int drc = run_command(detail::disassemble_command(tmp_so), listing);
+        const std::vector<std::string> disassemble = detail::disassemble_command(tmp_so);
+        const int drc = run_command(disassemble, listing);
         const std::string text = read_text(listing);
         std::error_code ec;
         fs::remove(listing, ec);
@@ -459,7 +461,7 @@ Manifest compile_into(const KernelBuildRequest& r, const fs::path& entry) {
             fs::remove(depfile, ec);
             throw KernelBuildError(
                 fmt::format("kernel build: {} ({}): cannot price the kernel's scalar work: '{}' {}",
-                            r.display_path, describe(r), detail::disassemble_command(tmp_so)[0],
+                            r.display_path, describe(r), disassemble[0],
                             drc != 0 ? "failed (set TILESIM_OBJDUMP to a working objdump)"
                                      : "found no instrumented basic block"),
                 text);

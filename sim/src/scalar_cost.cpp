@@ -100,7 +100,7 @@ double libm_call_cycles(std::string callee, const RiscvScalarCost& c) {
 struct Instruction {
     uint64_t address = 0;
     std::string mnemonic, operands;
-    bool label = false;  // "0000000000001250 <name>:" starts a function
+    bool label = false;  // "0000000000001250 <name>:" starts a function (no address needed)
 };
 
 // One line of objdump's output, or false when it is neither an instruction nor a function label.
@@ -112,7 +112,6 @@ bool parse_line(const std::string& line, Instruction& out) {
         if (lt == std::string::npos || line.back() != ':') return false;
         out = {};
         out.label = true;
-        out.address = std::strtoull(line.c_str(), nullptr, 16);
         return true;
     }
     // "    1278:\tcall   1110 <f>" (GNU objdump) or "    1278:      \tcallq\t0x1110 <f>" (llvm-objdump)
