@@ -74,8 +74,8 @@ void grid_sample_sim(benchmark::State& state, tilesim::ops::GridSampleMode mode,
         host_bytes({&input, &grid}));
 }
 
-tilesim::ops::CorrelationRunArgs correlation_args() {
-    tilesim::ops::CorrelationRunArgs args;
+tilesim::ops::DeviceRunOptions correlation_args() {
+    tilesim::ops::DeviceRunOptions args;
     args.backend = Backend::Sim;
     args.run.checks = false;
     return args;
@@ -137,7 +137,7 @@ void deformable_aggregation_sim(benchmark::State& state) {
         uniform(Shape{1, uint32_t(anchors), uint32_t(points), uint32_t(cams), 2}, 0.02f, 0.98f, 11);
     const Tensor weights =
         uniform(Shape{1, uint32_t(anchors), uint32_t(points), uint32_t(cams), 4, uint32_t(groups)}, 0, 1, 12);
-    tilesim::ops::DeformableAggregationArgs args;
+    tilesim::ops::DeviceRunOptions args;
     args.backend = Backend::Sim;
     args.run.checks = false;
     run_sim(
@@ -149,8 +149,8 @@ void deformable_aggregation_sim(benchmark::State& state) {
         host_bytes({&feat, &locations, &weights}));
 }
 
-tilesim::ops::FusedGridOpsArgs fused_args() {
-    tilesim::ops::FusedGridOpsArgs args;
+tilesim::ops::DeviceRunOptions fused_args() {
+    tilesim::ops::DeviceRunOptions args;
     args.backend = Backend::Sim;
     args.run.checks = false;
     return args;

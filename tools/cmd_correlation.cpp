@@ -75,9 +75,9 @@ DataType dtype_of(const nlohmann::json& args, const TensorMap& in, const char* m
     return half ? DataType::Float16 : DataType::Float32;
 }
 
-ops::CorrelationRunArgs run_args(const nlohmann::json& args, const CommonOpOptions& common, const char* op,
+ops::DeviceRunOptions run_args(const nlohmann::json& args, const CommonOpOptions& common, const char* op,
                                  DataType dtype) {
-    ops::CorrelationRunArgs a;
+    ops::DeviceRunOptions a;
     a.backend = backend_of(common);
     a.device = common.device;
     a.run = run_options_of(common);

@@ -68,7 +68,7 @@ namespace {
 OpOutcome run_deformable_aggregation(const TensorMap& in, const nlohmann::json& args,
                                      const CommonOpOptions& common) {
     const SamplingOpSettings s = sampling_op_settings(args, "deformable_aggregation");
-    ops::DeformableAggregationArgs a;
+    ops::DeviceRunOptions a;
     a.dtype = s.dtype;
     a.buffering_factor = s.buffering_factor;
     a.core_grid = s.core_grid;

@@ -11,7 +11,7 @@ OpOutcome run_sample_dot(const TensorMap& in, const nlohmann::json& args, const 
     const SamplingOpSettings s = sampling_op_settings(args, "sample_dot");
     if (!args.contains("num_octaves")) fail("sample_dot: missing argument 'num_octaves'");
     const int64_t octaves = arg_int(args, "num_octaves", 0);
-    ops::FusedGridOpsArgs a;
+    ops::DeviceRunOptions a;
     a.dtype = s.dtype;
     a.buffering_factor = s.buffering_factor;
     a.core_grid = s.core_grid;

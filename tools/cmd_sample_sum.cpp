@@ -9,7 +9,7 @@ namespace {
 
 OpOutcome run_sample_sum(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) {
     const SamplingOpSettings s = sampling_op_settings(args, "sample_sum");
-    ops::FusedGridOpsArgs a;
+    ops::DeviceRunOptions a;
     a.dtype = s.dtype;
     a.buffering_factor = s.buffering_factor;
     a.core_grid = s.core_grid;

@@ -1,76 +1,34 @@
 #include "ops/correlation/correlation.hpp"
 
-#include "ops/common/channel_layout.hpp"
 #include "ops/correlation/correlation_cuda.hpp"
 #include "ops/correlation/flownet_correlation_device.hpp"
 #include "ops/correlation/raft_corr_device.hpp"
 #include "ops/correlation/spatial_correlation_device.hpp"
-#include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
 
 namespace {
-// A ROW_MAJOR Float32 [N, C, H, W] tensor with its NCHW shape: the caller's tensor itself when it is
-// float32 (no copy of what may be megabytes), else a converted or rounded copy.
-struct NchwInput {
-    const Tensor* source = nullptr;
-    Tensor converted;  // used when not empty
-    NchwShape shape;
-    const Tensor& tensor() const { return converted.shape().rank() ? converted : *source; }
-    NchwView view() const { return {tensor().data<float>(), shape}; }
-};
-
-NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
-    if (t.layout() != Layout::ROW_MAJOR)
-        fail("{}: {} must be ROW_MAJOR, got {}", op, name, to_string(t.layout()));
-    const Shape& s = t.shape();
-    if (s.rank() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, s.str());
-    NchwInput in{&t,
-                 t.dtype() == DataType::Float32 ? Tensor() : t.to_dtype(DataType::Float32),
-                 {s[0], s[1], s[2], s[3]}};
-    return in;
+// The NCHW shape and view of a rank-4 input; throws naming `op` and `name` otherwise.
+NchwView nchw_view(const char* op, const char* name, const FloatInput& in) {
+    if (in.rank() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, shape_str(in.shape()));
+    return {in.values(), {in.dim(0), in.dim(1), in.dim(2), in.dim(3)}};
 }
 
-void check_run_args(const char* op, const CorrelationRunArgs& a) {
-    const bool sim = a.backend == Backend::Sim;
-    if (a.dtype != DataType::Float32 && a.dtype != DataType::BFloat16 && a.dtype != DataType::Float16) {
-        fail("{}: dtype must be {}, got {}", op, sim ? "float32 or bfloat16" : "float32, bfloat16 or float16",
-             to_string(a.dtype));
-    }
-    if (sim && a.dtype == DataType::Float16) {
-        fail(
-            "{}: dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16 on "
-            "backend 'sim', or backend cpu | cuda for float16",
-            op);
-    }
-    if (!sim && (a.core_grid.x || a.core_grid.y || a.buffering_factor != 2)) {
+void check_options(const char* op, const DeviceRunOptions& o) {
+    check_dtype(op, o, {DataType::Float32, DataType::BFloat16, DataType::Float16});
+    if (o.backend != Backend::Sim && (o.core_grid.x || o.core_grid.y || o.buffering_factor != 2)) {
         // Device-layout options have no meaning for a reference; refusing them avoids silent surprises.
         fail("{}: core grid and buffering factor apply to backend 'sim' only (backend is '{}')", op,
-             to_string(a.backend));
+             to_string(o.backend));
     }
 }
 
-CorrelationDeviceOptions device_options(const CorrelationRunArgs& a) {
-    return {a.dtype, a.core_grid, a.buffering_factor, std::nullopt};
-}
-
-// A Float32 tensor's values rounded to `dtype` (bfloat16 or float16) and kept as Float32: what a bf16 or
-// half tensor looks like to an fp32 reference. The original packages accumulate half inputs in fp32.
-Tensor rounded_to(const Tensor& t, DataType dtype) {
-    return dtype == DataType::Float32 ? t : t.to_dtype(dtype).to_dtype(DataType::Float32);
-}
-
-void round_inputs(const CorrelationRunArgs& a, std::initializer_list<NchwInput*> inputs) {
-    if (a.dtype == DataType::Float32) return;
-    for (NchwInput* in : inputs) in->converted = rounded_to(in->tensor(), a.dtype);
-}
-
-CorrelationResult reference_result(const CorrelationRunArgs& a, CorrelationArray out) {
-    std::vector<uint32_t> dims(out.shape.begin(), out.shape.end());
-    Tensor t = Tensor::from_floats(Shape(dims), out.data);
-    if (a.dtype != DataType::Float32) t = rounded_to(t, a.dtype);
-    return {std::move(t), std::nullopt, std::nullopt};
+CorrelationResult reference_result(const DeviceRunOptions& o, const CorrelationArray& out) {
+    CorrelationResult r;
+    r.output = reference_output(out.shape, out.data);
+    round_output(r.output, o.dtype);
+    return r;
 }
 
 CorrelationResult device_result(CorrelationDeviceResult r) {
@@ -78,27 +36,26 @@ CorrelationResult device_result(CorrelationDeviceResult r) {
 }
 }  // namespace
 
-CorrelationResult spatial_correlation(const Tensor& input1, const Tensor& input2,
-                                      const SpatialCorrelationParams& p, const CorrelationRunArgs& a) {
+CorrelationResult spatial_correlation(const FloatInput& input1, const FloatInput& input2,
+                                      const SpatialCorrelationParams& p, const DeviceRunOptions& o) {
     constexpr const char* kOp = "spatial_correlation";
-    check_run_args(kOp, a);
-    NchwInput in1 = nchw_input(kOp, "input1", input1), in2 = nchw_input(kOp, "input2", input2);
-    validate(p, in1.shape, in2.shape);
-    if (a.backend == Backend::Sim) {
-        Device device(load_device(a.device));
-        return device_result(spatial_correlation_device(
-            device, nchw_to_nhwc(in1.tensor()), nchw_to_nhwc(in2.tensor()), p, device_options(a), a.run));
+    check_options(kOp, o);
+    const NchwShape shape1 = nchw_view(kOp, "input1", input1).shape;
+    validate(p, shape1, nchw_view(kOp, "input2", input2).shape);
+    if (o.backend == Backend::Sim) {
+        return device_result(spatial_correlation_device(run_device(o), input1.to_nhwc_tensor(kOp, "input1"),
+                                                        input2.to_nhwc_tensor(kOp, "input2"), p, o, o.run));
     }
-    round_inputs(a, {&in1, &in2});
-    if (a.backend == Backend::Cpu) {  // written straight into the result: no copy of a many-MB output
-        const auto shape = spatial_correlation_output_shape(p, in1.shape);
-        Tensor out = Tensor::uninitialized(Shape(std::vector<uint32_t>(shape.begin(), shape.end())),
-                                           DataType::Float32);
-        spatial_correlation_forward_cpu(in1.view(), in2.view(), p, out.data<float>());
-        if (a.dtype != DataType::Float32) out = rounded_to(out, a.dtype);
-        return {std::move(out), std::nullopt, std::nullopt};
+    const FloatInput in1 = input1.rounded_to(o.dtype), in2 = input2.rounded_to(o.dtype);
+    const NchwView a = nchw_view(kOp, "input1", in1), b = nchw_view(kOp, "input2", in2);
+    if (o.backend == Backend::Cpu) {  // written straight into the result: no copy of a many-MB output
+        CorrelationResult r;
+        r.output = reference_output(spatial_correlation_output_shape(p, a.shape));
+        spatial_correlation_forward_cpu(a, b, p, r.output.data<float>());
+        round_output(r.output, o.dtype);
+        return r;
     }
-    return reference_result(a, spatial_correlation_forward_cuda(in1.view(), in2.view(), p));
+    return reference_result(o, spatial_correlation_forward_cuda(a, b, p));
 }
 
 Tensor flatten_spatial_correlation(const Tensor& output) {
@@ -108,41 +65,40 @@ Tensor flatten_spatial_correlation(const Tensor& output) {
     return output.reshape(Shape{s[0], s[1] * s[2], s[3], s[4]});
 }
 
-CorrelationResult flownet_correlation(const Tensor& input1, const Tensor& input2,
-                                      const FlowNetCorrelationParams& p, const CorrelationRunArgs& a) {
+CorrelationResult flownet_correlation(const FloatInput& input1, const FloatInput& input2,
+                                      const FlowNetCorrelationParams& p, const DeviceRunOptions& o) {
     constexpr const char* kOp = "flownet_correlation";
-    check_run_args(kOp, a);
-    NchwInput in1 = nchw_input(kOp, "input1", input1), in2 = nchw_input(kOp, "input2", input2);
-    validate(p, in1.shape, in2.shape);
-    if (a.backend == Backend::Sim) {
-        Device device(load_device(a.device));
-        return device_result(flownet_correlation_device(
-            device, nchw_to_nhwc(in1.tensor()), nchw_to_nhwc(in2.tensor()), p, device_options(a), a.run));
+    check_options(kOp, o);
+    const NchwShape shape1 = nchw_view(kOp, "input1", input1).shape;
+    validate(p, shape1, nchw_view(kOp, "input2", input2).shape);
+    if (o.backend == Backend::Sim) {
+        return device_result(flownet_correlation_device(run_device(o), input1.to_nhwc_tensor(kOp, "input1"),
+                                                        input2.to_nhwc_tensor(kOp, "input2"), p, o, o.run));
     }
-    round_inputs(a, {&in1, &in2});
-    return reference_result(a, a.backend == Backend::Cpu
-                                   ? flownet_correlation_forward_cpu(in1.view(), in2.view(), p)
-                                   : flownet_correlation_forward_cuda(in1.view(), in2.view(), p));
+    const FloatInput in1 = input1.rounded_to(o.dtype), in2 = input2.rounded_to(o.dtype);
+    const NchwView a = nchw_view(kOp, "input1", in1), b = nchw_view(kOp, "input2", in2);
+    return reference_result(o, o.backend == Backend::Cpu ? flownet_correlation_forward_cpu(a, b, p)
+                                                         : flownet_correlation_forward_cuda(a, b, p));
 }
 
-CorrelationResult corr_lookup(const Tensor& fmap1, const Tensor& fmap2, const Tensor& coords, int num_levels,
-                              int radius, const CorrelationRunArgs& a) {
+CorrelationResult corr_lookup(const FloatInput& fmap1, const FloatInput& fmap2, const FloatInput& coords,
+                              int num_levels, int radius, const DeviceRunOptions& o) {
     constexpr const char* kOp = "corr_lookup";
-    check_run_args(kOp, a);
-    NchwInput f1 = nchw_input(kOp, "fmap1", fmap1), f2 = nchw_input(kOp, "fmap2", fmap2);
-    const NchwInput xy = nchw_input(kOp, "coords", coords);
-    validate_raft_corr(f1.view(), f2.view(), xy.view(), num_levels, radius);
-    if (a.backend == Backend::Sim) {
-        Device device(load_device(a.device));
-        return device_result(corr_lookup_device(device, nchw_to_nhwc(f1.tensor()), nchw_to_nhwc(f2.tensor()),
-                                                nchw_to_nhwc(xy.tensor()), num_levels, radius,
-                                                device_options(a), a.run));
+    check_options(kOp, o);
+    const NchwView f1_view = nchw_view(kOp, "fmap1", fmap1), f2_view = nchw_view(kOp, "fmap2", fmap2);
+    const NchwView xy = nchw_view(kOp, "coords", coords);
+    validate_raft_corr(f1_view, f2_view, xy, num_levels, radius);
+    if (o.backend == Backend::Sim) {
+        return device_result(corr_lookup_device(
+            run_device(o), fmap1.to_nhwc_tensor(kOp, "fmap1"), fmap2.to_nhwc_tensor(kOp, "fmap2"),
+            coords.to_nhwc_tensor(kOp, "coords"), num_levels, radius, o, o.run));
     }
-    round_inputs(a, {&f1, &f2});  // coords stay float32, as on the device
-    return reference_result(
-        a, a.backend == Backend::Cpu
-               ? corr_lookup_alternate_cpu(f1.view(), f2.view(), xy.view(), num_levels, radius)
-               : corr_lookup_alternate_cuda(f1.view(), f2.view(), xy.view(), num_levels, radius));
+    // coords stay float32, as on the device
+    const FloatInput f1 = fmap1.rounded_to(o.dtype), f2 = fmap2.rounded_to(o.dtype);
+    const NchwView a = nchw_view(kOp, "fmap1", f1), b = nchw_view(kOp, "fmap2", f2);
+    return reference_result(o, o.backend == Backend::Cpu
+                                   ? corr_lookup_alternate_cpu(a, b, xy, num_levels, radius)
+                                   : corr_lookup_alternate_cuda(a, b, xy, num_levels, radius));
 }
 
 SpatialCorrelationParams spatial_correlation_preset(std::string_view name) {

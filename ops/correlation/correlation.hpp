@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "ops/common/backend.hpp"
+#include "ops/common/front_end.hpp"
 #include "ops/correlation/correlation_program_device.hpp"
 #include "ops/correlation/flownet_correlation_reference.hpp"
 #include "ops/correlation/raft_corr_reference.hpp"
@@ -20,41 +20,28 @@
 
 namespace tilesim::ops {
 
-// Where and how to run a correlation op.
-struct CorrelationRunArgs {
-    Backend backend = Backend::Cpu;
-    // BFloat16 / Float16: inputs and outputs rounded to bf16 / fp16, the math in fp32 (cpu, cuda; the
-    // original packages accumulate half in fp32). sim takes Float32 and BFloat16 (tt-metal has no fp16).
-    DataType dtype = DataType::Float32;
-    // Simulated device only:
-    std::string device = "wormhole_b0";  // config name or path
-    CoreCoord core_grid{0, 0};           // worker grid to use (0x0: the whole device)
-    uint32_t buffering_factor = 2;       // pages of the streamed row-block CBs
-    RunOptions run;
-};
-
-struct CorrelationResult {
-    Tensor output;                                  // Float32 (values rounded to dtype)
-    std::optional<RunReport> report;                // sim only
-    std::optional<CorrelationProgramInfo> program;  // sim only: work split, CBs, kernels
-};
+// Output: Float32, values rounded to the options' dtype. Options: BFloat16 / Float16 round inputs and
+// outputs to bf16 / fp16 with the math in fp32 (cpu, cuda; the original packages accumulate half in fp32);
+// sim takes Float32 and BFloat16 (tt-metal has no fp16). Core grid and buffering factor (the pages of the
+// streamed row-block CBs) apply to backend sim only, and are refused elsewhere.
+using CorrelationResult = OpResult<CorrelationProgramInfo>;
 
 // input1, input2: [B, C, H, W]. Output: the original 5-D [B, patchH, patchW, oH, oW].
-CorrelationResult spatial_correlation(const Tensor& input1, const Tensor& input2,
+CorrelationResult spatial_correlation(const FloatInput& input1, const FloatInput& input2,
                                       const SpatialCorrelationParams& params,
-                                      const CorrelationRunArgs& run = {});
+                                      const DeviceRunOptions& options = {});
 // [B, patchH, patchW, oH, oW] -> its flattened view [B, patchH * patchW, oH, oW] (same memory order).
 Tensor flatten_spatial_correlation(const Tensor& output);
 
 // input1, input2: [N, C, H, W]. Output [N, D * D, oH, oW], D = 2 (max_displacement / stride2) + 1.
-CorrelationResult flownet_correlation(const Tensor& input1, const Tensor& input2,
+CorrelationResult flownet_correlation(const FloatInput& input1, const FloatInput& input2,
                                       const FlowNetCorrelationParams& params,
-                                      const CorrelationRunArgs& run = {});
+                                      const DeviceRunOptions& options = {});
 
 // fmap1, fmap2: [B, C, H, W]; coords: [B, 2, H, W] holding (x, y) in pixels. Output
 // [B, num_levels * (2 radius + 1)^2, H, W]. Coordinates are never rounded to bf16 (see raft_corr_device.hpp).
-CorrelationResult corr_lookup(const Tensor& fmap1, const Tensor& fmap2, const Tensor& coords,
-                              int num_levels = 4, int radius = 4, const CorrelationRunArgs& run = {});
+CorrelationResult corr_lookup(const FloatInput& fmap1, const FloatInput& fmap2, const FloatInput& coords,
+                              int num_levels = 4, int radius = 4, const DeviceRunOptions& options = {});
 
 // Named presets of the spatial correlation sampler: "flownetc" (kernel 1, patch 21, dilation_patch 2),
 // "tracker9x9" (patch 9: [B, 81, H, W] flattened), "pwcnet" (max displacement 4: patch 9). Throws

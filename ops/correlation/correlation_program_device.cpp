@@ -5,29 +5,6 @@
 
 namespace tilesim::ops::correlation_device_detail {
 
-void validate_options(const char* op, const Device& device, const CorrelationDeviceOptions& o) {
-    if (o.dtype == DataType::Float16) {  // host-only: ttnn has no float16 data type
-        fail("{} (sim): dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16",
-             op);
-    }
-    if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("{} (sim): dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
-    }
-    const CoreCoord full = device.compute_with_storage_grid_size();
-    if ((o.core_grid.x || o.core_grid.y) &&
-        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
-        fail("{} (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", op,
-             o.core_grid.x, o.core_grid.y, full.x, full.y);
-    }
-    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
-        fail("{} (sim): buffering factor must be in [1, 64], got {}", op, o.buffering_factor);
-    }
-}
-
-CoreCoord core_grid_of(const Device& device, const CorrelationDeviceOptions& o) {
-    return o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
-}
-
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t) {
     const Shape& s = t.shape();
     if (s.rank() != 4 || s.volume() == 0)

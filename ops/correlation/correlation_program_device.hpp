@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ops/correlation/correlation_common.hpp"
+#include "ops/common/front_end.hpp"
 #include "ops/common/program_helpers.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/program.hpp"
@@ -17,13 +18,6 @@
 #include "tilesim/work_split.hpp"
 
 namespace tilesim::ops {
-
-struct CorrelationDeviceOptions {
-    DataType dtype = DataType::Float32;    // Float32 or BFloat16 for inputs, CBs and output
-    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
-    uint32_t buffering_factor = 2;         // pages of the streamed row-block CBs (1: no double buffering)
-    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
-};
 
 struct CorrelationCbInfo {
     uint32_t index = 0;
@@ -64,11 +58,6 @@ inline uint32_t round_up(uint32_t v, uint32_t a) {
 inline uint32_t ceil_div(uint32_t v, uint32_t d) {
     return (v + d - 1) / d;
 }
-
-// Throws InvalidArgument naming `op` unless dtype, core grid and buffering factor are usable on `device`.
-void validate_options(const char* op, const Device& device, const CorrelationDeviceOptions& o);
-// The grid the work is split over: o.core_grid, or the device's worker grid.
-CoreCoord core_grid_of(const Device& device, const CorrelationDeviceOptions& o);
 
 // The NCHW shape of a channels-last [B, H, W, C] tensor; throws naming `op` and `name` unless rank 4.
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t);

@@ -12,7 +12,7 @@ namespace tilesim::ops {
 CorrelationDeviceResult flownet_correlation_device(Device& device, const Tensor& input1_nhwc,
                                                    const Tensor& input2_nhwc,
                                                    const FlowNetCorrelationParams& params,
-                                                   const CorrelationDeviceOptions& opts = {},
+                                                   const DeviceRunOptions& opts = {},
                                                    const RunOptions& run = {});
 
 }  // namespace tilesim::ops

@@ -62,8 +62,8 @@ std::vector<uint32_t> compute_args(const PatchCorrelationGeometry& g, uint32_t c
 }
 
 void validate(const char* op, const Device& device, const Tensor& in1, const Tensor& in2,
-              const PatchCorrelationGeometry& g, const CorrelationDeviceOptions& o) {
-    validate_options(op, device, o);
+              const PatchCorrelationGeometry& g, const DeviceRunOptions& o) {
+    validate_device_options(std::string(op) + " (sim)", device, o);
     if (in1.shape().rank() != 4 || in1.shape() != in2.shape()) {
         fail("{} (sim): inputs must be two [B, H, W, C] tensors of the same shape, got {} and {}", op,
              in1.shape().str(), in2.shape().str());
@@ -77,7 +77,7 @@ void validate(const char* op, const Device& device, const Tensor& in1, const Ten
 }  // namespace
 
 Program patch_correlation_program(Device& device, const PatchCorrelationGeometry& g,
-                                  const CorrelationDeviceOptions& o, uint32_t in1_addr, uint32_t in2_addr,
+                                  const DeviceRunOptions& o, uint32_t in1_addr, uint32_t in2_addr,
                                   uint32_t out_addr, CorrelationProgramInfo& info) {
     info.factory = "patch_correlation";
     const uint32_t esize = element_size(o.dtype);
@@ -132,9 +132,8 @@ Program patch_correlation_program(Device& device, const PatchCorrelationGeometry
 }
 
 CorrelationDeviceResult patch_correlation_device(Device& device, const Tensor& in1, const Tensor& in2,
-                                                 const PatchCorrelationGeometry& g,
-                                                 const CorrelationDeviceOptions& o, const RunOptions& run,
-                                                 const char* op) {
+                                                 const PatchCorrelationGeometry& g, const DeviceRunOptions& o,
+                                                 const RunOptions& run, const char* op) {
     validate(op, device, in1, in2, g, o);
     const DeviceTensor in1_dev = to_device(in1.to_dtype(o.dtype), device);
     const DeviceTensor in2_dev = to_device(in2.to_dtype(o.dtype), device);

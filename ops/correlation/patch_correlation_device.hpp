@@ -29,13 +29,13 @@ struct PatchCorrelationGeometry {
 CorrelationDeviceResult patch_correlation_device(Device& device, const Tensor& in1_nhwc,
                                                  const Tensor& in2_nhwc,
                                                  const PatchCorrelationGeometry& geometry,
-                                                 const CorrelationDeviceOptions& opts, const RunOptions& run,
+                                                 const DeviceRunOptions& opts, const RunOptions& run,
                                                  const char* op);
 
 // The factory alone (work split, CBs, kernels, runtime args for buffers at the given addresses), so that
 // its L1 plan can be inspected without running it.
 Program patch_correlation_program(Device& device, const PatchCorrelationGeometry& g,
-                                  const CorrelationDeviceOptions& o, uint32_t in1_addr, uint32_t in2_addr,
+                                  const DeviceRunOptions& o, uint32_t in1_addr, uint32_t in2_addr,
                                   uint32_t out_addr, CorrelationProgramInfo& info);
 
 }  // namespace tilesim::ops

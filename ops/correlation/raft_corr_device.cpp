@@ -122,7 +122,7 @@ std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s) {
     return a;
 }
 
-Program raft_program(Device& device, const RaftGeometry& g, const CorrelationDeviceOptions& o,
+Program raft_program(Device& device, const RaftGeometry& g, const DeviceRunOptions& o,
                      const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
     info.factory = "raft_corr_lookup";
     const uint32_t esize = element_size(o.dtype), tile_bytes = kTileValues * esize;
@@ -221,8 +221,8 @@ Tensor raft_pooled_pyramid_nhwc(const Tensor& fmap2, int num_levels, bool round_
 }
 
 CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels,
-                                               int radius, const CorrelationDeviceOptions& opts) {
-    validate_options(kOp, device, opts);
+                                               int radius, const DeviceRunOptions& opts) {
+    validate_device_options(std::string(kOp) + " (sim)", device, opts);
     CorrelationProgramInfo info;
     raft_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
     return info;
@@ -230,8 +230,8 @@ CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& 
 
 CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1, const Tensor& fmap2,
                                            const Tensor& coords, int num_levels, int radius,
-                                           const CorrelationDeviceOptions& opts, const RunOptions& run) {
-    validate_options(kOp, device, opts);
+                                           const DeviceRunOptions& opts, const RunOptions& run) {
+    validate_device_options(std::string(kOp) + " (sim)", device, opts);
     const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap1", fmap1);
     if (fmap2.shape() != fmap1.shape()) {
         fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape().str(),

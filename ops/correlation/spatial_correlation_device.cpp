@@ -7,8 +7,7 @@ namespace tilesim::ops {
 
 CorrelationDeviceResult spatial_correlation_device(Device& device, const Tensor& input1, const Tensor& input2,
                                                    const SpatialCorrelationParams& p,
-                                                   const CorrelationDeviceOptions& opts,
-                                                   const RunOptions& run) {
+                                                   const DeviceRunOptions& opts, const RunOptions& run) {
     constexpr const char* kOp = "spatial_correlation";
     const NchwShape s1 = correlation_device_detail::nchw_shape_of_channels_last(kOp, "input1", input1);
     const NchwShape s2 = correlation_device_detail::nchw_shape_of_channels_last(kOp, "input2", input2);

@@ -68,8 +68,8 @@ std::vector<uint32_t> reader_compile_args(const detail::DeformableDims& d, const
 }
 
 Program deformable_program(Device& device, const detail::DeformableDims& d, const ChannelGeometry& g,
-                           const SamplingDeviceOptions& o, const DeformableBuffers& b,
-                           SamplingProgramInfo& info, std::vector<CoreWork>& work) {
+                           const DeviceRunOptions& o, const DeformableBuffers& b, SamplingProgramInfo& info,
+                           std::vector<CoreWork>& work) {
     using namespace sampling_kernels;
     info.factory = "deformable_aggregation";
     // Work split: one unit per anchor (b, a).
@@ -111,7 +111,7 @@ Program deformable_program(Device& device, const detail::DeformableDims& d, cons
 DeformableAggregationDeviceResult deformable_aggregation_device(
     Device& device, const Tensor& mc_ms_feat, const ArrayView<int32_t>& spatial_shape,
     const ArrayView<int32_t>& scale_start_index, const Tensor& sampling_location, const Tensor& weights,
-    const SamplingDeviceOptions& opts, const RunOptions& run) {
+    const DeviceRunOptions& opts, const RunOptions& run) {
     const detail::DeformableDims d = detail::validate_deformable_inputs(
         kOp, float_view(mc_ms_feat, "mc_ms_feat"), spatial_shape, scale_start_index,
         float_view(sampling_location, "sampling_location"), float_view(weights, "weights"));

@@ -12,7 +12,7 @@
 //  - compute (compute_weighted_row_sum.cpp): tilize both blocks, mul_tiles, reduce_tile<SUM, REDUCE_COL>
 //    accumulated over the anchor's blocks, pack the output stick;
 //  - writer (kernels/deformable_aggregation/writer_output_sticks.cpp): the stick to the anchor's output page.
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 #include "ops/deformable_aggregation/sampling_program_device.hpp"
 #include "tilesim/runtime.hpp"
 #include "tilesim/tensor.hpp"
@@ -33,6 +33,6 @@ struct DeformableAggregationDeviceResult {
 DeformableAggregationDeviceResult deformable_aggregation_device(
     Device& device, const Tensor& mc_ms_feat, const ArrayView<int32_t>& spatial_shape,
     const ArrayView<int32_t>& scale_start_index, const Tensor& sampling_location, const Tensor& weights,
-    const SamplingDeviceOptions& opts, const RunOptions& run = {});
+    const DeviceRunOptions& opts, const RunOptions& run = {});
 
 }  // namespace tilesim::ops

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <span>
 
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 
 namespace tilesim::ops {
 

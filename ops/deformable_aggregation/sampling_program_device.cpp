@@ -11,11 +11,9 @@ uint32_t round_up(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
-void validate_options(const Device& device, const SamplingDeviceOptions& o, std::string_view op,
+void validate_options(const Device& device, const DeviceRunOptions& o, std::string_view op,
                       uint64_t channels) {
-    if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
-    }
+    validate_device_options(op, device, o);
     const uint64_t channel_tiles = (channels + 31) / 32;
     if (channel_tiles > 16) {
         fail(
@@ -24,18 +22,9 @@ void validate_options(const Device& device, const SamplingDeviceOptions& o, std:
             "'cpu' or 'cuda' for more)",
             op, channels, channel_tiles);
     }
-    const CoreCoord full = device.compute_with_storage_grid_size();
-    if ((o.core_grid.x || o.core_grid.y) &&
-        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
-        fail("{}: core grid {}x{} must be non-empty and fit the device's worker grid {}x{}", op,
-             o.core_grid.x, o.core_grid.y, full.x, full.y);
-    }
-    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
-        fail("{}: buffering factor must be in [1, 64], got {}", op, o.buffering_factor);
-    }
 }
 
-ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions& o) {
+ChannelGeometry channel_geometry(uint32_t channels, const DeviceRunOptions& o) {
     ChannelGeometry g;
     g.channels = channels;
     g.dtype = o.dtype;
@@ -48,10 +37,6 @@ ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions&
     return g;
 }
 
-CoreCoord core_grid_of(const Device& device, const SamplingDeviceOptions& o) {
-    return o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
-}
-
 void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
             const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
     create_circular_buffer(program, cores, static_cast<uint8_t>(index), page_size, num_pages, format);
@@ -59,7 +44,7 @@ void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& in
 }
 
 WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
-                                        const SamplingDeviceOptions& o, SamplingProgramInfo& info) {
+                                        const DeviceRunOptions& o, SamplingProgramInfo& info) {
     const uint32_t n = o.buffering_factor, block_bytes = kTileRows * g.row_bytes, t = g.channel_tiles;
     const uint32_t tile = 1024 * element_size(g.intermediate);
     add_cb(program, cores, info, kCountCb, "blocks of the unit (uint32)", 16, 2, DataType::UInt32);

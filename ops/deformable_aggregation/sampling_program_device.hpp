@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ops/common/front_end.hpp"
 #include "ops/common/program_helpers.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/program.hpp"
@@ -21,13 +22,6 @@
 #include "tilesim/work_split.hpp"
 
 namespace tilesim::ops {
-
-struct SamplingDeviceOptions {
-    DataType dtype = DataType::Float32;    // Float32 or BFloat16: feature data, blocks and output
-    uint32_t buffering_factor = 2;         // pages of the block CBs in flight
-    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
-    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
-};
 
 struct SamplingCbInfo {
     uint32_t index = 0;
@@ -64,10 +58,9 @@ struct ChannelGeometry {
 
 // Checks the options (dtype, buffering, core grid) and the channel count (C <= 512: a unit's sums live in
 // DEST's 16 tiles); `op` prefixes the messages, e.g. "sample_sum (sim)".
-void validate_options(const Device& device, const SamplingDeviceOptions& o, std::string_view op,
+void validate_options(const Device& device, const DeviceRunOptions& o, std::string_view op,
                       uint64_t channels);
-ChannelGeometry channel_geometry(uint32_t channels, const SamplingDeviceOptions& o);
-CoreCoord core_grid_of(const Device& device, const SamplingDeviceOptions& o);
+ChannelGeometry channel_geometry(uint32_t channels, const DeviceRunOptions& o);
 uint32_t round_up(uint32_t v, uint32_t a);
 
 // Creates CB `index` on `cores` and records it in `info`.
@@ -81,7 +74,7 @@ struct WeightedSumKernels {
     KernelHandle writer = 0;
 };
 WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
-                                        const SamplingDeviceOptions& o, SamplingProgramInfo& info);
+                                        const DeviceRunOptions& o, SamplingProgramInfo& info);
 // Runtime args of the weighted row-sum compute and writer for one core's units.
 void set_weighted_row_sum_args(Program& program, const WeightedSumKernels& k, const CoreWork& w,
                                uint32_t output_address);

@@ -7,7 +7,7 @@
 
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
 #include "kernels/fused_grid_ops/fused_grid_layout.hpp"
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/validate_program.hpp"
@@ -77,7 +77,7 @@ std::vector<uint32_t> reader_args(const FusedDims& d, const ChannelGeometry& g, 
 }
 
 // The part of every fused program before its CBs: the split of the (b, hd, q) units over the cores.
-WorkSplit split_units(Device& device, const FusedDims& d, const SamplingDeviceOptions& o, const char* factory,
+WorkSplit split_units(Device& device, const FusedDims& d, const DeviceRunOptions& o, const char* factory,
                       SamplingProgramInfo& info) {
     info.factory = factory;
     info.units = d.units();
@@ -107,7 +107,7 @@ FusedGridDeviceResult finish_run(Device& device, Program& program, const RunOpti
 }  // namespace
 
 FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, const Tensor& samples,
-                                        const Tensor& weights, const SamplingDeviceOptions& opts,
+                                        const Tensor& weights, const DeviceRunOptions& opts,
                                         const RunOptions& run) {
     constexpr std::string_view op = "sample_sum (sim)";
     FusedDims d = validate_images_and_samples(op, images, samples);
@@ -188,7 +188,7 @@ struct SampleDotBuffers {
 // CBs: the unit's sticks, one sample's corners and weights, the 32 vector rows, the interpolated rows and
 // the tiles of the dot products.
 void add_sample_dot_cbs(Program& program, const CoreRangeSet& cores, const SampleDotDims& d,
-                        const ChannelGeometry& g, const SamplingDeviceOptions& o, uint32_t align,
+                        const ChannelGeometry& g, const DeviceRunOptions& o, uint32_t align,
                         SamplingProgramInfo& info) {
     const uint32_t n = o.buffering_factor, t = g.channel_tiles,
                    interm_tile = 1024 * element_size(g.intermediate);
@@ -219,8 +219,8 @@ void add_sample_dot_cbs(Program& program, const CoreRangeSet& cores, const Sampl
 }
 
 Program sample_dot_program(Device& device, const SampleDotDims& d, const ChannelGeometry& g,
-                           const SamplingDeviceOptions& o, const SampleDotBuffers& b,
-                           SamplingProgramInfo& info, std::vector<CoreWork>& work) {
+                           const DeviceRunOptions& o, const SampleDotBuffers& b, SamplingProgramInfo& info,
+                           std::vector<CoreWork>& work) {
     // Work split: one unit per (b, hd, q).
     const WorkSplit split = split_units(device, d, o, "sample_dot", info);
     const CoreRangeSet& cores = split.all_cores;
@@ -260,7 +260,7 @@ Program sample_dot_program(Device& device, const SampleDotDims& d, const Channel
 
 FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, const Tensor& samples,
                                         const Tensor& queries, const Tensor& depths, int64_t num_octaves,
-                                        const SamplingDeviceOptions& opts, const RunOptions& run) {
+                                        const DeviceRunOptions& opts, const RunOptions& run) {
     constexpr std::string_view op = "sample_dot (sim)";
     const SampleDotDims d = validate_sample_dot(op, images, samples, queries, depths, num_octaves);
     validate_options(device, opts, op, d.channels);

@@ -31,13 +31,13 @@ struct FusedGridDeviceResult {
 // images_nhwc [b, h, w, c] (channels-last), samples [b, q, d, 2] ((x, y) in [-1, 1]), weights [b, hd, q, d];
 // Float32 ROW_MAJOR tensors (images rounded to opts.dtype on the device).
 FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images_nhwc, const Tensor& samples,
-                                        const Tensor& weights, const SamplingDeviceOptions& opts,
+                                        const Tensor& weights, const DeviceRunOptions& opts,
                                         const RunOptions& run = {});
 
 // images_nhwc [b, h, w, c], samples [b, q, d, 2], queries [b, hd, q, c - 2 * num_octaves], depths [b, q, d].
 FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images_nhwc, const Tensor& samples,
                                         const Tensor& queries, const Tensor& depths, int64_t num_octaves,
-                                        const SamplingDeviceOptions& opts, const RunOptions& run = {});
+                                        const DeviceRunOptions& opts, const RunOptions& run = {});
 
 // pe[2f + p] = sin(depth * 2π·2^f + p·π/2), f < num_octaves, p in {0, 1}: the seed's order (f0 φ0, f0 φ1,
 // f1 φ0, ...), in the float arithmetic of the CPU reference (ops/fused_grid_ops/sample_dot_reference.cpp).

@@ -8,7 +8,7 @@
 // weights [b, hd, q, d]; queries [b, hd, q, c - 2 * num_octaves]; depths [b, q, d].
 #include <cstdint>
 
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 
 namespace tilesim::ops {
 

@@ -13,7 +13,7 @@
 #include "kernels/fused_grid_ops/grid_taps.hpp"  // GridDims, grid_taps
 #include "ops/deformable_aggregation/channel_kernels.hpp"
 #include "ops/deformable_aggregation/channels_last_taps.hpp"
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 
 namespace tilesim::ops::detail {
 

@@ -21,7 +21,7 @@ constexpr uint32_t kMaxTilesPerReduction = 8;  // tt-metal's; tilesim reduces al
 struct KernelPath {
     const char* tilesim;
     const char* tt_metal;
-    const char* operator()(const GridSampleDeviceOptions& o) const {
+    const char* operator()(const GridSampleArgs& o) const {
         return o.tt_metal_kernel_paths ? tt_metal : tilesim;
     }
 };
@@ -40,7 +40,7 @@ constexpr KernelPath kWriter{
 
 // The pool compute kernel's compile-time args (grid_sample_args::ComputeCt), as tt-metal's factory passes
 // them, then tilesim's corner row stride.
-ComputeConfig compute_kernel_config(const GridSampleGeometry& g, const GridSampleDeviceOptions& o, bool split,
+ComputeConfig compute_kernel_config(const GridSampleGeometry& g, const GridSampleArgs& o, bool split,
                                     uint32_t total_interpolations, uint32_t in_cb_0, uint32_t in_cb_1,
                                     uint32_t scalar_cb_0, uint32_t scalar_cb_1, uint32_t out_cb) {
     std::vector<uint32_t> a(kNumComputeArgs, kDummyCb);
@@ -69,9 +69,8 @@ ComputeConfig compute_kernel_config(const GridSampleGeometry& g, const GridSampl
 }
 }  // namespace
 
-Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g,
-                                     const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                     GridSampleProgramInfo& info) {
+Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                     const GridSampleBuffers& b, GridSampleProgramInfo& info) {
     info.factory = "interleaved";
     // Work split: one unit per grid stick.
     const CoreCoord grid_size = g.core_grid;
@@ -121,9 +120,8 @@ Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g
     return program;
 }
 
-Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g,
-                                 const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                 GridSampleProgramInfo& info) {
+Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                 const GridSampleBuffers& b, GridSampleProgramInfo& info) {
     info.factory = o.split_reader ? "sharded_split_reader" : "sharded";
     // Work: the shard spec decides it; each core processes its own shard's grid sticks.
     const auto& shard_cores = b.grid->shard_cores();

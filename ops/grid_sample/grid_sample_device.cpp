@@ -30,7 +30,7 @@ uint32_t round_up(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
-void validate(const Device& device, const Shape& in, const Tensor& grid, const GridSampleDeviceOptions& o) {
+void validate(const Device& device, const Shape& in, const Tensor& grid, const GridSampleArgs& o) {
     const Shape& gr = grid.shape();
     if (in.rank() != 4)
         fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in.str());
@@ -52,24 +52,13 @@ void validate(const Device& device, const Shape& in, const Tensor& grid, const G
             "'cpu' or 'cuda'",
             o.padding_mode == PaddingMode::Border ? "border" : "reflection");
     }
-    if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("grid_sample (sim): dtype must be float32 or bfloat16, got {}", to_string(o.dtype));
-    }
+    validate_device_options("grid_sample (sim)", device, o);
     if (o.grid_batching == 0 || gr[2] % o.grid_batching != 0) {
         fail("grid_sample (sim): grid batching factor K={} must divide W_out={}", o.grid_batching, gr[2]);
     }
     if (o.split_reader &&
         (o.memory != GridSampleMemory::HeightSharded || o.mode != GridSampleMode::Bilinear)) {
         fail("grid_sample (sim): the split reader is available for bilinear height-sharded grids only");
-    }
-    const CoreCoord full = device.compute_with_storage_grid_size();
-    if ((o.core_grid.x || o.core_grid.y) &&
-        (o.core_grid.x == 0 || o.core_grid.y == 0 || o.core_grid.x > full.x || o.core_grid.y > full.y)) {
-        fail("grid_sample (sim): core grid {}x{} must be non-empty and fit the device's worker grid {}x{}",
-             o.core_grid.x, o.core_grid.y, full.x, full.y);
-    }
-    if (o.buffering_factor == 0 || o.buffering_factor > 64) {
-        fail("grid_sample (sim): buffering factor must be in [1, 64], got {}", o.buffering_factor);
     }
     if (o.precomputed_grid && (in[1] > 32767 || in[2] > 32767)) {
         fail("grid_sample (sim): a precomputed grid stores int16 indices; input {}x{} is too large", in[1],
@@ -98,7 +87,7 @@ DeviceTensor upload_input(const Tensor& input, bool nchw, DataType dtype, Device
 }
 
 GridSampleGeometry geometry(const Device& device, const Shape& in, const Tensor& grid,
-                            const GridSampleDeviceOptions& o) {
+                            const GridSampleArgs& o) {
     GridSampleGeometry g;
     const Shape& gr = grid.shape();
     g.batch = in[0];
@@ -120,7 +109,7 @@ GridSampleGeometry geometry(const Device& device, const Shape& in, const Tensor&
     g.grid_stick_stride = round_up(g.grid_stick_bytes, dram_align);
     g.channel_tiles = (g.channels + 31) / 32;
     g.face_cols = (g.channels + 15) / 16;
-    g.core_grid = o.core_grid.x ? o.core_grid : device.compute_with_storage_grid_size();
+    g.core_grid = core_grid_of(device, o);
     return g;
 }
 
@@ -134,11 +123,11 @@ MemoryConfig sharded_config(CoreCoord grid_size, uint32_t num_cores, uint32_t sh
 }  // namespace
 
 GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, const Tensor& grid,
-                                          const GridSampleDeviceOptions& opts, const RunOptions& run) {
-    const bool nchw = opts.io_layout == ChannelLayout::NCHW;
+                                          const GridSampleArgs& opts) {
+    const bool nchw = opts.input_layout == ChannelLayout::NCHW;
     const Shape& given = input.shape();
     if (nchw && given.rank() != 4)
-        fail("grid_sample (sim): input must be [N, C, H, W] (io_layout nchw), got {}", given.str());
+        fail("grid_sample (sim): input must be [N, C, H, W] (input_layout nchw), got {}", given.str());
     const Shape in_nhwc = nchw ? Shape{given[0], given[2], given[3], given[1]} : given;
     validate(device, in_nhwc, grid, opts);
     const GridSampleGeometry g = geometry(device, in_nhwc, grid, opts);
@@ -190,7 +179,7 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
                                : detail::nearest_sharded_program(device, g, opts, buffers, result.info))
                 : (interleaved ? detail::bilinear_interleaved_program(device, g, opts, buffers, result.info)
                                : detail::bilinear_sharded_program(device, g, opts, buffers, result.info));
-    result.report = EnqueueProgram(device, program, run);
+    result.report = EnqueueProgram(device, program, opts.run);
     // Units of work per core: grid sticks, from the reader's runtime args (interleaved: arg 2 of 4; sharded:
     // arg 2 of 3).
     for (const auto& k : program.kernels()) {

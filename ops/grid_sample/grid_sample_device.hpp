@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/common/grid_sample_math.hpp"
+#include "ops/common/front_end.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/runtime.hpp"
@@ -21,22 +22,22 @@ enum class GridSampleMemory { Interleaved, HeightSharded };
 std::string_view to_string(GridSampleMemory m);
 GridSampleMemory parse_grid_sample_memory(std::string_view s);  // "interleaved" | "height_sharded"
 
-struct GridSampleDeviceOptions {
+// grid_sample's arguments: PyTorch's (mode, padding_mode, align_corners), the input's layout, where to run
+// it and, on the simulated device, how its program is built.
+struct GridSampleArgs : DeviceRunOptions {
     GridSampleMode mode = GridSampleMode::Bilinear;
     PaddingMode padding_mode = PaddingMode::Zeros;
     bool align_corners = false;
-    DataType dtype = DataType::Float32;  // Float32 or BFloat16 for input, grid and output
-    uint32_t grid_batching = 1;          // K: consecutive output points per grid stick (W_out % K == 0)
-    bool precomputed_grid = false;       // prepare_grid_sample_grid on the host
-    bool split_reader = false;           // height-sharded bilinear only
+    // NCHW (PyTorch's default): the input is given and the output returned channels-first; the device
+    // still holds channels-last sticks (as ttnn's grid_sample takes them) and the transposes happen on the
+    // way to and from it. NHWC: channels-last in and out.
+    ChannelLayout input_layout = ChannelLayout::NCHW;
+    // Simulated device only:
     GridSampleMemory memory = GridSampleMemory::Interleaved;
-    uint32_t num_shard_cores = 0;          // height-sharded: cores to shard over (0: as many as useful)
-    uint32_t buffering_factor = 2;         // pages of the input, scalar and output CBs per item in flight
-    CoreCoord core_grid{0, 0};             // worker grid to split over (0x0: the device's whole grid)
-    std::optional<bool> fp32_dest_acc_en;  // default: true for Float32, false for BFloat16 (as tt-metal)
-    // NCHW: the input is given and the output returned channels-first (PyTorch's layout); the device
-    // still holds channels-last sticks, and the transposes happen on the way to and from it.
-    ChannelLayout io_layout = ChannelLayout::NHWC;
+    uint32_t grid_batching = 1;     // K: consecutive output points per grid stick (W_out % K == 0)
+    bool precomputed_grid = false;  // prepare_grid_sample_grid on the host
+    bool split_reader = false;      // height-sharded bilinear only
+    uint32_t num_shard_cores = 0;   // height-sharded: cores to shard over (0: as many as useful)
     // Bilinear: name the kernels by their paths in a tt-metal source tree (the factory's layout is that of
     // tt-metal's grid_sample_program_factory.cpp, docs/porting-guide.md), so that with the tree's root on
     // TILESIM_KERNEL_PATH (CLI: --kernel-root) tt-metal's own kernel files run.
@@ -69,9 +70,10 @@ struct GridSampleDeviceResult {
     GridSampleProgramInfo info;
 };
 
-// input: [N, H, W, C] float32 values (rounded to opts.dtype on the device); grid: [N, H_out, W_out, 2].
-GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input_nhwc, const Tensor& grid,
-                                          const GridSampleDeviceOptions& opts, const RunOptions& run = {});
+// input: [N, C, H, W] or [N, H, W, C] (opts.input_layout) float32 values (rounded to opts.dtype on the
+// device); grid: [N, H_out, W_out, 2]. Runs with opts.run.
+GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, const Tensor& grid,
+                                          const GridSampleArgs& opts);
 
 // tt-metal's prepare_grid_sample_grid: grid [N, H_out, W_out, 2K] -> UInt16 words per point: bilinear
 // [h0, w0 (int16), w_nw, w_ne, w_sw, w_se (bf16)] (6K per stick), nearest [h, w] or [-1, -1] (2K).

@@ -15,9 +15,8 @@ using namespace grid_sample_args;
 constexpr const char* kReader = "kernels/grid_sample/reader_grid_sample_nearest.cpp";
 }  // namespace
 
-Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
-                                    const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                    GridSampleProgramInfo& info) {
+Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                    const GridSampleBuffers& b, GridSampleProgramInfo& info) {
     info.factory = "nearest_interleaved";
     // Work split: one unit per grid stick.
     const CoreCoord grid_size = g.core_grid;
@@ -51,7 +50,7 @@ Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
     return program;
 }
 
-Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
                                 const GridSampleBuffers& b, GridSampleProgramInfo& info) {
     info.factory = "nearest_sharded";
     // Work: the shard spec decides it; each core processes its own shard's grid sticks.

@@ -37,16 +37,13 @@ struct GridSampleBuffers {
     std::shared_ptr<Buffer> input, grid, output;
 };
 
-Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g,
-                                     const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                     GridSampleProgramInfo& info);
-Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g,
-                                 const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                 GridSampleProgramInfo& info);
-Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
-                                    const GridSampleDeviceOptions& o, const GridSampleBuffers& b,
-                                    GridSampleProgramInfo& info);
-Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                     const GridSampleBuffers& b, GridSampleProgramInfo& info);
+Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                 const GridSampleBuffers& b, GridSampleProgramInfo& info);
+Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
+                                    const GridSampleBuffers& b, GridSampleProgramInfo& info);
+Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
                                 const GridSampleBuffers& b, GridSampleProgramInfo& info);
 
 // ---- steps both factories share ----
@@ -65,7 +62,7 @@ inline uint32_t grid_dtype_code(DataType t) {
 }
 
 // The reader compile-time args every grid_sample reader starts with (grid_sample_args::ReaderCt).
-inline std::vector<uint32_t> common_reader_args(const GridSampleGeometry& g, const GridSampleDeviceOptions& o,
+inline std::vector<uint32_t> common_reader_args(const GridSampleGeometry& g, const GridSampleArgs& o,
                                                 uint32_t input_cb, uint32_t grid_cb, uint32_t scalar_cb,
                                                 uint32_t grid_stick_stride) {
     return {input_cb,
@@ -82,7 +79,7 @@ inline std::vector<uint32_t> common_reader_args(const GridSampleGeometry& g, con
 }
 
 // Reader defines: ALIGN_CORNERS (tilesim; tt-metal's factory at the matched commit has no align_corners).
-inline std::map<std::string, std::string> reader_defines(const GridSampleDeviceOptions& o) {
+inline std::map<std::string, std::string> reader_defines(const GridSampleArgs& o) {
     if (!o.align_corners) return {};
     return {{std::string("ALIGN_CORNERS"), std::string("1")}};
 }

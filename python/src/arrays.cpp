@@ -25,6 +25,10 @@ Tensor to_tensor(const FloatArray& a, const char* op, const char* name) {
     return Tensor::from_floats(Shape(std::move(dims)), {a.data(), static_cast<size_t>(a.size())});
 }
 
+ops::FloatInput float_input(const FloatArray& a) {
+    return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
+}
+
 ops::ArrayView<float> array_view(const FloatArray& a) {
     return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
 }
@@ -59,6 +63,18 @@ RunOptions RunArgs::run_options() const {
     o.trace = trace;
     o.watchdog_seconds = watchdog_seconds;
     o.cancel = &interrupt_requested();
+    return o;
+}
+
+ops::DeviceRunOptions RunArgs::device_run_options() const {
+    ops::DeviceRunOptions o;
+    o.backend = parsed_backend();
+    o.dtype = parsed_dtype();
+    o.device = device;
+    o.core_grid = grid();
+    o.buffering_factor = buffering_factor;
+    o.fp32_dest_acc_en = fp32_dest_acc_en;
+    o.run = run_options();
     return o;
 }
 

@@ -8,17 +8,6 @@ namespace tilesim::python {
 namespace {
 using Pair = std::pair<int, int>;
 
-ops::CorrelationRunArgs correlation_run_args(const RunArgs& run) {
-    ops::CorrelationRunArgs a;
-    a.backend = run.parsed_backend();
-    a.dtype = run.parsed_dtype();
-    a.device = run.device;
-    a.core_grid = run.grid();
-    a.buffering_factor = run.buffering_factor;
-    a.run = run.run_options();
-    return a;
-}
-
 py::tuple correlation_result(ops::CorrelationResult&& r) {
     py::object program = py::none();
     if (r.program) {
@@ -111,14 +100,14 @@ void bind_correlation(py::module_& m) {
         "_spatial_correlation",
         [](const FloatArray& input1, const FloatArray& input2, Pair kernel_size, Pair patch_size, Pair stride,
            Pair padding, Pair dilation, Pair dilation_patch, const RunArgs& run) {
-            const Tensor a = to_tensor(input1, "spatial_correlation", "input1");
-            const Tensor b = to_tensor(input2, "spatial_correlation", "input2");
+            const ops::FloatInput a = float_input(input1);
+            const ops::FloatInput b = float_input(input2);
             const auto params =
                 spatial_params(kernel_size, patch_size, stride, padding, dilation, dilation_patch);
             ops::CorrelationResult r;
             {
                 InterruptibleCall call;
-                r = ops::spatial_correlation(a, b, params, correlation_run_args(run));
+                r = ops::spatial_correlation(a, b, params, run.device_run_options());
             }
             return correlation_result(std::move(r));
         },
@@ -166,14 +155,14 @@ void bind_correlation(py::module_& m) {
         [flownet_params](const FloatArray& input1, const FloatArray& input2, int pad_size, int kernel_size,
                          int max_displacement, int stride1, int stride2, bool is_multiply,
                          const RunArgs& run) {
-            const Tensor a = to_tensor(input1, "correlation", "input1");
-            const Tensor b = to_tensor(input2, "correlation", "input2");
+            const ops::FloatInput a = float_input(input1);
+            const ops::FloatInput b = float_input(input2);
             const auto p =
                 flownet_params(pad_size, kernel_size, max_displacement, stride1, stride2, is_multiply);
             ops::CorrelationResult r;
             {
                 InterruptibleCall call;
-                r = ops::flownet_correlation(a, b, p, correlation_run_args(run));
+                r = ops::flownet_correlation(a, b, p, run.device_run_options());
             }
             return correlation_result(std::move(r));
         },
@@ -206,13 +195,13 @@ void bind_correlation(py::module_& m) {
         "_corr_lookup",
         [](const FloatArray& fmap1, const FloatArray& fmap2, const FloatArray& coords, int num_levels,
            int radius, const RunArgs& run) {
-            const Tensor a = to_tensor(fmap1, "corr_lookup", "fmap1");
-            const Tensor b = to_tensor(fmap2, "corr_lookup", "fmap2");
-            const Tensor c = to_tensor(coords, "corr_lookup", "coords");
+            const ops::FloatInput a = float_input(fmap1);
+            const ops::FloatInput b = float_input(fmap2);
+            const ops::FloatInput c = float_input(coords);
             ops::CorrelationResult r;
             {
                 InterruptibleCall call;
-                r = ops::corr_lookup(a, b, c, num_levels, radius, correlation_run_args(run));
+                r = ops::corr_lookup(a, b, c, num_levels, radius, run.device_run_options());
             }
             return correlation_result(std::move(r));
         },

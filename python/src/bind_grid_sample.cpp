@@ -28,40 +28,20 @@ py::tuple grid_sample(const FloatArray& input, const FloatArray& grid, const std
                       const std::string& memory, uint32_t grid_batching, bool precomputed_grid,
                       bool split_reader, uint32_t num_shard_cores, const RunArgs& run) {
     ops::GridSampleArgs a;
+    static_cast<ops::DeviceRunOptions&>(a) = run.device_run_options();
     a.mode = ops::parse_grid_sample_mode(mode);
     a.padding_mode = ops::parse_padding_mode(padding_mode);
     a.align_corners = align_corners;
     a.input_layout = ops::parse_channel_layout(input_layout);
-    a.backend = run.parsed_backend();
-    a.dtype = run.parsed_dtype();
-    a.device = run.device;
     a.memory = ops::parse_grid_sample_memory(memory);
     a.grid_batching = grid_batching;
     a.precomputed_grid = precomputed_grid;
     a.split_reader = split_reader;
     a.num_shard_cores = num_shard_cores;
-    a.buffering_factor = run.buffering_factor;
-    a.core_grid = run.grid();
-    a.run = run.run_options();
-    if (a.backend == ops::Backend::Cpu && a.dtype == DataType::Float32) {
-        // The CPU reference reads the arrays where they are and writes straight into the output array.
-        const ops::GridSampleShape shape =
-            ops::validate_grid_sample_shapes(dims_of(input), dims_of(grid), a.input_layout);
-        py::array out = new_float_array(ops::grid_sample_output_shape(shape, a.input_layout));
-        float* o = static_cast<float*>(out.mutable_data());
-        {
-            InterruptibleCall call;
-            ops::grid_sample_forward_cpu(input.data(), grid.data(), o, shape, a.input_layout,
-                                         {a.mode, a.padding_mode, a.align_corners});
-        }
-        return py::make_tuple(out, py::none());
-    }
-    const Tensor in = to_tensor(input, "grid_sample", "input");
-    const Tensor g = to_tensor(grid, "grid_sample", "grid");
     ops::GridSampleResult r;
     {
-        InterruptibleCall call;
-        r = ops::grid_sample(in, g, a);
+        InterruptibleCall call;  // the CPU reference reads the arrays where they are (no copy)
+        r = ops::grid_sample(float_input(input), float_input(grid), a);
     }
     py::object program = r.program ? py::object(grid_sample_program_dict(*r.program)) : py::none();
     return op_result(std::move(r.output), std::move(r.report), program);
@@ -90,11 +70,10 @@ py::tuple grid_sample_backward(const FloatArray& grad_output, const FloatArray& 
 }
 
 py::array affine_grid(const FloatArray& theta, const std::vector<uint32_t>& size, bool align_corners) {
-    const Tensor t = to_tensor(theta, "affine_grid", "theta");
     Tensor grid;
     {
         InterruptibleCall call;
-        grid = ops::affine_grid(t, Shape(size), align_corners);
+        grid = ops::affine_grid(float_input(theta), Shape(size), align_corners);
     }
     return to_numpy(std::move(grid));
 }

@@ -15,19 +15,6 @@ ops::ArrayView<int32_t> int_view(const IntArray& a) {
     return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
 }
 
-template <class Args>
-Args sampling_args(const RunArgs& run) {
-    Args a;
-    a.backend = run.parsed_backend();
-    a.dtype = run.parsed_dtype();
-    a.device = run.device;
-    a.buffering_factor = run.buffering_factor;
-    a.core_grid = run.grid();
-    a.fp32_dest_acc_en = run.fp32_dest_acc_en;
-    a.run = run.run_options();
-    return a;
-}
-
 template <class Result>
 py::tuple sampling_result(Result&& r) {
     py::object program = py::none();
@@ -47,16 +34,15 @@ void bind_sampling_ops(py::module_& m) {
         [](const FloatArray& mc_ms_feat, const FloatArray& spatial_shape, const FloatArray& scale_start_index,
            const FloatArray& sampling_location, const FloatArray& weights, const RunArgs& run) {
             const char* op = "deformable_aggregation";
-            const Tensor feat = to_tensor(mc_ms_feat, op, "mc_ms_feat");
+            const ops::FloatInput feat = float_input(mc_ms_feat);
             const Tensor shape = to_tensor(spatial_shape, op, "spatial_shape");
             const Tensor start = to_tensor(scale_start_index, op, "scale_start_index");
-            const Tensor loc = to_tensor(sampling_location, op, "sampling_location");
-            const Tensor w = to_tensor(weights, op, "weights");
+            const ops::FloatInput loc = float_input(sampling_location);
+            const ops::FloatInput w = float_input(weights);
             ops::DeformableAggregationResult r;
             {
                 InterruptibleCall call;
-                r = ops::deformable_aggregation(feat, shape, start, loc, w,
-                                                sampling_args<ops::DeformableAggregationArgs>(run));
+                r = ops::deformable_aggregation(feat, shape, start, loc, w, run.device_run_options());
             }
             return sampling_result(std::move(r));
         },
@@ -106,13 +92,13 @@ void bind_sampling_ops(py::module_& m) {
         "_sample_sum",
         [](const FloatArray& images, const FloatArray& samples, const FloatArray& weights,
            const RunArgs& run) {
-            const Tensor i = to_tensor(images, "sample_sum", "images");
-            const Tensor s = to_tensor(samples, "sample_sum", "samples");
-            const Tensor w = to_tensor(weights, "sample_sum", "weights");
+            const ops::FloatInput i = float_input(images);
+            const ops::FloatInput s = float_input(samples);
+            const ops::FloatInput w = float_input(weights);
             ops::FusedGridOpsResult r;
             {
                 InterruptibleCall call;
-                r = ops::sample_sum(i, s, w, sampling_args<ops::FusedGridOpsArgs>(run));
+                r = ops::sample_sum(i, s, w, run.device_run_options());
             }
             return sampling_result(std::move(r));
         },
@@ -135,14 +121,14 @@ void bind_sampling_ops(py::module_& m) {
         "_sample_dot",
         [](const FloatArray& images, const FloatArray& samples, const FloatArray& queries,
            const FloatArray& depths, int64_t num_octaves, const RunArgs& run) {
-            const Tensor i = to_tensor(images, "sample_dot", "images");
-            const Tensor s = to_tensor(samples, "sample_dot", "samples");
-            const Tensor q = to_tensor(queries, "sample_dot", "queries");
-            const Tensor d = to_tensor(depths, "sample_dot", "depths");
+            const ops::FloatInput i = float_input(images);
+            const ops::FloatInput s = float_input(samples);
+            const ops::FloatInput q = float_input(queries);
+            const ops::FloatInput d = float_input(depths);
             ops::FusedGridOpsResult r;
             {
                 InterruptibleCall call;
-                r = ops::sample_dot(i, s, q, d, num_octaves, sampling_args<ops::FusedGridOpsArgs>(run));
+                r = ops::sample_dot(i, s, q, d, num_octaves, run.device_run_options());
             }
             return sampling_result(std::move(r));
         },

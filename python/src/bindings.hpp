@@ -12,9 +12,9 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include "ops/common/backend.hpp"
+#include "ops/common/front_end.hpp"
 #include "ops/correlation/correlation_common.hpp"
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 #include "tilesim/core_coord.hpp"
 #include "tilesim/run_report.hpp"
 #include "tilesim/runtime.hpp"
@@ -31,6 +31,8 @@ using FloatArray = py::array_t<float, py::array::c_style | py::array::forcecast>
 std::vector<int64_t> dims_of(const py::array& a);
 // A tilesim tensor holding a copy of the array's values (tilesim::Tensor owns its storage).
 Tensor to_tensor(const FloatArray& a, const char* op, const char* name);
+// The array as an op input: a view of its memory (no copy). The array must outlive the call.
+ops::FloatInput float_input(const FloatArray& a);
 // A read-only view of the array's memory (no copy): for the CPU references' view APIs.
 ops::ArrayView<float> array_view(const FloatArray& a);
 ops::NchwView nchw_view(const FloatArray& a, const char* op, const char* name);
@@ -80,6 +82,8 @@ struct RunArgs {
     DataType parsed_dtype() const;
     CoreCoord grid() const { return {core_grid.first, core_grid.second}; }
     RunOptions run_options() const;
+    // Everything above as an op's DeviceRunOptions (or the base of its arguments).
+    ops::DeviceRunOptions device_run_options() const;
 };
 
 // What a program factory decided (work split, CBs, kernels) as a dict; the op's own fields are added by

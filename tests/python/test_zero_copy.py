@@ -39,13 +39,17 @@ def test_output_owns_the_cpp_result_and_torch_shares_it():
     assert not y.flags.owndata and y.base is not None  # a capsule holding the C++ tensor
 
 
-def test_cpu_grid_sample_reads_and_writes_in_place():
-    # The float32 CPU path calls the reference on the caller's memory: a read-only input works (no copy
-    # is written to) and the result is fresh memory.
+def test_cpu_ops_read_read_only_inputs_in_place():
+    # The float32 CPU paths call the reference on the caller's memory (tests/ops/common/test_front_end.cpp
+    # checks that no copy is made): a read-only input works and the result is the C++ output handed over.
     x = np.ones((1, 1, 4, 4), np.float32)
     x.flags.writeable = False
     out = tilesim.grid_sample(x, np.zeros((1, 1, 1, 2), np.float32))
-    assert out.flags.owndata and out[0, 0, 0, 0] == 1
+    assert out[0, 0, 0, 0] == 1 and not out.flags.owndata and out.base is not None
+    a = np.ones((1, 3, 5, 5), np.float32)
+    a.flags.writeable = False
+    assert tilesim.correlation(a, a, pad_size=0, kernel_size=1, max_displacement=0, stride1=1,
+                               stride2=1).shape == (1, 1, 5, 5)
 
 
 def test_dlpack_producer_is_not_copied():

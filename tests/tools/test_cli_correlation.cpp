@@ -27,8 +27,8 @@ struct CorrelationFiles {
     }
 };
 
-ops::CorrelationRunArgs sim() {
-    ops::CorrelationRunArgs a;
+ops::DeviceRunOptions sim() {
+    ops::DeviceRunOptions a;
     a.backend = ops::Backend::Sim;
     return a;
 }
@@ -85,7 +85,7 @@ TEST(CliCorrelation, FlowNetSubtractionOnSimMatchesTheLibrary) {
         "--pad-size 3 --subtract --backend sim --dtype bfloat16 --out y.npy",
         f.dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    ops::CorrelationRunArgs a = sim();
+    ops::DeviceRunOptions a = sim();
     a.dtype = DataType::BFloat16;
     const Tensor expected = ops::flownet_correlation(f.a, f.b, {3, 3, 2, 1, 2, false}, a).output;
     const Tensor y = read_npy(f.dir / "y.npy");

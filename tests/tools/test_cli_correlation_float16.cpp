@@ -68,8 +68,8 @@ Tensor expect_half_output_matching(const HalfFiles& f, const CliResult& r) {
     return y;
 }
 
-ops::CorrelationRunArgs cpu(DataType dtype) {
-    ops::CorrelationRunArgs a;
+ops::DeviceRunOptions cpu(DataType dtype) {
+    ops::DeviceRunOptions a;
     a.dtype = dtype;
     return a;
 }

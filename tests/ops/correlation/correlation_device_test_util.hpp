@@ -23,14 +23,14 @@ inline Tensor random_tensor(Shape shape, uint32_t seed, float lo = -1.f, float h
     return Tensor::from_floats(std::move(shape), v);
 }
 
-inline ops::CorrelationRunArgs cpu_args(DataType dtype = DataType::Float32) {
-    ops::CorrelationRunArgs a;
+inline ops::DeviceRunOptions cpu_args(DataType dtype = DataType::Float32) {
+    ops::DeviceRunOptions a;
     a.dtype = dtype;
     return a;
 }
 
-inline ops::CorrelationRunArgs sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
-    ops::CorrelationRunArgs a;
+inline ops::DeviceRunOptions sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
+    ops::DeviceRunOptions a;
     a.backend = ops::Backend::Sim;
     a.dtype = dtype;
     a.run.host_threads = threads;

@@ -53,7 +53,7 @@ bool all_fp16(std::span<const float> v) {
 
 // Runs the fixture case's op through its front end, on `inputs` (feature maps as given, coords Float32).
 ops::CorrelationResult run_case(const GoldenCase& c, const Tensor& a, const Tensor& b,
-                                const ops::CorrelationRunArgs& run) {
+                                const ops::DeviceRunOptions& run) {
     const std::string op = op_of(c);
     if (op == "spatial_correlation") return ops::spatial_correlation(a, b, spatial_params_of(c), run);
     if (op == "flownet_correlation") return ops::flownet_correlation(a, b, flownet_params_of(c), run);
@@ -67,8 +67,8 @@ std::pair<GoldenTensor, GoldenTensor> feature_maps(const GoldenCase& c) {
                            : std::pair{c.tensor("fmap1"), c.tensor("fmap2")};
 }
 
-ops::CorrelationRunArgs on(ops::Backend backend, DataType dtype) {
-    ops::CorrelationRunArgs a;
+ops::DeviceRunOptions on(ops::Backend backend, DataType dtype) {
+    ops::DeviceRunOptions a;
     a.backend = backend;
     a.dtype = dtype;
     return a;
@@ -152,7 +152,7 @@ TEST(CorrelationFloat16, SimBackendRefusesFloat16InOneLine) {
     // The device entry point refuses it too.
     Device device(load_device("wormhole_b0"));
     const Tensor nhwc(Shape{1, 9, 11, 5}, DataType::Float32);
-    ops::CorrelationDeviceOptions o;
+    ops::DeviceRunOptions o;
     o.dtype = DataType::Float16;
     expect_invalid([&] { ops::spatial_correlation_device(device, nhwc, nhwc, spatial_params_of(c), o, {}); },
                    "spatial_correlation (sim): dtype float16 is not a device data type");

@@ -100,7 +100,7 @@ TEST(RaftCorrDevicePlan, RaftShapesFitL1WithoutTheCorrelationVolume) {
     Device device(load_device("wormhole_b0"));
     const NchwShape fmap{1, 256, 55, 128};
     for (DataType dtype : {DataType::Float32, DataType::BFloat16}) {
-        CorrelationDeviceOptions o;
+        DeviceRunOptions o;
         o.dtype = dtype;
         const CorrelationProgramInfo p = corr_lookup_device_plan(device, fmap, 4, 4, o);
         EXPECT_EQ(p.units, 55u * 128);

@@ -16,7 +16,7 @@
 
 #include "common/compare.hpp"
 #include "common/golden.hpp"
-#include "ops/deformable_aggregation/host_array.hpp"
+#include "ops/common/host_array.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::testing {

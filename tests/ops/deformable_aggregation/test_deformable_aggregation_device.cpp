@@ -30,13 +30,13 @@ struct DeviceProblem {
           start_index(to_tensor(p.formatted.scale_start_index)),
           loc(to_tensor(p.loc)),
           weights(to_tensor(p.weights)) {}
-    DeformableAggregationResult run(const DeformableAggregationArgs& a) const {
+    DeformableAggregationResult run(const DeviceRunOptions& a) const {
         return deformable_aggregation(feat, spatial_shape, start_index, loc, weights, a);
     }
 };
 
-DeformableAggregationArgs sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
-    DeformableAggregationArgs a;
+DeviceRunOptions sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
+    DeviceRunOptions a;
     a.backend = Backend::Sim;
     a.dtype = dtype;
     a.run.host_threads = threads;
@@ -71,7 +71,7 @@ TEST(DeformableAggregationDevice, BFloat16MatchesCpuReferenceWithinBf16Accuracy)
 TEST(DeformableAggregationDevice, BFloat16WithFp32DestIsCloserThanWithBf16Dest) {
     const DeviceProblem d(random_problem(kSparseDriveLike, 9));
     const std::vector<float> expected = d.p.forward().data;
-    DeformableAggregationArgs a = sim_args(DataType::BFloat16);
+    DeviceRunOptions a = sim_args(DataType::BFloat16);
     const auto bf16_dest = compare(d.run(a).output.to_floats(), expected);
     a.fp32_dest_acc_en = true;
     const auto fp32_dest = compare(d.run(a).output.to_floats(), expected);
@@ -82,7 +82,7 @@ TEST(DeformableAggregationDevice, BFloat16WithFp32DestIsCloserThanWithBf16Dest) 
 TEST(DeformableAggregationDevice, CpuBackendInBFloat16RoundsTheFeaturesAndTheOutput) {
     DeformableProblem p = random_problem({1, 2, {{5, 7}, {3, 3}}, 6, 4, 16, 4}, 10);
     const DeviceProblem d(p);
-    DeformableAggregationArgs a;
+    DeviceRunOptions a;
     a.dtype = DataType::BFloat16;
     for (float& v : p.formatted.mc_ms_feat.data) v = round_to_bf16(v);
     std::vector<float> expected = p.forward().data;
@@ -127,7 +127,7 @@ TEST(DeformableAggregationDevice, ResultsAreBitwiseIdenticalOnOneAndTwoHostThrea
 
 TEST(DeformableAggregationDevice, ReportsOneUnitPerAnchorSplitOverTheCores) {
     const DeviceProblem d(random_problem({2, 2, {{5, 7}, {3, 3}}, 37, 3, 48, 3}, 7));
-    DeformableAggregationArgs a = sim_args();
+    DeviceRunOptions a = sim_args();
     a.core_grid = {4, 5};
     const auto sim = d.run(a);
     ASSERT_TRUE(sim.program && sim.report);
@@ -150,7 +150,7 @@ TEST(DeformableAggregationDevice, ReportsOneUnitPerAnchorSplitOverTheCores) {
 
 // Every refusal names what was wrong.
 ::testing::AssertionResult sim_fails(const DeviceProblem& d, const std::string& expected,
-                                     DeformableAggregationArgs a = sim_args()) {
+                                     DeviceRunOptions a = sim_args()) {
     return throws_invalid_argument([&] { (void)d.run(a); }, expected);
 }
 
@@ -177,7 +177,7 @@ TEST(DeformableAggregationDevice, RefusesNonIntegerSpatialShapesOnEveryBackend) 
     DeviceProblem d(random_problem({1, 2, {{5, 7}}, 3, 2, 8, 2}, 1));
     d.spatial_shape = Tensor::from_floats(Shape{2, 1, 2}, std::vector<float>{5.f, 7.5f, 5.f, 7.f});
     for (Backend b : {Backend::Cpu, Backend::Sim}) {
-        DeformableAggregationArgs a = sim_args();
+        DeviceRunOptions a = sim_args();
         a.backend = b;
         EXPECT_TRUE(
             sim_fails(d,
@@ -193,7 +193,7 @@ TEST(DeformableAggregationDevice, RefusesNonIntegerSpatialShapesOnEveryBackend) 
 
 TEST(DeformableAggregationDevice, RefusesBadDeviceOptions) {
     const DeviceProblem d(random_problem({1, 1, {{3, 3}}, 2, 1, 8, 2}, 1));
-    DeformableAggregationArgs a = sim_args(DataType::Bfp8_b);
+    DeviceRunOptions a = sim_args(DataType::Bfp8_b);
     EXPECT_TRUE(sim_fails(d, "deformable_aggregation: dtype must be float32 or bfloat16, got", a));
     a = sim_args();
     a.core_grid = {9, 1};

@@ -26,16 +26,16 @@ struct DeviceProblem {
           weights(to_tensor(p.weights)),
           queries(to_tensor(p.queries)),
           depths(to_tensor(p.depths)) {}
-    FusedGridOpsResult sum(const FusedGridOpsArgs& a) const {
+    FusedGridOpsResult sum(const DeviceRunOptions& a) const {
         return sample_sum(images, samples, weights, a);
     }
-    FusedGridOpsResult dot(const FusedGridOpsArgs& a) const {
+    FusedGridOpsResult dot(const DeviceRunOptions& a) const {
         return sample_dot(images, samples, queries, depths, p.octaves, a);
     }
 };
 
-FusedGridOpsArgs sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
-    FusedGridOpsArgs a;
+DeviceRunOptions sim_args(DataType dtype = DataType::Float32, uint32_t threads = 2) {
+    DeviceRunOptions a;
     a.backend = Backend::Sim;
     a.dtype = dtype;
     a.run.host_threads = threads;
@@ -77,7 +77,7 @@ TEST(FusedGridOpsDevice, BFloat16MatchesCpuReferencesWithinBf16Accuracy) {
 TEST(FusedGridOpsDevice, CpuBackendInBFloat16RoundsImagesQueriesAndTheOutput) {
     FusedGridProblem p = random_fused_problem({1, 12, 5, 6, 3, 7, 2, 2}, 10);
     const DeviceProblem d(p);
-    FusedGridOpsArgs a;
+    DeviceRunOptions a;
     a.dtype = DataType::BFloat16;
     for (auto* array : {&p.images, &p.queries}) {
         for (float& v : array->data) v = round_to_bf16(v);
@@ -141,7 +141,7 @@ TEST(FusedGridOpsDevice, ReportsOneUnitPerBatchHeadAndQuery) {
 
 TEST(FusedGridOpsDevice, RefusesBadShapesAndLimitsPrecisely) {
     DeviceProblem d(random_fused_problem({2, 8, 5, 6, 3, 4, 2, 1}, 8));
-    const FusedGridOpsArgs a = sim_args();
+    const DeviceRunOptions a = sim_args();
     d.weights = to_tensor(HostArray<float>({2, 2, 3, 5}));
     EXPECT_TRUE(fails([&] { d.sum(a); },
                       "sample_sum (sim): weights must be [b (from images), hd, q, d (from samples)] = "
