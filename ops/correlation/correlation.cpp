@@ -22,10 +22,9 @@ struct NchwInput {
 };
 
 NchwInput nchw_input(const char* op, const char* name, const Tensor& t) {
-    if (t.layout() != Layout::ROW_MAJOR)
-        fail("{}: {} must be ROW_MAJOR, got {}", op, name, to_string(t.layout()));
+    if (t.layout() != Layout::ROW_MAJOR) fail("{}: {} must be ROW_MAJOR, got {}", op, name, t.layout());
     const Shape& s = t.shape();
-    if (s.rank() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, s.str());
+    if (s.rank() != 4) fail("{}: {} must be [N, C, H, W], got {}", op, name, s);
     NchwInput in{&t,
                  t.dtype() == DataType::Float32 ? Tensor() : t.to_dtype(DataType::Float32),
                  {s[0], s[1], s[2], s[3]}};
@@ -36,7 +35,7 @@ void check_run_args(const char* op, const CorrelationRunArgs& a) {
     const bool sim = a.backend == Backend::Sim;
     if (a.dtype != DataType::Float32 && a.dtype != DataType::BFloat16 && a.dtype != DataType::Float16) {
         fail("{}: dtype must be {}, got {}", op, sim ? "float32 or bfloat16" : "float32, bfloat16 or float16",
-             to_string(a.dtype));
+             a.dtype);
     }
     if (sim && a.dtype == DataType::Float16) {
         fail(
@@ -104,7 +103,7 @@ CorrelationResult spatial_correlation(const Tensor& input1, const Tensor& input2
 Tensor flatten_spatial_correlation(const Tensor& output) {
     const Shape& s = output.shape();
     if (s.rank() != 5)
-        fail("flatten_spatial_correlation: expected a [B, patchH, patchW, oH, oW] output, got {}", s.str());
+        fail("flatten_spatial_correlation: expected a [B, patchH, patchW, oH, oW] output, got {}", s);
     return output.reshape(Shape{s[0], s[1] * s[2], s[3], s[4]});
 }
 

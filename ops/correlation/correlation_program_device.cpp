@@ -11,7 +11,7 @@ void validate_options(const char* op, const Device& device, const CorrelationDev
              op);
     }
     if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("{} (sim): dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
+        fail("{} (sim): dtype must be float32 or bfloat16, got {}", op, o.dtype);
     }
     const CoreCoord full = device.compute_with_storage_grid_size();
     if ((o.core_grid.x || o.core_grid.y) &&
@@ -31,7 +31,7 @@ CoreCoord core_grid_of(const Device& device, const CorrelationDeviceOptions& o) 
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t) {
     const Shape& s = t.shape();
     if (s.rank() != 4 || s.volume() == 0)
-        fail("{} (sim): {} must be a non-empty [B, H, W, C] tensor, got {}", op, name, s.str());
+        fail("{} (sim): {} must be a non-empty [B, H, W, C] tensor, got {}", op, name, s);
     return {s[0], s[3], s[1], s[2]};
 }
 

@@ -78,7 +78,7 @@ CorrelationArray corr_lookup_cuda(const CorrPyramid& pyramid, const NchwView& co
     detail::check_view(kOp, "coords", coords);
     if (!(coords.shape == NchwShape{f.n, 2, f.h, f.w})) {
         fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (pyramid of {}), got {}", kOp, f.n, f.h, f.w,
-             f.str(), coords.shape.str());
+             f, coords.shape);
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     const std::vector<float> levels = concatenated_levels(pyramid);

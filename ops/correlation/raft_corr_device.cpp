@@ -234,13 +234,13 @@ CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1, 
     validate_options(kOp, device, opts);
     const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap1", fmap1);
     if (fmap2.shape() != fmap1.shape()) {
-        fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape().str(),
-             fmap2.shape().str());
+        fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape(),
+             fmap2.shape());
     }
     const Shape coords_shape{fmap1.shape()[0], fmap1.shape()[1], fmap1.shape()[2], 2};
     if (coords.shape() != coords_shape) {
-        fail("{} (sim): coords must be [B, H, W, 2] = {} (channels-last), got {}", kOp, coords_shape.str(),
-             coords.shape().str());
+        fail("{} (sim): coords must be [B, H, W, 2] = {} (channels-last), got {}", kOp, coords_shape,
+             coords.shape());
     }
     const RaftGeometry g = geometry(f, num_levels, radius);
     const DeviceTensor f1_dev = to_device(fmap1.to_dtype(opts.dtype), device);

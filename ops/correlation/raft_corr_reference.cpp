@@ -87,8 +87,8 @@ void validate_raft_corr(const NchwView& fmap1, const NchwView& fmap2, const Nchw
     detail::check_view(kOp, "coords", coords);
     const NchwShape& f = fmap1.shape;
     if (!(coords.shape == NchwShape{f.n, 2, f.h, f.w})) {
-        fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (fmap1 {}), got {}", kOp, f.n, f.h, f.w,
-             f.str(), coords.shape.str());
+        fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (fmap1 {}), got {}", kOp, f.n, f.h, f.w, f,
+             coords.shape);
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     raft_level_sizes(f.h, f.w, num_levels);
@@ -140,7 +140,7 @@ CorrelationArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coo
     detail::check_view(kOp, "coords", coords);
     if (!(coords.shape == NchwShape{fshape.n, 2, fshape.h, fshape.w})) {
         fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (pyramid of {}), got {}", kOp, fshape.n,
-             fshape.h, fshape.w, fshape.str(), coords.shape.str());
+             fshape.h, fshape.w, fshape, coords.shape);
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     const auto shape = corr_lookup_output_shape(fshape, L, radius);

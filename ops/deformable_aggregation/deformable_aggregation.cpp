@@ -19,8 +19,7 @@ std::vector<int64_t> dims64(const Shape& s) {
 
 // The Float32 ROW_MAJOR view of an argument: the tensor itself when it already is one (no copy).
 const Tensor& as_float32(const Tensor& t, const char* what, Tensor& converted) {
-    if (t.layout() != Layout::ROW_MAJOR)
-        fail("{}: {} must be ROW_MAJOR, got {}", kOp, what, to_string(t.layout()));
+    if (t.layout() != Layout::ROW_MAJOR) fail("{}: {} must be ROW_MAJOR, got {}", kOp, what, t.layout());
     if (t.dtype() == DataType::Float32) return t;
     converted = t.to_dtype(DataType::Float32);
     return converted;
@@ -59,7 +58,7 @@ DeformableAggregationResult deformable_aggregation(
     const Tensor& mc_ms_feat_arg, const Tensor& spatial_shape_arg, const Tensor& scale_start_index_arg,
     const Tensor& sampling_location_arg, const Tensor& weights_arg, const DeformableAggregationArgs& args) {
     if (args.dtype != DataType::Float32 && args.dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", kOp, to_string(args.dtype));
+        fail("{}: dtype must be float32 or bfloat16, got {}", kOp, args.dtype);
     }
     Tensor feat_f32, loc_f32, weights_f32;
     const Tensor& feat = as_float32(mc_ms_feat_arg, "mc_ms_feat", feat_f32);

@@ -19,8 +19,7 @@ constexpr std::string_view kOp = "deformable_aggregation (sim)";
 
 ArrayView<float> float_view(const Tensor& t, const char* name) {
     if (t.dtype() != DataType::Float32 || t.layout() != Layout::ROW_MAJOR) {
-        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", kOp, name, to_string(t.dtype()),
-             to_string(t.layout()));
+        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", kOp, name, t.dtype(), t.layout());
     }
     return {t.data<float>(), {t.shape().dims().begin(), t.shape().dims().end()}};
 }

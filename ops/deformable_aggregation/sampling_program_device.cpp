@@ -14,7 +14,7 @@ uint32_t round_up(uint32_t v, uint32_t a) {
 void validate_options(const Device& device, const SamplingDeviceOptions& o, std::string_view op,
                       uint64_t channels) {
     if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
+        fail("{}: dtype must be float32 or bfloat16, got {}", op, o.dtype);
     }
     const uint64_t channel_tiles = (channels + 31) / 32;
     if (channel_tiles > 16) {

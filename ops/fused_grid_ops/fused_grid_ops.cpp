@@ -19,7 +19,7 @@ struct Float32Args {
         converted.reserve(args.size());
         for (const auto& [name, t] : args) {
             if (t->layout() != Layout::ROW_MAJOR)
-                fail("{}: {} must be ROW_MAJOR, got {}", op, name, to_string(t->layout()));
+                fail("{}: {} must be ROW_MAJOR, got {}", op, name, t->layout());
             if (t->dtype() == DataType::Float32) {
                 tensors.push_back(t);
             } else {
@@ -33,13 +33,13 @@ struct Float32Args {
 
 void check_dtype(std::string_view op, DataType dtype) {
     if (dtype != DataType::Float32 && dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(dtype));
+        fail("{}: dtype must be float32 or bfloat16, got {}", op, dtype);
     }
 }
 
 // images [b, c, h, w] -> [b, h, w, c] for the device (as tt-metal's channels-last ops take them).
 Tensor channels_last(std::string_view op, const Tensor& images) {
-    if (images.shape().rank() != 4) fail("{}: images must be [b, c, h, w], got {}", op, images.shape().str());
+    if (images.shape().rank() != 4) fail("{}: images must be [b, c, h, w], got {}", op, images.shape());
     return nchw_to_nhwc(images);
 }
 

@@ -15,8 +15,7 @@ std::vector<int64_t> dims64(const Shape& s) {
 
 // The Float32 ROW_MAJOR view of an argument: the tensor itself when it already is one (no copy).
 const Tensor& as_float32(const Tensor& t, const char* what, Tensor& converted) {
-    if (t.layout() != Layout::ROW_MAJOR)
-        fail("grid_sample: {} must be ROW_MAJOR, got {}", what, to_string(t.layout()));
+    if (t.layout() != Layout::ROW_MAJOR) fail("grid_sample: {} must be ROW_MAJOR, got {}", what, t.layout());
     if (t.dtype() == DataType::Float32) return t;
     converted = t.to_dtype(DataType::Float32);
     return converted;
@@ -25,7 +24,7 @@ const Tensor& as_float32(const Tensor& t, const char* what, Tensor& converted) {
 
 GridSampleResult grid_sample(const Tensor& input_arg, const Tensor& grid_arg, const GridSampleArgs& args) {
     if (args.dtype != DataType::Float32 && args.dtype != DataType::BFloat16) {
-        fail("grid_sample: dtype must be float32 or bfloat16, got {}", to_string(args.dtype));
+        fail("grid_sample: dtype must be float32 or bfloat16, got {}", args.dtype);
     }
     Tensor input_f32, grid_f32, input_bf16, grid_bf16;
     const Tensor* input = &as_float32(input_arg, "input", input_f32);
@@ -84,11 +83,11 @@ Tensor affine_grid(const Tensor& theta_arg, const Shape& size, bool align_corner
     Tensor converted;
     const Tensor& theta = as_float32(theta_arg, "theta", converted);
     if (theta.shape().rank() != 3 || theta.shape()[1] != 2 || theta.shape()[2] != 3) {
-        fail("affine_grid: theta must be [N, 2, 3], got {}", theta.shape().str());
+        fail("affine_grid: theta must be [N, 2, 3], got {}", theta.shape());
     }
     if (size.rank() != 4 || size[0] != theta.shape()[0] || size.volume() == 0) {
         fail("affine_grid: size must be [N, C, H, W] with N = {} and no zero dims, got {}", theta.shape()[0],
-             size.str());
+             size);
     }
     Tensor grid(Shape{size[0], size[2], size[3], 2}, DataType::Float32);
     affine_grid_cpu(theta.data<float>().data(), grid.data<float>().data(), size[0], size[2], size[3],
