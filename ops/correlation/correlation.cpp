@@ -3,7 +3,7 @@
 #include "ops/common/channel_layout.hpp"
 #include "ops/correlation/correlation_cuda.hpp"
 #include "ops/correlation/flownet_correlation_device.hpp"
-#include "ops/correlation/raft_corr_device.hpp"
+#include "ops/correlation/corr_lookup_device.hpp"
 #include "ops/correlation/spatial_correlation_device.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
@@ -130,7 +130,7 @@ CorrelationResult corr_lookup(const Tensor& fmap1, const Tensor& fmap2, const Te
     check_run_args(kOp, a);
     NchwInput f1 = nchw_input(kOp, "fmap1", fmap1), f2 = nchw_input(kOp, "fmap2", fmap2);
     const NchwInput xy = nchw_input(kOp, "coords", coords);
-    validate_raft_corr(f1.view(), f2.view(), xy.view(), num_levels, radius);
+    validate_corr_lookup(f1.view(), f2.view(), xy.view(), num_levels, radius);
     if (a.backend == Backend::Sim) {
         Device device(load_device(a.device));
         return device_result(corr_lookup_device(device, nchw_to_nhwc(f1.tensor()), nchw_to_nhwc(f2.tensor()),
@@ -158,7 +158,7 @@ FlowNetCorrelationParams flownet_correlation_preset(std::string_view name) {
     fail("flownet_correlation: preset must be flownetc; got '{}'", name);
 }
 
-CorrLookupPreset raft_corr_lookup_preset() {
+CorrLookupPreset corr_lookup_preset() {
     return {};
 }
 
