@@ -7,7 +7,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/common/transpose_simd.hpp"
+#include "ops/common/detail/transpose_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {

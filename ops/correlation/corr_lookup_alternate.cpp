@@ -11,8 +11,8 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "kernels/common/bilinear.hpp"
-#include "ops/correlation/correlation_layout.hpp"
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 #include "ops/correlation/corr_lookup_reference.hpp"
 #include "tilesim/error.hpp"
 

@@ -1,7 +1,7 @@
 #include "ops/correlation/flownet_correlation_reference.hpp"
 
 #include "ops/correlation/correlation_engine.hpp"
-#include "ops/correlation/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {

@@ -1,6 +1,6 @@
 // Patch-correlation program factory (spatial correlation sampler, FlowNet correlation). Reads top to
 // bottom: work split -> CBs -> kernels -> runtime args.
-#include "ops/correlation/patch_correlation_device.hpp"
+#include "ops/correlation/detail/patch_correlation_device.hpp"
 
 #include "kernels/correlation/correlation_kernel_args.hpp"
 #include "tilesim/device_tensor.hpp"

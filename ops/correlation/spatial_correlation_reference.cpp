@@ -8,8 +8,8 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "ops/correlation/correlation_engine.hpp"
-#include "ops/correlation/correlation_layout.hpp"
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {

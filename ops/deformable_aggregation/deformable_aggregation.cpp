@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/common/device_cache.hpp"
+#include "ops/common/detail/device_cache.hpp"
 #include "ops/deformable_aggregation/deformable_aggregation_cuda.hpp"
 #include "ops/deformable_aggregation/deformable_aggregation_reference.hpp"
 #include "tilesim/error.hpp"

@@ -4,7 +4,7 @@
 
 #include "kernels/deformable_aggregation/reader_deformable_aggregation_args.hpp"
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
+#include "ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/validate_program.hpp"

@@ -1,7 +1,7 @@
 #include "ops/fused_grid_ops/fused_grid_ops.hpp"
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/common/device_cache.hpp"
+#include "ops/common/detail/device_cache.hpp"
 #include "ops/deformable_aggregation/host_array.hpp"
 #include "ops/fused_grid_ops/fused_grid_ops_cuda.hpp"
 #include "ops/fused_grid_ops/fused_grid_ops_reference.hpp"

@@ -1,7 +1,7 @@
 #include "ops/grid_sample/grid_sample.hpp"
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/common/device_cache.hpp"
+#include "ops/common/detail/device_cache.hpp"
 #include "ops/grid_sample/grid_sample_cuda.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"

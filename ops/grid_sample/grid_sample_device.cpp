@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/grid_sample/grid_sample_program_factory.hpp"
+#include "ops/grid_sample/detail/grid_sample_program_factory.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/work_split.hpp"
