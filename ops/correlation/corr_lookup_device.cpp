@@ -122,8 +122,8 @@ std::vector<uint32_t> writer_args(const CorrLookupGeometry& g, const CorrLookupS
     return a;
 }
 
-Program raft_program(Device& device, const CorrLookupGeometry& g, const CorrelationDeviceOptions& o,
-                     const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
+Program corr_lookup_program(Device& device, const CorrLookupGeometry& g, const CorrelationDeviceOptions& o,
+                            const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
     info.factory = "corr_lookup";
     const uint32_t esize = element_size(o.dtype), tile_bytes = kTileValues * esize;
     CorrLookupSizes s;
@@ -224,7 +224,7 @@ CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& 
                                                int radius, const CorrelationDeviceOptions& opts) {
     validate_options(kOp, device, opts);
     CorrelationProgramInfo info;
-    raft_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
+    corr_lookup_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
     return info;
 }
 
@@ -251,10 +251,10 @@ CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1, 
     const DeviceTensor out_dev =
         allocate_on_device(Shape{g.batch, g.height, g.width, g.samples()}, opts.dtype, device);
     CorrelationDeviceResult result;
-    Program program = raft_program(device, g, opts,
-                                   {f1_dev.buffer->address(), pyramid_dev.buffer->address(),
-                                    coords_dev.buffer->address(), out_dev.buffer->address()},
-                                   result.info);
+    Program program = corr_lookup_program(device, g, opts,
+                                          {f1_dev.buffer->address(), pyramid_dev.buffer->address(),
+                                           coords_dev.buffer->address(), out_dev.buffer->address()},
+                                          result.info);
     result.report = run_program(device, program, run, /*units_arg=*/3);
     result.output =
         nhwc_to_nchw(from_device(out_dev).to_dtype(DataType::Float32));  // -> [B, L (2r+1)^2, H, W]

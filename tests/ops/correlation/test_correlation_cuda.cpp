@@ -93,7 +93,7 @@ struct CorrLookupProblem {
     OwnedNchw fmap1, fmap2, coords;
 };
 
-CorrLookupProblem raft_problem(const NchwShape& f, uint32_t seed) {
+CorrLookupProblem corr_lookup_problem(const NchwShape& f, uint32_t seed) {
     CorrLookupProblem p{random_nchw(f, seed),
                         random_nchw(f, seed + 1),
                         {random_values(f.n * 2 * f.h * f.w, seed + 2, -3.f, static_cast<float>(f.w) + 3.f),
@@ -105,7 +105,7 @@ CorrLookupProblem raft_problem(const NchwShape& f, uint32_t seed) {
 
 TEST_F(CorrelationCuda, CorrPyramidAndBothLookupsMatchTheCpuReference) {
     const int levels = 3, radius = 2;
-    const CorrLookupProblem p = raft_problem({2, 7, 13, 11}, 23);
+    const CorrLookupProblem p = corr_lookup_problem({2, 7, 13, 11}, 23);
     const ops::CorrPyramid pyr = ops::corr_pyramid_cuda(p.fmap1.view(), p.fmap2.view(), levels);
     const ops::CorrPyramid expected = ops::corr_pyramid_cpu(p.fmap1.view(), p.fmap2.view(), levels);
     ASSERT_EQ(pyr.num_levels(), levels);
@@ -128,7 +128,7 @@ TEST_F(CorrelationCuda, CorrPyramidAndBothLookupsMatchTheCpuReference) {
 TEST_F(CorrelationCuda, CorrLookupBackwardMatchesTheCpuReference) {
     for (const auto& [levels, radius] : std::vector<std::pair<int, int>>{{3, 2}, {1, 0}, {4, 4}}) {
         SCOPED_TRACE("levels " + std::to_string(levels) + " radius " + std::to_string(radius));
-        const CorrLookupProblem p = raft_problem({2, 9, 17, 19}, 29 + levels);
+        const CorrLookupProblem p = corr_lookup_problem({2, 9, 17, 19}, 29 + levels);
         const auto shape = ops::corr_lookup_output_shape(p.fmap1.shape, levels, radius);
         const auto gout = random_values(shape[0] * shape[1] * shape[2] * shape[3], 31);
         const ops::CorrelationGrads g = ops::corr_lookup_backward_cuda(gout, p.fmap1.view(), p.fmap2.view(),
@@ -156,7 +156,7 @@ TEST(CorrelationCudaValidation, InvalidArgumentsThrowTheCpuReferencesMessagesWit
 TEST(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
     if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
     const OwnedNchw a = random_nchw({1, 2, 6, 6}, 1), coords = random_nchw({1, 2, 6, 6}, 2);
-    const std::vector<float> spatial_gout(81 * 36), raft_gout(2 * 9 * 36);  // output sizes below
+    const std::vector<float> spatial_gout(81 * 36), corr_lookup_gout(2 * 9 * 36);  // output sizes below
     const auto expect_unavailable = [](const std::string& op, const std::function<void()>& call) {
         try {
             call();
@@ -181,7 +181,7 @@ TEST(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavail
         (void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), coords.view(), 2, 1);
     });
     expect_unavailable("corr_lookup", [&] {
-        (void)ops::corr_lookup_backward_cuda(raft_gout, a.view(), a.view(), coords.view(), 2, 1);
+        (void)ops::corr_lookup_backward_cuda(corr_lookup_gout, a.view(), a.view(), coords.view(), 2, 1);
     });
 }
 
