@@ -8,7 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "ops/correlation/flownet_correlation_reference.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 #include "ops/correlation/spatial_correlation_reference.hpp"
 
 namespace {
@@ -37,8 +37,8 @@ const tilesim::ops::FlowNetCorrelationParams kFlowNetCParams{
 // PWC-Net's largest cost volume: level 2 (1/4 of 436x1024), 32 channels, max displacement 4 -> 81 channels.
 const NchwShape kPwcNet{1, 32, 109, 256};
 // RAFT: C=256 at 1/8 of 436x1024, 4 levels, radius 4 -> 324 channels.
-const NchwShape kRaft{1, 256, 55, 128};
-constexpr int kRaftLevels = 4, kRaftRadius = 4;
+const NchwShape kCorrLookupShape{1, 256, 55, 128};
+constexpr int kCorrLookupLevels = 4, kCorrLookupRadius = 4;
 
 void FlowNetCForward(benchmark::State& state) {
     const auto a = random_tensor(kFlowNetC, 1), b = random_tensor(kFlowNetC, 2);
@@ -83,10 +83,10 @@ void PwcNetBackward(benchmark::State& state) {
     }
 }
 
-struct RaftInputs {
-    Owned f1 = random_tensor(kRaft, 7), f2 = random_tensor(kRaft, 8);
+struct CorrLookupInputs {
+    Owned f1 = random_tensor(kCorrLookupShape, 7), f2 = random_tensor(kCorrLookupShape, 8);
     Owned coords = random_tensor({1, 2, 55, 128}, 9, -4.f, 4.f);
-    RaftInputs() {
+    CorrLookupInputs() {
         for (int64_t y = 0; y < 55; ++y)
             for (int64_t x = 0; x < 128; ++x) {
                 coords.data[y * 128 + x] += static_cast<float>(x);
@@ -95,28 +95,28 @@ struct RaftInputs {
     }
 };
 
-void RaftPyramidLookup(benchmark::State& state) {
-    const RaftInputs in;
+void CorrPyramidLookup(benchmark::State& state) {
+    const CorrLookupInputs in;
     for (auto _ : state) {
-        const auto pyr = tilesim::ops::corr_pyramid_cpu(in.f1.view(), in.f2.view(), kRaftLevels);
-        benchmark::DoNotOptimize(tilesim::ops::corr_lookup_cpu(pyr, in.coords.view(), kRaftRadius));
+        const auto pyr = tilesim::ops::corr_pyramid_cpu(in.f1.view(), in.f2.view(), kCorrLookupLevels);
+        benchmark::DoNotOptimize(tilesim::ops::corr_lookup_cpu(pyr, in.coords.view(), kCorrLookupRadius));
     }
 }
 
-void RaftAlternateLookup(benchmark::State& state) {
-    const RaftInputs in;
+void CorrLookupAlternate(benchmark::State& state) {
+    const CorrLookupInputs in;
     for (auto _ : state) {
         benchmark::DoNotOptimize(tilesim::ops::corr_lookup_alternate_cpu(
-            in.f1.view(), in.f2.view(), in.coords.view(), kRaftLevels, kRaftRadius));
+            in.f1.view(), in.f2.view(), in.coords.view(), kCorrLookupLevels, kCorrLookupRadius));
     }
 }
 
-void RaftLookupBackward(benchmark::State& state) {
-    const RaftInputs in;
+void CorrLookupBackward(benchmark::State& state) {
+    const CorrLookupInputs in;
     const auto g = random_tensor({1, 324, 55, 128}, 10);
     for (auto _ : state) {
         benchmark::DoNotOptimize(tilesim::ops::corr_lookup_backward_cpu(
-            g.data, in.f1.view(), in.f2.view(), in.coords.view(), kRaftLevels, kRaftRadius));
+            g.data, in.f1.view(), in.f2.view(), in.coords.view(), kCorrLookupLevels, kCorrLookupRadius));
     }
 }
 
@@ -129,9 +129,9 @@ BENCHMARK(FlowNetCBackward)->Name("flownetc/flownet_backward")->Apply(configure)
 BENCHMARK(FlowNetCSpatialPresetForward)->Name("flownetc/spatial_preset_forward")->Apply(configure);
 BENCHMARK(PwcNetForward)->Name("pwcnet/spatial_forward")->Apply(configure);
 BENCHMARK(PwcNetBackward)->Name("pwcnet/spatial_backward")->Apply(configure);
-BENCHMARK(RaftPyramidLookup)->Name("raft/pyramid_lookup")->Apply(configure);
-BENCHMARK(RaftAlternateLookup)->Name("raft/alternate_lookup")->Apply(configure);
-BENCHMARK(RaftLookupBackward)->Name("raft/lookup_backward")->Apply(configure);
+BENCHMARK(CorrPyramidLookup)->Name("raft/pyramid_lookup")->Apply(configure);
+BENCHMARK(CorrLookupAlternate)->Name("raft/alternate_lookup")->Apply(configure);
+BENCHMARK(CorrLookupBackward)->Name("raft/lookup_backward")->Apply(configure);
 
 }  // namespace
 

@@ -271,12 +271,12 @@ void add_correlation(const std::string& name, const ops::NchwShape& s,
 }
 
 void add_raft() {
-    const ops::RaftCorrCudaDims d{2, 256, 46, 62, 4, 4};  // RAFT at 1/8 of a 368 x 496 frame
+    const ops::CorrLookupCudaDims d{2, 256, 46, 62, 4, 4};  // RAFT at 1/8 of a 368 x 496 frame
     const int64_t fmap = d.batch * d.channels * d.height * d.width, coords = d.batch * 2 * d.height * d.width;
     const int64_t out = d.batch * d.num_levels * 81 * d.height * d.width,
-                  pyramid = ops::raft_corr_pyramid_floats(d);
+                  pyramid = ops::corr_pyramid_floats(d);
     const std::string shape = "2x256x46x62_L4_r4";
-    add("raft_corr_pyramid/" + shape, [=](DeviceData& dd) {
+    add("corr_pyramid/" + shape, [=](DeviceData& dd) {
         const float *f1 = dd.uniform(fmap, -1, 1), *f2 = dd.uniform(fmap, -1, 1);
         float* p = dd.zeros(pyramid);
         return std::pair{kFloat * (2 * fmap + pyramid),
@@ -284,25 +284,25 @@ void add_raft() {
     });
     // The lookup reads each pixel's (2r + 2)^2 window cells per level, not the whole pyramid.
     const int64_t windows = d.batch * d.height * d.width * d.num_levels * 100;
-    add("raft_corr_lookup/" + shape, [=](DeviceData& dd) {
+    add("corr_lookup/" + shape, [=](DeviceData& dd) {
         const float *p = dd.uniform(pyramid, -1, 1), *c = dd.uniform(coords, 0, 61);
         float* y = dd.zeros(out);
         return std::pair{kFloat * (windows + coords + out),
                          std::function<void()>([=] { ops::launch_corr_lookup_cuda(p, c, y, d); })};
     });
-    add("raft_corr_lookup_alternate/" + shape, [=](DeviceData& dd) {
+    add("corr_lookup_alternate/" + shape, [=](DeviceData& dd) {
         const float *f1 = dd.uniform(fmap, -1, 1), *f2 = dd.uniform(fmap, -1, 1),
                     *c = dd.uniform(coords, 0, 61);
-        float *y = dd.zeros(out), *ws = dd.zeros(ops::raft_corr_workspace_floats(d, false));
+        float *y = dd.zeros(out), *ws = dd.zeros(ops::corr_lookup_workspace_floats(d, false));
         return std::pair{kFloat * (2 * fmap + coords + out), std::function<void()>([=] {
                              ops::launch_corr_lookup_alternate_cuda(f1, f2, c, y, ws, d);
                          })};
     });
-    add("raft_corr_lookup_bwd/" + shape, [=](DeviceData& dd) {
+    add("corr_lookup_bwd/" + shape, [=](DeviceData& dd) {
         const float *f1 = dd.uniform(fmap, -1, 1), *f2 = dd.uniform(fmap, -1, 1),
                     *c = dd.uniform(coords, 0, 61), *go = dd.uniform(out, -1, 1);
         float *g1 = dd.zeros(fmap), *g2 = dd.zeros(fmap),
-              *ws = dd.zeros(ops::raft_corr_workspace_floats(d, true));
+              *ws = dd.zeros(ops::corr_lookup_workspace_floats(d, true));
         return std::pair{kFloat * (out + 4 * fmap + coords), std::function<void()>([=] {
                              ops::launch_corr_lookup_backward_cuda(go, f1, f2, c, g1, g2, ws, d);
                          })};

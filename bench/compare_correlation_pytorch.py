@@ -21,7 +21,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden"))
-from gen_correlation import (flownet_correlation, raft_corr_lookup, raft_corr_pyramid,  # noqa: E402
+from gen_correlation import (corr_lookup, corr_pyramid, flownet_correlation,  # noqa: E402
                              spatial_correlation)
 
 FLOWNETC_SHAPE = (1, 256, 48, 64)
@@ -84,7 +84,7 @@ def pytorch_timings(repeats, stat, name_filter=""):
         return spatial_correlation(x, y, **PWCNET)
 
     def raft(x, y):
-        return raft_corr_lookup(raft_corr_pyramid(x, y, RAFT_LEVELS), coords, RAFT_RADIUS)
+        return corr_lookup(corr_pyramid(x, y, RAFT_LEVELS), coords, RAFT_RADIUS)
 
     cases = {
         "flownetc/flownet_forward": lambda: time_forward(flownet, a, b, repeats=repeats, stat=stat),

@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "golden"))
-from gen_correlation import (flownet_correlation, raft_corr_lookup, raft_corr_pyramid,  # noqa: E402
+from gen_correlation import (corr_lookup, corr_pyramid, flownet_correlation,  # noqa: E402
                              spatial_correlation)
 from gen_deformable import aggregation_grid_sample  # noqa: E402
 
@@ -159,7 +159,7 @@ def formulation_cases():
     ys, xs = torch.meshgrid(torch.arange(55.0), torch.arange(128.0), indexing="ij")
     coords = torch.stack([xs, ys], 0)[None] + torch.rand(1, 2, 55, 128) * 8 - 4
     cases.append(("corr_lookup raft 1x256x55x128 (4 levels, radius 4)",
-                  lambda: raft_corr_lookup(raft_corr_pyramid(f1, f2, 4), coords, 4),
+                  lambda: corr_lookup(corr_pyramid(f1, f2, 4), coords, 4),
                   {"f1.npy": f1, "f2.npy": f2, "coords.npy": coords},
                   ["op", "corr_lookup", "--fmap1", "f1.npy", "--fmap2", "f2.npy", "--coords", "coords.npy"], 3))
     cases.append(deformable_case())

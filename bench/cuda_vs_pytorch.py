@@ -237,10 +237,10 @@ def raft_cases(dev, small):
     n_pyr, fmap, n_c = sum(p.numel() for p in pyramid), f1.numel(), coords.numel()
     out = B * L * (2 * r + 1) ** 2 * H * W
     windows = B * H * W * L * (2 * r + 2) ** 2
-    yield f"raft_corr_pyramid/{shape}", lambda: corr_pyramid(f1, f2, L), FLOAT * (2 * fmap + n_pyr)
+    yield f"corr_pyramid/{shape}", lambda: corr_pyramid(f1, f2, L), FLOAT * (2 * fmap + n_pyr)
     frozen = [p.detach() for p in pyramid]
-    yield f"raft_corr_lookup/{shape}", lambda: corr_lookup(frozen, coords, r), FLOAT * (windows + n_c + out)
-    yield (f"raft_corr_lookup_bwd/{shape}", backward_of(corr_lookup(pyramid, coords, r), (f1, f2)),
+    yield f"corr_lookup/{shape}", lambda: corr_lookup(frozen, coords, r), FLOAT * (windows + n_c + out)
+    yield (f"corr_lookup_bwd/{shape}", backward_of(corr_lookup(pyramid, coords, r), (f1, f2)),
            FLOAT * (out + 4 * fmap + n_c))
 
 
@@ -263,7 +263,7 @@ def target(name, ratio, gbs, copy_gbs):
         return ">= 70% of copy", gbs >= 0.7 * copy_gbs and ratio >= 1
     if name.startswith("grid_sample"):
         return ">= 1x", ratio >= 1
-    if name.startswith(("spatial_correlation", "flownet_correlation", "raft_corr_lookup")):
+    if name.startswith(("spatial_correlation", "flownet_correlation", "corr_lookup")):
         return ">= 3x", ratio >= 3
     if name.startswith("deformable_aggregation"):
         return ">= 2x (claim 2-5x)", ratio >= 2

@@ -5,8 +5,11 @@ install(TARGETS tilesim_sim tilesim_ops EXPORT tilesimTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY sim/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# Op headers keep their in-tree paths ("ops/grid_sample/grid_sample.hpp") under include/tilesim/.
-install(DIRECTORY ops/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/ops FILES_MATCHING PATTERN "*.hpp")
+# Op headers keep their in-tree paths ("ops/grid_sample/grid_sample.hpp") under include/tilesim/; each op's
+# detail/ folder (SIMD loops, factory internals, helpers of the references) is not part of the API and stays
+# out. No installed header may include one.
+install(DIRECTORY ops/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/ops FILES_MATCHING PATTERN "*.hpp"
+  PATTERN detail EXCLUDE)
 install(DIRECTORY kernels/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/tilesim/kernels FILES_MATCHING PATTERN "*.hpp")
 install(DIRECTORY configs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/tilesim/configs)
 # The kernel build at run time: tt-metal's kernel API headers and tilesim's kernel sources; the library

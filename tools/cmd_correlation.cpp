@@ -150,7 +150,7 @@ OpOutcome run_flownet_correlation(const TensorMap& in, const nlohmann::json& arg
 
 OpOutcome run_corr_lookup(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) {
     constexpr const char* kOp = "corr_lookup";
-    const ops::CorrLookupPreset raft = ops::raft_corr_lookup_preset();
+    const ops::CorrLookupPreset raft = ops::corr_lookup_preset();
     const int levels = int_arg(args, kOp, "num_levels", raft.num_levels);
     const int radius = int_arg(args, kOp, "radius", raft.radius);
     const DataType dtype = dtype_of(args, in, "fmap1", "fmap2");

@@ -25,8 +25,7 @@ void add_random_command(CLI::App& app) {
     cmd->callback([o] {
         if (!(o->low <= o->high)) fail("random: --low {} must not exceed --high {}", o->low, o->high);
         Shape shape(o->shape);
-        if (shape.volume() > (uint64_t(1) << 31))
-            fail("random: shape {} has more than 2^31 elements", shape.str());
+        if (shape.volume() > (uint64_t(1) << 31)) fail("random: shape {} has more than 2^31 elements", shape);
         std::mt19937 rng(o->seed);
         std::uniform_real_distribution<double> d(o->low, o->high);
         std::vector<float> v(shape.volume());

@@ -51,9 +51,9 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
         }
         const Shape shape(dims);
         if (shape.volume() != values.size()) {
-            config_error(c, key + ".values",
-                         fmt::format("{} values for shape {} ({} elements)", values.size(), shape.str(),
-                                     shape.volume()));
+            config_error(
+                c, key + ".values",
+                fmt::format("{} values for shape {} ({} elements)", values.size(), shape, shape.volume()));
         }
         return Tensor::from_floats(shape, values);
     }

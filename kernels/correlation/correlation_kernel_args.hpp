@@ -62,56 +62,56 @@ enum PatchWriterArg : uint32_t {
     kNumPatchWriterArgs
 };
 
-// reader_raft_corr_lookup.cpp
-enum RaftReaderArg : uint32_t {
-    kRaftReaderF1Cb = 0,   // row blocks of the fmap1 stick (replicated in 32 rows)
-    kRaftReaderCellsCb,    // row blocks of 32 window cells (pooled fmap2 sticks)
-    kRaftReaderWeightsCb,  // the bilinear weights of every level, row 0 of a tile: element l * 4 + tap
-    kRaftReaderScalarCb,   // the reduce scaler tile (1 / sqrt(C))
-    kRaftReaderCoordsCb,   // one coords stick (x, y) per query, float32
-    kRaftReaderStickBytes,
-    kRaftReaderRowBytes,
-    kRaftReaderCoordsStickBytes,
-    kRaftReaderHeight,  // of fmap1 (= level 0)
-    kRaftReaderWidth,
-    kRaftReaderLevels,
-    kRaftReaderRadius,
-    kRaftReaderScalerBits,
-    kRaftReaderLevelDims,  // then 3 per level: height, width, first page in the pyramid buffer
+// reader_corr_lookup.cpp
+enum CorrLookupReaderArg : uint32_t {
+    kCorrLookupReaderF1Cb = 0,   // row blocks of the fmap1 stick (replicated in 32 rows)
+    kCorrLookupReaderCellsCb,    // row blocks of 32 window cells (pooled fmap2 sticks)
+    kCorrLookupReaderWeightsCb,  // the bilinear weights of every level, row 0 of a tile: element l * 4 + tap
+    kCorrLookupReaderScalarCb,   // the reduce scaler tile (1 / sqrt(C))
+    kCorrLookupReaderCoordsCb,   // one coords stick (x, y) per query, float32
+    kCorrLookupReaderStickBytes,
+    kCorrLookupReaderRowBytes,
+    kCorrLookupReaderCoordsStickBytes,
+    kCorrLookupReaderHeight,  // of fmap1 (= level 0)
+    kCorrLookupReaderWidth,
+    kCorrLookupReaderLevels,
+    kCorrLookupReaderRadius,
+    kCorrLookupReaderScalerBits,
+    kCorrLookupReaderLevelDims,  // then 3 per level: height, width, first page in the pyramid buffer
 };
 
-// compute_raft_corr_lookup.cpp
-enum RaftComputeArg : uint32_t {
-    kRaftComputeF1RowsCb = 0,
-    kRaftComputeF1TilesCb,
-    kRaftComputeCellsRowsCb,
-    kRaftComputeCellsTilesCb,
-    kRaftComputeProductsCb,
-    kRaftComputeScalarCb,
-    kRaftComputeCellsOutCb,  // one reduced tile per block of 32 cells (column 0 = their dot products)
-    kRaftComputeTapsCb,      // 4 rows per level: the cells each output samples through tap nw, ne, sw, se
-    kRaftComputeWeightsCb,
-    kRaftComputeOutCb,
-    kRaftComputeChannelTiles,
-    kRaftComputeRowBlocks,  // ceil((2r + 2)^2 / 32) per level
-    kRaftComputeLevels,
-    kRaftComputeOutTiles,  // ceil(L (2r + 1)^2 / 32)
-    kRaftComputeFaceCols,  // ceil(L (2r + 1)^2 / 16)
-    kRaftComputeTapsRowBytes,
-    kNumRaftComputeArgs
+// compute_corr_lookup.cpp
+enum CorrLookupComputeArg : uint32_t {
+    kCorrLookupComputeF1RowsCb = 0,
+    kCorrLookupComputeF1TilesCb,
+    kCorrLookupComputeCellsRowsCb,
+    kCorrLookupComputeCellsTilesCb,
+    kCorrLookupComputeProductsCb,
+    kCorrLookupComputeScalarCb,
+    kCorrLookupComputeCellsOutCb,  // one reduced tile per block of 32 cells (column 0 = their dot products)
+    kCorrLookupComputeTapsCb,  // 4 rows per level: the cells each output samples through tap nw, ne, sw, se
+    kCorrLookupComputeWeightsCb,
+    kCorrLookupComputeOutCb,
+    kCorrLookupComputeChannelTiles,
+    kCorrLookupComputeRowBlocks,  // ceil((2r + 2)^2 / 32) per level
+    kCorrLookupComputeLevels,
+    kCorrLookupComputeOutTiles,  // ceil(L (2r + 1)^2 / 32)
+    kCorrLookupComputeFaceCols,  // ceil(L (2r + 1)^2 / 16)
+    kCorrLookupComputeTapsRowBytes,
+    kNumCorrLookupComputeArgs
 };
 
-// writer_raft_corr_lookup.cpp
-enum RaftWriterArg : uint32_t {
-    kRaftWriterCellsOutCb = 0,
-    kRaftWriterTapsCb,
-    kRaftWriterOutCb,
-    kRaftWriterLevels,
-    kRaftWriterRadius,
-    kRaftWriterRowBlocks,
-    kRaftWriterTapsRowBytes,
-    kRaftWriterFaceCols,
-    kNumRaftWriterArgs
+// writer_corr_lookup.cpp
+enum CorrLookupWriterArg : uint32_t {
+    kCorrLookupWriterCellsOutCb = 0,
+    kCorrLookupWriterTapsCb,
+    kCorrLookupWriterOutCb,
+    kCorrLookupWriterLevels,
+    kCorrLookupWriterRadius,
+    kCorrLookupWriterRowBlocks,
+    kCorrLookupWriterTapsRowBytes,
+    kCorrLookupWriterFaceCols,
+    kNumCorrLookupWriterArgs
 };
 
 // Bilinear taps of a lookup window, in the order of their rows in the taps CB and their weights: nw, ne,

@@ -1,7 +1,7 @@
 #pragma once
 // SparseDrive's sampling rule for deformable aggregation: which samples are taken and their bilinear taps
 // on a camera's feature map at one scale. Shared by the CPU reference, its backward and fallback paths
-// (ops/deformable_aggregation/deformable_aggregation_inputs.hpp), the CUDA reference and the simulated
+// (ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp), the CUDA reference and the simulated
 // reader, so the paths cannot drift apart. Dependency-free (host and device) so that kernels and .cu files
 // may include it.
 #include <cstdint>

@@ -1,7 +1,7 @@
 #pragma once
 // The sizes of a sample_sum / sample_dot problem and grid_sample's taps of one sample (bilinear, zeros
-// padding, align_corners=False), shared by the CPU references (ops/fused_grid_ops/grid_sampling.hpp) and
-// the simulated readers, so the paths cannot drift apart. Dependency-free so that kernels may include it.
+// padding, align_corners=False), shared by the CPU references (ops/fused_grid_ops/detail/grid_sampling.hpp)
+// and the simulated readers, so the paths cannot drift apart. Dependency-free so that kernels may include it.
 #include <cstdint>
 
 #include "kernels/common/pixel_taps.hpp"

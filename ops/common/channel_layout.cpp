@@ -7,7 +7,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/common/transpose_simd.hpp"
+#include "ops/common/detail/transpose_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -15,8 +15,7 @@ namespace tilesim::ops {
 namespace {
 Tensor transpose_planes(const Tensor& in, Shape out_shape, uint32_t n, uint32_t rows, uint32_t cols) {
     if (in.dtype() != DataType::Float32 || in.layout() != Layout::ROW_MAJOR) {
-        fail("channel transpose: expected a ROW_MAJOR Float32 tensor, got {} {}", to_string(in.dtype()),
-             to_string(in.layout()));
+        fail("channel transpose: expected a ROW_MAJOR Float32 tensor, got {} {}", in.dtype(), in.layout());
     }
     Tensor out = Tensor::uninitialized(std::move(out_shape), DataType::Float32);  // written in full
     detail::transpose_planes(in.data<float>().data(), out.data<float>().data(), n, rows, cols);
@@ -26,14 +25,14 @@ Tensor transpose_planes(const Tensor& in, Shape out_shape, uint32_t n, uint32_t 
 
 Tensor nchw_to_nhwc(const Tensor& t) {
     const Shape& s = t.shape();
-    if (s.rank() != 4) fail("nchw_to_nhwc: expected [N, C, H, W], got {}", s.str());
+    if (s.rank() != 4) fail("nchw_to_nhwc: expected [N, C, H, W], got {}", s);
     // Each image is a C x (H*W) matrix; its transpose is (H*W) x C.
     return transpose_planes(t, Shape{s[0], s[2], s[3], s[1]}, s[0], s[1], s[2] * s[3]);
 }
 
 Tensor nhwc_to_nchw(const Tensor& t) {
     const Shape& s = t.shape();
-    if (s.rank() != 4) fail("nhwc_to_nchw: expected [N, H, W, C], got {}", s.str());
+    if (s.rank() != 4) fail("nhwc_to_nchw: expected [N, H, W, C], got {}", s);
     return transpose_planes(t, Shape{s[0], s[3], s[1], s[2]}, s[0], s[1] * s[2], s[3]);
 }
 
@@ -57,10 +56,9 @@ void for_each_pixel_block(uint32_t images, uint64_t pixels, Body body) {
 
 DeviceTensor to_device_nhwc(const Tensor& nchw, Device& device, const MemoryConfig& config) {
     const Shape& s = nchw.shape();
-    if (s.rank() != 4) fail("to_device_nhwc: expected [N, C, H, W], got {}", s.str());
+    if (s.rank() != 4) fail("to_device_nhwc: expected [N, C, H, W], got {}", s);
     if (nchw.dtype() != DataType::Float32 || nchw.layout() != Layout::ROW_MAJOR) {
-        fail("to_device_nhwc: expected a ROW_MAJOR float32 tensor, got {} {}", to_string(nchw.dtype()),
-             to_string(nchw.layout()));
+        fail("to_device_nhwc: expected a ROW_MAJOR float32 tensor, got {} {}", nchw.dtype(), nchw.layout());
     }
     const uint32_t channels = s[1];
     const uint64_t pixels = uint64_t(s[2]) * s[3];
@@ -83,8 +81,8 @@ DeviceTensor to_device_nhwc(const Tensor& nchw, Device& device, const MemoryConf
 Tensor from_device_nchw(const DeviceTensor& nhwc) {
     const Shape& s = nhwc.shape;
     if (s.rank() != 4 || nhwc.dtype != DataType::Float32 || nhwc.layout != Layout::ROW_MAJOR) {
-        fail("from_device_nchw: expected a ROW_MAJOR float32 [N, H, W, C] device tensor, got {} {} {}",
-             s.str(), to_string(nhwc.dtype), to_string(nhwc.layout));
+        fail("from_device_nchw: expected a ROW_MAJOR float32 [N, H, W, C] device tensor, got {} {} {}", s,
+             nhwc.dtype, nhwc.layout);
     }
     const uint32_t channels = s[3];
     const uint64_t pixels = uint64_t(s[1]) * s[2];

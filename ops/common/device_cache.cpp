@@ -1,4 +1,4 @@
-#include "ops/common/device_cache.hpp"
+#include "ops/common/detail/device_cache.hpp"
 
 #include <map>
 #include <memory>

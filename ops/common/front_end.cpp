@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ops/common/transpose_simd.hpp"
-#include "ops/common/device_cache.hpp"
+#include "ops/common/detail/transpose_simd.hpp"
+#include "ops/common/detail/device_cache.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -37,7 +37,7 @@ void check_dtype(std::string_view op, const DeviceRunOptions& o, std::initialize
         for (DataType d : allowed) {
             if (!(sim && d == DataType::Float16)) names.push_back(to_string(d));
         }
-        fail("{}: dtype must be {}, got {}", op, one_of(names), to_string(o.dtype));
+        fail("{}: dtype must be {}, got {}", op, one_of(names), o.dtype);
     }
 }
 
@@ -46,7 +46,7 @@ void validate_device_options(std::string_view op, const Device& device, const De
         fail("{}: dtype float16 is not a device data type (tt-metal has none); use float32 or bfloat16", op);
     }
     if (o.dtype != DataType::Float32 && o.dtype != DataType::BFloat16) {
-        fail("{}: dtype must be float32 or bfloat16, got {}", op, to_string(o.dtype));
+        fail("{}: dtype must be float32 or bfloat16, got {}", op, o.dtype);
     }
     const CoreCoord full = device.compute_with_storage_grid_size();
     if ((o.core_grid.x || o.core_grid.y) &&

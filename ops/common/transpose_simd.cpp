@@ -11,7 +11,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/common/transpose_simd.hpp"
+#include "ops/common/detail/transpose_simd.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace tilesim::ops::detail {

@@ -2,7 +2,7 @@
 
 #include "ops/correlation/correlation_cuda.hpp"
 #include "ops/correlation/flownet_correlation_device.hpp"
-#include "ops/correlation/raft_corr_device.hpp"
+#include "ops/correlation/corr_lookup_device.hpp"
 #include "ops/correlation/spatial_correlation_device.hpp"
 #include "tilesim/error.hpp"
 
@@ -87,7 +87,7 @@ CorrelationResult corr_lookup(const FloatInput& fmap1, const FloatInput& fmap2, 
     check_options(kOp, o);
     const NchwView f1_view = nchw_view(kOp, "fmap1", fmap1), f2_view = nchw_view(kOp, "fmap2", fmap2);
     const NchwView xy = nchw_view(kOp, "coords", coords);
-    validate_raft_corr(f1_view, f2_view, xy, num_levels, radius);
+    validate_corr_lookup(f1_view, f2_view, xy, num_levels, radius);
     if (o.backend == Backend::Sim) {
         return device_result(corr_lookup_device(
             run_device(o), fmap1.to_nhwc_tensor(kOp, "fmap1"), fmap2.to_nhwc_tensor(kOp, "fmap2"),
@@ -115,7 +115,7 @@ FlowNetCorrelationParams flownet_correlation_preset(std::string_view name) {
     fail("flownet_correlation: preset must be flownetc; got '{}'", name);
 }
 
-CorrLookupPreset raft_corr_lookup_preset() {
+CorrLookupPreset corr_lookup_preset() {
     return {};
 }
 

@@ -12,7 +12,7 @@
 #include "ops/common/front_end.hpp"
 #include "ops/correlation/correlation_program_device.hpp"
 #include "ops/correlation/flownet_correlation_reference.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 #include "ops/correlation/spatial_correlation_reference.hpp"
 #include "tilesim/run_report.hpp"
 #include "tilesim/runtime.hpp"
@@ -39,7 +39,8 @@ CorrelationResult flownet_correlation(const FloatInput& input1, const FloatInput
                                       const DeviceRunOptions& options = {});
 
 // fmap1, fmap2: [B, C, H, W]; coords: [B, 2, H, W] holding (x, y) in pixels. Output
-// [B, num_levels * (2 radius + 1)^2, H, W]. Coordinates are never rounded to bf16 (see raft_corr_device.hpp).
+// [B, num_levels * (2 radius + 1)^2, H, W]. Coordinates are never rounded to bf16 (see
+// corr_lookup_device.hpp).
 CorrelationResult corr_lookup(const FloatInput& fmap1, const FloatInput& fmap2, const FloatInput& coords,
                               int num_levels = 4, int radius = 4, const DeviceRunOptions& options = {});
 
@@ -55,6 +56,6 @@ struct CorrLookupPreset {
     int num_levels = 4;
     int radius = 4;
 };
-CorrLookupPreset raft_corr_lookup_preset();
+CorrLookupPreset corr_lookup_preset();
 
 }  // namespace tilesim::ops

@@ -5,7 +5,10 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace tilesim::ops {
 
@@ -57,3 +60,12 @@ std::string shape_str(std::span<const int64_t> shape);
 
 }  // namespace detail
 }  // namespace tilesim::ops
+
+// fmt::format("{}", shape) prints shape.str(), as tilesim::Shape does.
+template <>
+struct fmt::formatter<tilesim::ops::NchwShape> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tilesim::ops::NchwShape& s, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(s.str(), ctx);
+    }
+};

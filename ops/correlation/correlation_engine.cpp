@@ -7,7 +7,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 
 namespace tilesim::ops::detail {
 namespace {

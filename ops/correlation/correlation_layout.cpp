@@ -1,4 +1,4 @@
-#include "ops/correlation/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 // channels of two shifted image rows, vectorised over output columns, so that no horizontal reduction is
 // needed (the channels-last kernels reduce every dot product across lanes, which dominates when there are
 // few channels). Compiled once per instruction set and dispatched at run time.
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/correlation/correlation_nchw_simd.cpp"

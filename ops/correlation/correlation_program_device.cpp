@@ -8,7 +8,7 @@ namespace tilesim::ops::correlation_device_detail {
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t) {
     const Shape& s = t.shape();
     if (s.rank() != 4 || s.volume() == 0)
-        fail("{} (sim): {} must be a non-empty [B, H, W, C] tensor, got {}", op, name, s.str());
+        fail("{} (sim): {} must be a non-empty [B, H, W, C] tensor, got {}", op, name, s);
     return {s[0], s[3], s[1], s[2]};
 }
 

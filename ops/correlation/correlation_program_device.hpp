@@ -1,7 +1,7 @@
 #pragma once
 // Pieces every simulated correlation program shares: the device options, what a program factory
 // decided (work split, CBs, kernels) and the small host-side helpers the factories use. The factories
-// themselves live in patch_correlation_device.cpp (spatial sampler and FlowNet) and raft_corr_device.cpp.
+// themselves live in patch_correlation_device.cpp (spatial sampler and FlowNet) and corr_lookup_device.cpp.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,7 +29,7 @@ struct CorrelationCbInfo {
 
 // What a correlation program factory decided: the split, the CBs, the kernels and the L1 they take.
 struct CorrelationProgramInfo {
-    std::string factory;  // "patch_correlation" or "raft_corr_lookup"
+    std::string factory;  // "patch_correlation" or "corr_lookup"
     uint32_t units = 0;   // output sticks (one per output pixel / query pixel)
     uint32_t num_cores = 0;
     uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;

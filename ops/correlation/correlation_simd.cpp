@@ -1,6 +1,6 @@
 // Highway implementations of correlation_simd.hpp, compiled once per instruction set (foreach_target)
 // and dispatched at run time.
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "ops/correlation/correlation_simd.cpp"

@@ -1,7 +1,7 @@
 #include "ops/correlation/flownet_correlation_reference.hpp"
 
 #include "ops/correlation/correlation_engine.hpp"
-#include "ops/correlation/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -61,7 +61,7 @@ void validate(const FlowNetCorrelationParams& p) {
 void validate(const FlowNetCorrelationParams& p, const NchwShape& input1, const NchwShape& input2) {
     validate(p);
     if (input1.n <= 0 || input1.c <= 0 || input1.h <= 0 || input1.w <= 0) {
-        fail("{}: input1 must be a non-empty [N, C, H, W] tensor, got {}", kOp, input1.str());
+        fail("{}: input1 must be a non-empty [N, C, H, W] tensor, got {}", kOp, input1);
     }
     detail::check_same_shape(kOp, "input1", input1, "input2", input2);
     if (output_extent(input1.h, p) < 1 || output_extent(input1.w, p) < 1) {
@@ -69,7 +69,7 @@ void validate(const FlowNetCorrelationParams& p, const NchwShape& input1, const 
             "{}: output size must be >= 1, but the padded input ({}, {}) is not larger than 2 * border = {} "
             "(border = max_displacement {} + kernel_rad {}; input {}, pad_size {})",
             kOp, input1.h + 2 * p.pad_size, input1.w + 2 * p.pad_size, 2 * border(p), p.max_displacement,
-            (p.kernel_size - 1) / 2, input1.str(), p.pad_size);
+            (p.kernel_size - 1) / 2, input1, p.pad_size);
     }
 }
 

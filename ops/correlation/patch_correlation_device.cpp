@@ -1,6 +1,6 @@
 // Patch-correlation program factory (spatial correlation sampler, FlowNet correlation). Reads top to
 // bottom: work split -> CBs -> kernels -> runtime args.
-#include "ops/correlation/patch_correlation_device.hpp"
+#include "ops/correlation/detail/patch_correlation_device.hpp"
 
 #include "kernels/correlation/correlation_kernel_args.hpp"
 #include "tilesim/device_tensor.hpp"
@@ -66,7 +66,7 @@ void validate(const char* op, const Device& device, const Tensor& in1, const Ten
     validate_device_options(std::string(op) + " (sim)", device, o);
     if (in1.shape().rank() != 4 || in1.shape() != in2.shape()) {
         fail("{} (sim): inputs must be two [B, H, W, C] tensors of the same shape, got {} and {}", op,
-             in1.shape().str(), in2.shape().str());
+             in1.shape(), in2.shape());
     }
     const uint64_t sticks = uint64_t(g.batch) * g.height * g.width,
                    units = uint64_t(g.batch) * g.out_h * g.out_w;

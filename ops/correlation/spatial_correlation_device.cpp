@@ -1,7 +1,7 @@
 #include "ops/correlation/spatial_correlation_device.hpp"
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/correlation/patch_correlation_device.hpp"
+#include "ops/correlation/detail/patch_correlation_device.hpp"
 
 namespace tilesim::ops {
 

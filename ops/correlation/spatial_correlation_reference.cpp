@@ -8,8 +8,8 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "ops/correlation/correlation_engine.hpp"
-#include "ops/correlation/correlation_layout.hpp"
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -151,7 +151,7 @@ void validate(const SpatialCorrelationParams& p) {
 void validate(const SpatialCorrelationParams& p, const NchwShape& input1, const NchwShape& input2) {
     validate(p);
     if (input1.n <= 0 || input1.c <= 0 || input1.h <= 0 || input1.w <= 0) {
-        fail("{}: input1 must be a non-empty [B, C, H, W] tensor, got {}", kOp, input1.str());
+        fail("{}: input1 must be a non-empty [B, C, H, W] tensor, got {}", kOp, input1);
     }
     detail::check_same_shape(kOp, "input1", input1, "input2", input2);
     const int64_t eh = output_extent(input1.h, p.padH, p.dilationH, p.kH);
@@ -161,7 +161,7 @@ void validate(const SpatialCorrelationParams& p, const NchwShape& input1, const 
             "{}: output size must be >= 1, but the dilated kernel ({}, {}) is larger than the padded input "
             "({}, {}) (input {}, padding ({}, {}))",
             kOp, int64_t{p.dilationH} * (p.kH - 1) + 1, int64_t{p.dilationW} * (p.kW - 1) + 1,
-            input1.h + 2 * p.padH, input1.w + 2 * p.padW, input1.str(), p.padH, p.padW);
+            input1.h + 2 * p.padH, input1.w + 2 * p.padW, input1, p.padH, p.padW);
     }
 }
 
@@ -192,8 +192,7 @@ void spatial_correlation_forward_cpu(const NchwView& input1, const NchwView& inp
     const auto shape = spatial_correlation_output_shape(p, input1.shape);
     const auto volume = static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3] * shape[4]);
     if (out.size() != volume)
-        fail("{}: the output holds {} values, expected {} for {}", kOp, out.size(), volume,
-             input1.shape.str());
+        fail("{}: the output holds {} values, expected {} for {}", kOp, out.size(), volume, input1.shape);
     // With few channels the per-output lane reductions of the channels-last kernel dominate; with many
     // (FlowNetC's 256) its contiguous channel vectors win (bench_correlation_cpu: 64 channels or fewer
     // here, e.g. PWC-Net's 32: 5.8 -> 2.3 ms; FlowNetC's preset would go 17 -> 68 ms).

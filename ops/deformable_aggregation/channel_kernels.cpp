@@ -6,7 +6,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include "ops/deformable_aggregation/channel_kernels.hpp"
+#include "ops/deformable_aggregation/detail/channel_kernels.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace tilesim::ops::HWY_NAMESPACE {

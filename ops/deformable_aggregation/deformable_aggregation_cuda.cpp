@@ -4,7 +4,7 @@
 #include "ops/deformable_aggregation/deformable_aggregation_cuda.hpp"
 
 #include "ops/common/cuda_device.hpp"
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
+#include "ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp"
 #include "ops/deformable_aggregation/deformable_aggregation_launch_cuda.hpp"
 
 namespace tilesim::ops {

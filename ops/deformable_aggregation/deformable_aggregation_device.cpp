@@ -4,7 +4,7 @@
 
 #include "kernels/deformable_aggregation/reader_deformable_aggregation_args.hpp"
 #include "kernels/deformable_aggregation/sampling_layout.hpp"
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
+#include "ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/validate_program.hpp"
@@ -19,8 +19,7 @@ constexpr std::string_view kOp = "deformable_aggregation (sim)";
 
 ArrayView<float> float_view(const Tensor& t, const char* name) {
     if (t.dtype() != DataType::Float32 || t.layout() != Layout::ROW_MAJOR) {
-        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", kOp, name, to_string(t.dtype()),
-             to_string(t.layout()));
+        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", kOp, name, t.dtype(), t.layout());
     }
     return {t.data<float>(), {t.shape().dims().begin(), t.shape().dims().end()}};
 }

@@ -1,4 +1,4 @@
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
+#include "ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp"
 
 #include <algorithm>
 #include <numeric>

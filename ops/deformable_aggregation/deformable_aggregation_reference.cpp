@@ -5,8 +5,8 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include "ops/deformable_aggregation/channel_kernels.hpp"
-#include "ops/deformable_aggregation/deformable_aggregation_inputs.hpp"
+#include "ops/deformable_aggregation/detail/channel_kernels.hpp"
+#include "ops/deformable_aggregation/detail/deformable_aggregation_inputs.hpp"
 
 namespace tilesim::ops {
 namespace {

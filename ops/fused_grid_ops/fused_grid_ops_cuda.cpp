@@ -5,7 +5,7 @@
 
 #include "ops/common/cuda_device.hpp"
 #include "ops/fused_grid_ops/fused_grid_ops_launch_cuda.hpp"
-#include "ops/fused_grid_ops/grid_sampling.hpp"
+#include "ops/fused_grid_ops/detail/grid_sampling.hpp"
 
 namespace tilesim::ops {
 namespace {

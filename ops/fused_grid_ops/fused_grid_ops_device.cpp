@@ -22,8 +22,7 @@ namespace {
 
 ArrayView<float> float_view(std::string_view op, const Tensor& t, const char* name) {
     if (t.dtype() != DataType::Float32 || t.layout() != Layout::ROW_MAJOR) {
-        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", op, name, to_string(t.dtype()),
-             to_string(t.layout()));
+        fail("{}: {} must be a float32 ROW_MAJOR tensor, got {} {}", op, name, t.dtype(), t.layout());
     }
     return {t.data<float>(), {t.shape().dims().begin(), t.shape().dims().end()}};
 }

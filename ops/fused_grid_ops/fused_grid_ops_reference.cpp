@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "ops/fused_grid_ops/grid_sampling.hpp"
+#include "ops/fused_grid_ops/detail/grid_sampling.hpp"
 
 namespace tilesim::ops {
 namespace {

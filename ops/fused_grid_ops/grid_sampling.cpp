@@ -1,4 +1,4 @@
-#include "ops/fused_grid_ops/grid_sampling.hpp"
+#include "ops/fused_grid_ops/detail/grid_sampling.hpp"
 
 namespace tilesim::ops::detail {
 

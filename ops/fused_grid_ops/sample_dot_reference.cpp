@@ -6,7 +6,7 @@
 #include <numbers>
 
 #include "ops/fused_grid_ops/fused_grid_ops_reference.hpp"
-#include "ops/fused_grid_ops/grid_sampling.hpp"
+#include "ops/fused_grid_ops/detail/grid_sampling.hpp"
 
 namespace tilesim::ops {
 namespace {

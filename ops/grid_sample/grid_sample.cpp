@@ -41,7 +41,7 @@ Tensor affine_grid(const FloatInput& theta, const Shape& size, bool align_corner
     }
     if (size.rank() != 4 || size[0] != theta.dim(0) || size.volume() == 0) {
         fail("affine_grid: size must be [N, C, H, W] with N = {} and no zero dims, got {}", theta.dim(0),
-             size.str());
+             size);
     }
     Tensor grid(Shape{size[0], size[2], size[3], 2}, DataType::Float32);
     affine_grid_cpu(theta.data(), grid.data<float>().data(), size[0], size[2], size[3], align_corners);

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <vector>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 namespace tilesim::ops {
 namespace {

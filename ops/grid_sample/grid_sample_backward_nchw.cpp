@@ -20,9 +20,9 @@
 
 #include <oneapi/tbb/task_arena.h>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
-#include "ops/grid_sample/grid_sample_point_taps.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_point_taps.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 namespace tilesim::ops::detail {
 namespace {

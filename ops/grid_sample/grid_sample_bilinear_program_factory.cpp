@@ -4,7 +4,7 @@
 // work split -> CBs -> kernels -> runtime args. CB indices are allocated in order from c_0, as tt-metal's.
 #include <optional>
 
-#include "ops/grid_sample/grid_sample_program_factory.hpp"
+#include "ops/grid_sample/detail/grid_sample_program_factory.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/tensor_accessor_args.hpp"
 #include "tilesim/validate_program.hpp"

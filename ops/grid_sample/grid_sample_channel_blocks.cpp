@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <memory>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 namespace tilesim::ops::detail {
 

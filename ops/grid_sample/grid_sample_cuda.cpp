@@ -3,7 +3,7 @@
 #include "ops/grid_sample/grid_sample_cuda.hpp"
 
 #include "ops/common/cuda_device.hpp"
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
 
 namespace tilesim::ops {
 namespace {

@@ -4,7 +4,7 @@
 // run-time arguments. The host wrappers (validation, copies) are in grid_sample_cuda.cpp.
 #include "ops/common/cuda_check.cuh"
 #include "ops/grid_sample/grid_sample_cuda.hpp"
-#include "ops/grid_sample/grid_sample_stencil.hpp"
+#include "ops/grid_sample/detail/grid_sample_stencil.hpp"
 
 namespace tilesim::ops {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "ops/common/channel_layout.hpp"
-#include "ops/grid_sample/grid_sample_program_factory.hpp"
+#include "ops/grid_sample/detail/grid_sample_program_factory.hpp"
 #include "tilesim/device_tensor.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/work_split.hpp"
@@ -32,13 +32,12 @@ uint32_t round_up(uint32_t v, uint32_t a) {
 
 void validate(const Device& device, const Shape& in, const Tensor& grid, const GridSampleArgs& o) {
     const Shape& gr = grid.shape();
-    if (in.rank() != 4)
-        fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in.str());
+    if (in.rank() != 4) fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in);
     if (gr.rank() != 4 || gr[3] != 2)
-        fail("grid_sample (sim): grid must be [N, H_out, W_out, 2], got {}", gr.str());
+        fail("grid_sample (sim): grid must be [N, H_out, W_out, 2], got {}", gr);
     if (in[0] != gr[0]) fail("grid_sample (sim): input batch {} and grid batch {} differ", in[0], gr[0]);
     if (in.volume() == 0 || gr.volume() == 0)
-        fail("grid_sample (sim): zero-sized input {} or grid {}", in.str(), gr.str());
+        fail("grid_sample (sim): zero-sized input {} or grid {}", in, gr);
     if (o.mode == GridSampleMode::Bicubic) {
         fail(
             "grid_sample (sim): mode 'bicubic' is not supported on the simulated device (supported: "
@@ -127,7 +126,7 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
     const bool nchw = opts.input_layout == ChannelLayout::NCHW;
     const Shape& given = input.shape();
     if (nchw && given.rank() != 4)
-        fail("grid_sample (sim): input must be [N, C, H, W] (input_layout nchw), got {}", given.str());
+        fail("grid_sample (sim): input must be [N, C, H, W] (input_layout nchw), got {}", given);
     const Shape in_nhwc = nchw ? Shape{given[0], given[2], given[3], given[1]} : given;
     validate(device, in_nhwc, grid, opts);
     const GridSampleGeometry g = geometry(device, in_nhwc, grid, opts);

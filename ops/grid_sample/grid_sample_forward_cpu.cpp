@@ -5,9 +5,9 @@
 // grids on fewer channels, grid_sample_forward_nchw.cpp (plane windows).
 #include <vector>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 namespace tilesim::ops {
 namespace {

@@ -19,9 +19,9 @@
 #include <memory>
 #include <vector>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
-#include "ops/grid_sample/grid_sample_point_taps.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_point_taps.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 namespace tilesim::ops::detail {
 namespace {

@@ -2,7 +2,7 @@
 // stick per point, no weights and no compute kernel. The reader copies the nearest stick (or zeros) into
 // the output CB, drained by the writer (interleaved) or backed by the output shard (height-sharded).
 // The reader takes the bilinear readers' compile-time layout (grid_sample_args::ReaderCt).
-#include "ops/grid_sample/grid_sample_program_factory.hpp"
+#include "ops/grid_sample/detail/grid_sample_program_factory.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/tensor_accessor_args.hpp"
 #include "tilesim/validate_program.hpp"

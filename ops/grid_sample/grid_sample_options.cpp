@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/error.hpp"
 

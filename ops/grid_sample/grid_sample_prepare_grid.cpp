@@ -18,10 +18,10 @@ uint16_t int16_word(int64_t v) {
 Tensor prepare_grid_sample_grid(const Tensor& grid, const Shape& input_shape, GridSampleMode mode,
                                 PaddingMode padding_mode, bool align_corners) {
     if (grid.shape().rank() != 4 || grid.shape()[3] % 2 != 0) {
-        fail("prepare_grid_sample_grid: grid must be [N, H_out, W_out, 2K], got {}", grid.shape().str());
+        fail("prepare_grid_sample_grid: grid must be [N, H_out, W_out, 2K], got {}", grid.shape());
     }
     if (input_shape.rank() != 4)
-        fail("prepare_grid_sample_grid: input shape must be [N, H, W, C], got {}", input_shape.str());
+        fail("prepare_grid_sample_grid: input shape must be [N, H, W, C], got {}", input_shape);
     if (padding_mode != PaddingMode::Zeros)
         fail("prepare_grid_sample_grid: only padding_mode 'zeros' is supported on the device path");
     if (mode != GridSampleMode::Bilinear && mode != GridSampleMode::Nearest) {

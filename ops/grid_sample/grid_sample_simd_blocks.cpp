@@ -7,7 +7,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include "ops/grid_sample/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace tilesim::ops::detail {

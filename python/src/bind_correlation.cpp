@@ -214,7 +214,7 @@ void bind_correlation(py::module_& m) {
             const char* op = "corr_lookup_backward";
             const ops::NchwView a = nchw_view(fmap1, op, "fmap1"), b = nchw_view(fmap2, op, "fmap2");
             const ops::NchwView c = nchw_view(coords, op, "coords");
-            ops::validate_raft_corr(a, b, c, num_levels, radius);
+            ops::validate_corr_lookup(a, b, c, num_levels, radius);
             check_grad_count(op, grad_output,
                              volume(ops::corr_lookup_output_shape(a.shape, num_levels, radius)));
             ops::CorrelationGrads g;

@@ -209,7 +209,7 @@ void bind_device(py::module_& m) {
         .def_readonly("start", &CoreWork::start)
         .def_readonly("count", &CoreWork::count)
         .def("__repr__", [](const CoreWork& w) {
-            return fmt::format("CoreWork(core={}, start={}, count={})", w.core.str(), w.start, w.count);
+            return fmt::format("CoreWork(core={}, start={}, count={})", w.core, w.start, w.count);
         });
     m.def("split_work_to_cores", &split_work_to_cores, py::arg("grid_size"), py::arg("units"),
           py::arg("row_wise") = false);

@@ -101,7 +101,7 @@ void bind_stats(py::module_& m) {
         .def_property_readonly("bytes_written", &CoreStats::bytes_written)
         .def_property_readonly("l1_used", &CoreStats::l1_used)
         .def("__repr__", [](const CoreStats& c) {
-            return fmt::format("CoreStats({}, end={:.0f} cycles)", c.core.str(), c.end_cycle());
+            return fmt::format("CoreStats({}, end={:.0f} cycles)", c.core, c.end_cycle());
         });
 }
 }  // namespace

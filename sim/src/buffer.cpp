@@ -71,7 +71,7 @@ Buffer::Buffer(Device& device, const BufferConfig& config) : device_(&device), c
             if (s.shape[0] == 0) fail("create_buffer: shard height must be > 0 pages, got 0");
             for (const CoreRange& r : s.grid.ranges()) {
                 if (!device.is_worker_core(r.end)) {
-                    fail("create_buffer: shard grid {} reaches outside the worker grid {}x{}", s.grid.str(),
+                    fail("create_buffer: shard grid {} reaches outside the worker grid {}x{}", s.grid,
                          spec.worker_grid.x, spec.worker_grid.y);
                 }
             }
@@ -79,7 +79,7 @@ Buffer::Buffer(Device& device, const BufferConfig& config) : device_(&device), c
             const uint64_t shards = (uint64_t(num_pages_) + s.shape[0] - 1) / s.shape[0];
             if (shards > shard_cores_.size()) {
                 fail("create_buffer: {} pages in shards of {} need {} cores, the shard grid {} has {}",
-                     num_pages_, s.shape[0], shards, s.grid.str(), shard_cores_.size());
+                     num_pages_, s.shape[0], shards, s.grid, shard_cores_.size());
             }
             address_ =
                 device.l1_allocator().allocate(uint64_t(s.shape[0]) * aligned_page_size_, /*top_down=*/true);

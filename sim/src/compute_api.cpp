@@ -56,7 +56,7 @@ void load_values(KernelContext& k, DataType format, uint32_t addr, uint32_t coun
         const auto v = unpack_bfp8_b({reinterpret_cast<const uint8_t*>(p), bfp8_bytes_for(count)}, count);
         std::copy(v.begin(), v.end(), out);
     } else {
-        watcher(k, fmt::format("compute: CB data format {} cannot be unpacked", to_string(format)));
+        watcher(k, fmt::format("compute: CB data format {} cannot be unpacked", format));
     }
 }
 
@@ -73,7 +73,7 @@ void store_values(KernelContext& k, DataType format, uint32_t addr, uint32_t cou
         const auto packed = pack_bfp8_b({in, count});
         std::memcpy(p, packed.data(), packed.size());
     } else {
-        watcher(k, fmt::format("compute: CB data format {} cannot be packed", to_string(format)));
+        watcher(k, fmt::format("compute: CB data format {} cannot be packed", format));
     }
 }
 

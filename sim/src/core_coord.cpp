@@ -9,7 +9,7 @@ namespace tilesim {
 
 CoreRange::CoreRange(CoreCoord s, CoreCoord e) : start(s), end(e) {
     if (e.x < s.x || e.y < s.y) {
-        fail("CoreRange: end {} must not be before start {} on either axis", e.str(), s.str());
+        fail("CoreRange: end {} must not be before start {} on either axis", e, s);
     }
 }
 
@@ -28,7 +28,7 @@ std::vector<CoreCoord> CoreRange::cores() const {
 
 // tt-metal prints a range as "[(x=0,y=0) - (x=3,y=7)]".
 std::string CoreRange::str() const {
-    return fmt::format("[{} - {}]", start.str(), end.str());
+    return fmt::format("[{} - {}]", start, end);
 }
 
 namespace {
@@ -37,8 +37,7 @@ void validate_no_overlap(const std::vector<CoreRange>& ranges, const char* who) 
     for (size_t i = 0; i < ranges.size(); ++i) {
         for (size_t j = i + 1; j < ranges.size(); ++j) {
             if (ranges[i].intersects(ranges[j])) {
-                fail("{}: core ranges {} (#{}) and {} (#{}) overlap", who, ranges[i].str(), i,
-                     ranges[j].str(), j);
+                fail("{}: core ranges {} (#{}) and {} (#{}) overlap", who, ranges[i], i, ranges[j], j);
             }
         }
     }

@@ -112,7 +112,7 @@ bool is_device_data_type(DataType t) {
 void check_device_data_type(DataType t, std::string_view who) {
     if (!is_device_data_type(t)) {
         fail("{}: {} is not a device data type (tt-metal has none); expected float32, bfloat16 or bfp8_b",
-             who, to_string(t));
+             who, t);
     }
 }
 

@@ -30,8 +30,8 @@ void Device::L1Unmapper::operator()(std::byte* p) const {
 
 std::byte* Device::l1(CoreCoord core) {
     if (!is_worker_core(core)) {
-        fail("core {} is outside the worker grid {}x{} of {}", core.str(), spec_.worker_grid.x,
-             spec_.worker_grid.y, spec_.name);
+        fail("core {} is outside the worker grid {}x{} of {}", core, spec_.worker_grid.x, spec_.worker_grid.y,
+             spec_.name);
     }
     auto& slot = l1_[core.y * spec_.worker_grid.x + core.x];
     if (!slot) {

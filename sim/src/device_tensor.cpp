@@ -21,13 +21,12 @@ uint32_t natural_page(const Shape& shape, DataType dtype, Layout layout, const T
 
 DeviceTensor allocate(const Shape& shape, DataType dtype, Layout layout, Device& device,
                       const MemoryConfig& config, uint32_t page_size, uint64_t num_pages, uint32_t natural) {
-    if (shape.rank() == 0 || shape.volume() == 0)
-        fail("to_device: tensor shape {} has no elements", shape.str());
+    if (shape.rank() == 0 || shape.volume() == 0) fail("to_device: tensor shape {} has no elements", shape);
     if (page_size == 0) page_size = natural;
     if (page_size < natural)
         fail("to_device: page_size {} is smaller than one stick/tile ({} bytes)", page_size, natural);
     if (config.memory_layout != TensorMemoryLayout::INTERLEAVED && layout != Layout::ROW_MAJOR) {
-        fail("to_device: sharded tensors must be ROW_MAJOR (one page per stick), got {}", to_string(layout));
+        fail("to_device: sharded tensors must be ROW_MAJOR (one page per stick), got {}", layout);
     }
     BufferConfig bc{num_pages * page_size, page_size, config.buffer_type, config.memory_layout,
                     config.shard_spec};

@@ -245,7 +245,7 @@ DebugPrinter& DebugPrinter::operator<<(DebugEndl) {
     std::ostream& out = k.run->options.dprint ? *k.run->options.dprint : std::cerr;
     {
         std::lock_guard lock(k.run->dprint_mutex);
-        out << fmt::format("[{} {} {}] ", k.core->core.str(), to_string(k.spec->kind), k.spec->name)
+        out << fmt::format("[{} {} {}] ", k.core->core, to_string(k.spec->kind), k.spec->name)
             << (l ? l->str() : "") << '\n';
     }
     return *this;

@@ -235,7 +235,7 @@ NpyHeader parse_header(std::span<const std::byte> header_bytes, uint64_t file_si
     uint64_t volume = 1;
     for (uint32_t d : h.shape.dims()) {
         if (__builtin_mul_overflow(volume, uint64_t(d), &volume) || volume > (UINT64_MAX >> 3)) {
-            src.fail("shape {} has too many elements", h.shape.str());
+            src.fail("shape {} has too many elements", h.shape);
         }
     }
     h.data_bytes = volume * element_size(h.dtype);
@@ -243,8 +243,7 @@ NpyHeader parse_header(std::span<const std::byte> header_bytes, uint64_t file_si
     if (available != h.data_bytes) {
         src.fail(
             "data size mismatch: shape {} of {} needs {} bytes, the file has {} bytes after the header{}",
-            h.shape.str(), to_string(h.dtype), h.data_bytes, available,
-            available < h.data_bytes ? " (truncated)" : "");
+            h.shape, h.dtype, h.data_bytes, available, available < h.data_bytes ? " (truncated)" : "");
     }
     return h;
 }
@@ -310,7 +309,7 @@ void write_npy(const fs::path& path, const Tensor& tensor) {
     const std::span<const std::byte> data = half ? halves.bytes() : std::as_bytes(std::span(values));
     const std::string header = header_for(tensor.shape(), half ? "<f2" : "<f4");
     if (header.size() > 65535)
-        fail("write_npy: {}: shape {} gives a header too long", path.string(), tensor.shape().str());
+        fail("write_npy: {}: shape {} gives a header too long", path.string(), tensor.shape());
     const fs::path tmp = path.string() + fmt::format(".tmp{}.{}", ::getpid(), counter++);
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -83,7 +83,7 @@ CBHandle CreateCircularBuffer(Program& program, const CoreSpec& cores, const Cir
         if (existing.config.index() != config.index()) continue;
         for (CoreCoord c : cores.set.cores()) {
             if (existing.cores.contains(c))
-                fail("CreateCircularBuffer: CB c_{} already exists on core {}", config.index(), c.str());
+                fail("CreateCircularBuffer: CB c_{} already exists on core {}", config.index(), c);
         }
     }
     program.cbs_.push_back({cores.set, config});
@@ -121,7 +121,7 @@ KernelHandle CreateKernel(Program& program, const std::string& path, const CoreS
         for (CoreCoord c : spec.cores.cores()) {
             if (other.cores.contains(c)) {
                 fail("CreateKernel: core {} already runs {} kernel '{}' on the {} processor; cannot add '{}'",
-                     c.str(), to_string(other.kind), other.path,
+                     c, to_string(other.kind), other.path,
                      spec.kind == KernelKind::Compute
                          ? "compute"
                          : (spec.kind == KernelKind::Reader ? "RISCV_1" : "RISCV_0"),
@@ -152,8 +152,7 @@ void SetRuntimeArgs(Program& program, KernelHandle kernel, const CoreSpec& cores
     KernelSpec& k = kernel_checked(program, kernel, "SetRuntimeArgs");
     for (CoreCoord c : cores.set.cores()) {
         if (!k.cores.contains(c))
-            fail("SetRuntimeArgs: kernel '{}' does not run on core {} (it runs on {})", k.path, c.str(),
-                 k.cores.str());
+            fail("SetRuntimeArgs: kernel '{}' does not run on core {} (it runs on {})", k.path, c, k.cores);
         k.runtime_args[c] = args;
     }
 }
@@ -162,7 +161,7 @@ std::vector<uint32_t>& GetRuntimeArgs(Program& program, KernelHandle kernel, Cor
     KernelSpec& k = kernel_checked(program, kernel, "GetRuntimeArgs");
     auto it = k.runtime_args.find(core);
     if (it == k.runtime_args.end())
-        fail("GetRuntimeArgs: kernel '{}' has no runtime args on core {}", k.path, core.str());
+        fail("GetRuntimeArgs: kernel '{}' has no runtime args on core {}", k.path, core);
     return it->second;
 }
 

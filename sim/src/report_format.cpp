@@ -287,7 +287,7 @@ void summary_lines(std::string& out, const RunReport& r, const Totals& t) {
         const CoreStats& m = *t.max_l1;
         out += fmt::format("L1              at most {} of {} used ({}) on core {}: CBs {} + buffers {}\n",
                            format_bytes(m.l1_used()), format_bytes(m.l1_limit),
-                           percent_of(m.l1_used(), m.l1_limit), m.core.str(), format_bytes(m.l1_cb_bytes),
+                           percent_of(m.l1_used(), m.l1_limit), m.core, format_bytes(m.l1_cb_bytes),
                            format_bytes(m.l1_buffer_bytes));
     }
 }
@@ -347,9 +347,9 @@ void core_row(std::string& out, const RunReport& r, const CoreStats& cs, bool un
         }
     }
     out += fmt::format(
-        "{:<12} {:>6} {:>10.0f} {:>9.2f}  {:>15} {:>15} {:>15}  {:>10} {:>10}  {:>7}  {:>10}\n",
-        cs.core.str(), units_known ? fmt::format("{}", cs.units) : "-", cs.end_cycle(),
-        r.cycles_to_us(cs.end_cycle()), kind_cell(cs, KernelKind::Reader), kind_cell(cs, KernelKind::Writer),
+        "{:<12} {:>6} {:>10.0f} {:>9.2f}  {:>15} {:>15} {:>15}  {:>10} {:>10}  {:>7}  {:>10}\n", cs.core,
+        units_known ? fmt::format("{}", cs.units) : "-", cs.end_cycle(), r.cycles_to_us(cs.end_cycle()),
+        kind_cell(cs, KernelKind::Reader), kind_cell(cs, KernelKind::Writer),
         kind_cell(cs, KernelKind::Compute), format_bytes(cs.bytes_read()), format_bytes(cs.bytes_written()),
         cap ? fmt::format("{}/{}", hw, cap) : "-", percent_of(cs.l1_used(), cs.l1_limit));
 }

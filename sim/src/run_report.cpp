@@ -87,7 +87,7 @@ void set_units(RunReport& report, CoreCoord core, uint32_t units) {
         fail(
             "set_units: core {} is not in the run report ({} cores the program uses); expected a core with "
             "kernels or CBs",
-            core.str(), report.cores.size());
+            core, report.cores.size());
     }
     cs->units = units;
 }
@@ -139,7 +139,7 @@ void classify(RunReport& r) {
     r.bound_detail = fmt::format(
         "{} kernel '{}' on core {} (the slowest core, {:.0f} cycles): busy {:.0f}%{}, NoC wait {:.0f}%, "
         "CB wait {:.0f}%, semaphore wait {:.0f}%",
-        to_string(k->kind), k->name, slowest->core.str(), end, percent(k->busy_cycles, end),
+        to_string(k->kind), k->name, slowest->core, end, percent(k->busy_cycles, end),
         busy_breakdown(*k, end), percent(k->noc_wait_cycles, end), percent(k->cb_wait_cycles, end),
         percent(k->sem_wait_cycles, end));
     if (r.dram_bound_cycles > 0 && r.dram_bound_cycles >= 0.9 * r.critical_path_cycles) {

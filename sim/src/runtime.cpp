@@ -24,7 +24,7 @@ namespace tilesim {
 namespace detail {
 
 std::string KernelContext::label() const {
-    return fmt::format("{} kernel '{}' on core {}", to_string(spec->kind), spec->name, core->core.str());
+    return fmt::format("{} kernel '{}' on core {}", to_string(spec->kind), spec->name, core->core);
 }
 
 CoreState* RunState::core_state(CoreCoord c) {
@@ -354,7 +354,7 @@ RunReport EnqueueProgram(Device& device, Program& program, const RunOptions& opt
                     throw WatcherError(
                         fmt::format("core {}: CB c_{} still holds {} page(s) at the end of the program ({} "
                                     "pushed, {} popped)",
-                                    cs->core.str(), cb->index, left, cb->pushed.load(), cb->popped.load()));
+                                    cs->core, cb->index, left, cb->pushed.load(), cb->popped.load()));
                 }
             }
         }

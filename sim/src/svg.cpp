@@ -127,7 +127,7 @@ std::string metric_label(const RunReport& r, HeatmapMetric m, double v) {
 
 std::string core_tooltip(const RunReport& r, const CoreStats& cs) {
     return fmt::format("core {}: {:.0f} cycles ({:.2f} µs), {} units, read {}, written {}, L1 {} of {}",
-                       cs.core.str(), cs.end_cycle(), r.cycles_to_us(cs.end_cycle()), cs.units,
+                       cs.core, cs.end_cycle(), r.cycles_to_us(cs.end_cycle()), cs.units,
                        format_bytes(cs.bytes_read()), format_bytes(cs.bytes_written()),
                        format_bytes(cs.l1_used()), format_bytes(cs.l1_limit));
 }
@@ -285,7 +285,7 @@ std::string l1_usage_svg(const RunReport& r) {
                      y_all = y_of(static_cast<double>(cs.l1_used()));
         s +=
             fmt::format("<g class=\"core\"><title>{}</title>\n",
-                        xml_escape(fmt::format("core {}: CBs {} + L1 buffers {} = {} of {}", cs.core.str(),
+                        xml_escape(fmt::format("core {}: CBs {} + L1 buffers {} = {} of {}", cs.core,
                                                format_bytes(cs.l1_cb_bytes), format_bytes(cs.l1_buffer_bytes),
                                                format_bytes(cs.l1_used()), format_bytes(cs.l1_limit))));
         s += fmt::format(

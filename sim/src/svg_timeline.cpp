@@ -69,7 +69,7 @@ std::string timeline_svg(const RunReport& r, uint32_t max_cores, double until_cy
     for (const CoreStats* c : cores) {
         for (const KernelStats& k : c->kernels) {
             s += fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">{} {}</text>\n",
-                             left - 6, y + lane_h - 5, c->core.str(), xml_escape(k.name));
+                             left - 6, y + lane_h - 5, c->core, xml_escape(k.name));
             for (const TraceEvent& e : kernel_timeline(k)) {
                 const bool wait = e.category == "wait";
                 if (e.start >= end) continue;

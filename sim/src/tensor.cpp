@@ -109,7 +109,7 @@ void encode(std::span<const float> values, DataType dtype, std::span<std::byte> 
         }
         default:
             fail("{}: cannot convert float values to {} (supported: float32, bfloat16, float16, bfp8_b)", who,
-                 to_string(dtype));
+                 dtype);
     }
 }
 
@@ -148,7 +148,7 @@ Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile, bool 
         std::vector<uint32_t> dims = shape_.rank() == 1 ? std::vector<uint32_t>{1, shape_[0]} : shape_.dims();
         const size_t r = dims.size();
         const uint64_t h = round_up(dims[r - 2], tile_.height), w = round_up(dims[r - 1], tile_.width);
-        if (h > UINT32_MAX || w > UINT32_MAX) fail("Tensor: shape {} is too large to tile", shape_.str());
+        if (h > UINT32_MAX || w > UINT32_MAX) fail("Tensor: shape {} is too large to tile", shape_);
         dims[r - 2] = uint32_t(h);
         dims[r - 1] = uint32_t(w);
         padded_shape_ = Shape(std::move(dims));
@@ -160,7 +160,7 @@ Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile, bool 
             fail(
                 "Tensor: bfp8_b needs TILE layout (16 values of a face row share an exponent), got ROW_MAJOR "
                 "for shape {}",
-                shape_.str());
+                shape_);
         }
         if (tile_volume(tile_) % kBfp8BlockSize != 0) {
             fail("Tensor: bfp8_b needs a tile volume that is a multiple of 16, got {}x{}", tile_.height,
@@ -168,7 +168,7 @@ Tensor::Tensor(Shape shape, DataType dtype, Layout layout, TileShape tile, bool 
         }
         nbytes = stored / tile_volume(tile_) * bfp8_bytes_for(tile_volume(tile_));
     } else if (__builtin_mul_overflow(stored, uint64_t(element_size(dtype_)), &nbytes)) {
-        fail("Tensor: shape {} is too large", shape_.str());
+        fail("Tensor: shape {} is too large", shape_);
     }
     if (zero_fill)
         bytes_.assign(nbytes, std::byte{0});
@@ -184,8 +184,7 @@ Tensor Tensor::from_floats(Shape shape, std::span<const float> values, DataType 
     }
     Tensor t(std::move(shape), dtype);
     if (values.size() != t.volume()) {
-        fail("Tensor::from_floats: shape {} holds {} values, got {}", t.shape().str(), t.volume(),
-             values.size());
+        fail("Tensor::from_floats: shape {} holds {} values, got {}", t.shape(), t.volume(), values.size());
     }
     encode(values, dtype, t.bytes_, t.tile_, "Tensor::from_floats");
     return t;
@@ -212,7 +211,7 @@ Tensor Tensor::to_dtype(DataType dtype) const {
         fail(
             "Tensor::to_dtype: converting from {} is not supported (only between float32, bfloat16, float16, "
             "bfp8_b)",
-            to_string(dtype_));
+            dtype_);
     }
     Tensor out(shape_, dtype, layout_, tile_);  // refuses bfp8_b in ROW_MAJOR with a clear message
     const std::vector<float> stored = decode(bytes_, dtype_, padded_shape_.volume(), tile_);
@@ -247,11 +246,11 @@ Tensor Tensor::to_layout(Layout layout) const {
 Tensor Tensor::reshape(Shape shape) const {
     if (layout_ != Layout::ROW_MAJOR) {
         fail("Tensor::reshape: only ROW_MAJOR tensors can be reshaped, this one is {} (untilize first)",
-             to_string(layout_));
+             layout_);
     }
     if (shape.rank() == 0 || shape.volume() != shape_.volume()) {
-        fail("Tensor::reshape: cannot reshape {} ({} values) to {} ({} values)", shape_.str(),
-             shape_.volume(), shape.str(), shape.volume());
+        fail("Tensor::reshape: cannot reshape {} ({} values) to {} ({} values)", shape_, shape_.volume(),
+             shape, shape.volume());
     }
     Tensor out = *this;
     out.shape_ = shape;

@@ -84,7 +84,7 @@ std::string trace_to_json(const RunReport& r) {
     Json events = Json::array();
     for (const CoreStats& cs : r.cores) {
         const int pid = static_cast<int>(cs.core.y * r.grid.x + cs.core.x);
-        events.push_back(metadata("process_name", pid, 0, {{"name", fmt::format("core {}", cs.core.str())}}));
+        events.push_back(metadata("process_name", pid, 0, {{"name", fmt::format("core {}", cs.core)}}));
         events.push_back(metadata("process_sort_index", pid, 0, {{"sort_index", pid}}));
         for (size_t i = 0; i < cs.kernels.size(); ++i)
             add_kernel(events, r, cs.kernels[i], pid, static_cast<int>(i) + 1);

@@ -17,12 +17,12 @@ CircularBufferPlacement place_sharded_cb(const CircularBufferConfig& cfg, CoreCo
     auto it = std::find(cores.begin(), cores.end(), core);
     if (it == cores.end()) {
         fail("CreateCircularBuffer: CB c_{} on core {} is backed by {}, which has no shard on that core",
-             cfg.index(), core.str(), buf.str());
+             cfg.index(), core, buf.str());
     }
     const uint64_t shard_bytes = uint64_t(buf.pages_per_shard()) * buf.aligned_page_size();
     if (cfg.total_size() > shard_bytes) {
         fail("CreateCircularBuffer: CB c_{} on core {} is {} bytes but its backing shard is {} bytes",
-             cfg.index(), core.str(), cfg.total_size(), shard_bytes);
+             cfg.index(), core, cfg.total_size(), shard_bytes);
     }
     return {cfg.index(),
             buf.address(),
@@ -40,7 +40,7 @@ std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& prog
     std::map<CoreCoord, CoreL1Placement> plan;
     auto placement_for = [&](CoreCoord c) -> CoreL1Placement& {
         if (!device.is_worker_core(c)) {
-            fail("program uses core {}, outside the worker grid {}x{} of {}", c.str(), spec.worker_grid.x,
+            fail("program uses core {}, outside the worker grid {}x{} of {}", c, spec.worker_grid.x,
                  spec.worker_grid.y, spec.name);
         }
         auto [it, inserted] = plan.try_emplace(c);
@@ -88,7 +88,7 @@ std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& prog
         throw OutOfMemory(fmt::format(
             "program does not fit in L1 on core {}: circular buffers {} total {} B + L1 buffers {} B = {} B, "
             "limit {} B per core on {}",
-            core.str(), parts, p.cb_region_bytes, p.buffer_bytes, p.cb_region_bytes + p.buffer_bytes, p.limit,
+            core, parts, p.cb_region_bytes, p.buffer_bytes, p.cb_region_bytes + p.buffer_bytes, p.limit,
             spec.name));
     }
     return plan;

@@ -40,8 +40,7 @@ CoreCoord core_at_index(uint32_t i, CoreCoord grid, bool row_wise) {
 CoreRangeSet num_cores_to_corerangeset(CoreCoord start, uint32_t num_cores, CoreCoord grid, bool row_wise) {
     check_grid(grid, "num_cores_to_corerangeset");
     if (start.x >= grid.x || start.y >= grid.y) {
-        fail("num_cores_to_corerangeset: start core {} is outside the {}x{} grid", start.str(), grid.x,
-             grid.y);
+        fail("num_cores_to_corerangeset: start core {} is outside the {}x{} grid", start, grid.x, grid.y);
     }
     const LineView v{row_wise, row_wise ? grid.x : grid.y, row_wise ? grid.y : grid.x};
     uint32_t along = row_wise ? start.x : start.y;
@@ -49,7 +48,7 @@ CoreRangeSet num_cores_to_corerangeset(CoreCoord start, uint32_t num_cores, Core
     const uint64_t available = uint64_t(v.num_lines - 1 - across) * v.line_len + (v.line_len - along);
     if (num_cores > available) {
         fail("num_cores_to_corerangeset: {} cores requested but only {} follow {} in the {}x{} grid",
-             num_cores, available, start.str(), grid.x, grid.y);
+             num_cores, available, start, grid.x, grid.y);
     }
     std::vector<CoreRange> ranges;
     uint32_t left = num_cores;

@@ -102,7 +102,7 @@ def raft_bilinear_sampler(img, coords):
     return F.grid_sample(img, grid, align_corners=True)
 
 
-def raft_corr_pyramid(fmap1, fmap2, num_levels=4):
+def corr_pyramid(fmap1, fmap2, num_levels=4):
     """CorrBlock.__init__: all-pairs volume / sqrt(C) as [B*H*W, 1, H, W], then avg_pool2d levels."""
     batch, dim, ht, wd = fmap1.shape
     corr = torch.matmul(fmap1.view(batch, dim, ht * wd).transpose(1, 2), fmap2.view(batch, dim, ht * wd))
@@ -114,7 +114,7 @@ def raft_corr_pyramid(fmap1, fmap2, num_levels=4):
     return pyramid
 
 
-def raft_corr_lookup(pyramid, coords, radius=4):
+def corr_lookup(pyramid, coords, radius=4):
     """CorrBlock.__call__(coords [B, 2, H, W]) -> [B, L*(2r+1)^2, H, W]."""
     r = radius
     coords = coords.permute(0, 2, 3, 1)
@@ -169,7 +169,7 @@ FLOWNET_CASES = [
                                          is_multiply=False)),
 ]
 
-# (name, fmap shape, num_levels, radius); every level at least 2x2 (see raft_corr_reference.hpp).
+# (name, fmap shape, num_levels, radius); every level at least 2x2 (see corr_lookup_reference.hpp).
 RAFT_CASES = [
     ("b2_c5_9x11_l3_r2", (2, 5, 9, 11), 3, 2),
     ("b1_c7_17x20_l4_r1", (1, 7, 17, 20), 4, 1),
@@ -224,7 +224,7 @@ def raft_cases(gen):
         coords = raft_coords(gen, B, H, W)
 
         def lookup(a, b):
-            return raft_corr_lookup(raft_corr_pyramid(a, b, levels), coords, radius)
+            return corr_lookup(corr_pyramid(a, b, levels), coords, radius)
 
         out, grad_out, (g1, g2) = run_with_grads(lookup, [f1, f2], gen)
         cases.append({"name": name, "params": {"num_levels": levels, "radius": radius},

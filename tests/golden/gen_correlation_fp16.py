@@ -16,8 +16,8 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gen_correlation import (flownet_correlation, raft_coords, raft_corr_lookup,  # noqa: E402
-                             raft_corr_pyramid, spatial_correlation)
+from gen_correlation import (corr_lookup, corr_pyramid, flownet_correlation,  # noqa: E402
+                             raft_coords, spatial_correlation)
 from golden_io import write_fixture  # noqa: E402
 
 
@@ -99,7 +99,7 @@ def raft_cases(gen):
         coords = raft_coords(gen, B, H, W).float()
 
         def lookup(a, b):
-            return raft_corr_lookup(raft_corr_pyramid(a, b, levels), coords, radius)
+            return corr_lookup(corr_pyramid(a, b, levels), coords, radius)
 
         out, grad_out, (g1, g2) = fp32_with_grads(lookup, [f1, f2], gen)
         cases.append({"name": name, "params": {"op": "corr_lookup", "num_levels": levels, "radius": radius},

@@ -64,7 +64,7 @@ def flownet_correlation(a, b, pad_size, kernel_size, max_displacement, stride1, 
     return torch.stack(chans, 1)
 
 
-def raft_corr_lookup(fmap1, fmap2, coords, num_levels, radius):
+def corr_lookup(fmap1, fmap2, coords, num_levels, radius):
     """RAFT's CorrBlock(fmap1, fmap2, num_levels, radius)(coords), line for line."""
     batch, dim, ht, wd = fmap1.shape
     corr = torch.matmul(fmap1.view(batch, dim, ht * wd).transpose(1, 2), fmap2.view(batch, dim, ht * wd))

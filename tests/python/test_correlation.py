@@ -51,7 +51,7 @@ def test_flownet_correlation_matches_reference(rng, params):
 def test_corr_lookup_and_corr_block_match_raft(rng):
     f1, f2 = uniform(rng, (2, 6, 9, 11)), uniform(rng, (2, 6, 9, 11))
     coords = uniform(rng, (2, 2, 9, 11), -1, 12)
-    ref = references.raft_corr_lookup(*(torch.from_numpy(v) for v in (f1, f2, coords)), 2, 2)
+    ref = references.corr_lookup(*(torch.from_numpy(v) for v in (f1, f2, coords)), 2, 2)
     np.testing.assert_allclose(tilesim.corr_lookup(f1, f2, coords, 2, 2), ref.numpy(), atol=1e-4)
     np.testing.assert_allclose(tilesim.CorrBlock(f1, f2, 2, 2)(coords), ref.numpy(), atol=1e-4)
     sim = tilesim.corr_lookup(f1, f2, coords, 2, 2, backend="sim")
@@ -91,7 +91,7 @@ def test_autograd_flownet_correlation(rng):
 def test_autograd_corr_lookup(rng):
     coords = uniform(rng, (1, 2, 8, 9), 0.5, 7.5)
     _check_grads(rng, lambda a, b, c: tilesim.torch.corr_lookup(a, b, c, 2, 1),
-                 lambda a, b, c: references.raft_corr_lookup(a, b, c, 2, 1),
+                 lambda a, b, c: references.corr_lookup(a, b, c, 2, 1),
                  [uniform(rng, (1, 4, 8, 9)), uniform(rng, (1, 4, 8, 9)), coords], [True, True, False])
 
 

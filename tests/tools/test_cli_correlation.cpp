@@ -128,7 +128,7 @@ TEST(CliCorrelation, BadInputsExitTwoWithOneLineAndNoOutput) {
                           f.dir, "flownet_correlation: output size must be >= 1");
     expect_one_line_error(
         run_cli("op corr_lookup --fmap1 a.npy --fmap2 b.npy --coords a.npy --out y.npy", f.dir), f.dir,
-        "raft_corr: coords must be [B, 2, H, W] = [1, 2, 9, 11] (fmap1 [1, 5, 9, 11]), got [1, 5, 9, 11]");
+        "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (fmap1 [1, 5, 9, 11]), got [1, 5, 9, 11]");
     expect_one_line_error(run_cli("op corr_lookup --fmap1 a.npy --fmap2 b.npy --coords c.npy --num-levels 4 "
                                   "--radius 6 --backend sim --out y.npy",
                                   f.dir),

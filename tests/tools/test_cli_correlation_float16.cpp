@@ -92,7 +92,7 @@ TEST(CliCorrelationFloat16, FlowNetOnHalfFilesWritesAHalfOutputMatchingPyTorchAn
     EXPECT_FALSE(report["details"]["args"].contains("dtype"));  // taken from the files
 }
 
-TEST(CliCorrelationFloat16, SpatialCorrelationAndRaftLookupOnHalfFiles) {
+TEST(CliCorrelationFloat16, SpatialCorrelationAndCorrLookupOnHalfFiles) {
     HalfFiles s("spatial_patch5");
     expect_half_output_matching(
         s, run_cli("op spatial_correlation --input1 a.npy --input2 b.npy --patch-size 5 --out y.npy", s.dir));

@@ -2,6 +2,7 @@
 // Core coordinates and sets of cores, as in tt-metal (CoreCoord, CoreRange, CoreRangeSet).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -66,3 +67,27 @@ class CoreRangeSet {
 };
 
 }  // namespace tilesim
+
+// fmt::format("{}", core) prints core.str(); width and alignment apply to the whole text ("{:>12}").
+// Written as formatter specialisations, not format_as, which needs fmt 10 (Debian 12 has 9.1).
+template <>
+struct fmt::formatter<tilesim::CoreCoord> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tilesim::CoreCoord& c, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(c.str(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tilesim::CoreRange> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tilesim::CoreRange& r, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(r.str(), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tilesim::CoreRangeSet> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tilesim::CoreRangeSet& s, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(s.str(), ctx);
+    }
+};

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace tilesim {
 
 enum class DataType { Float32, BFloat16, Bfp8_b, UInt32, UInt16, Int32, Float16 };
@@ -123,3 +125,12 @@ std::vector<uint8_t> pack_bfp8_b(std::span<const float> values);  // size must b
 std::vector<float> unpack_bfp8_b(std::span<const uint8_t> packed, size_t num_values);
 
 }  // namespace tilesim
+
+// fmt::format("{}", dtype) prints to_string(dtype) ("bfloat16"); width and alignment apply.
+template <>
+struct fmt::formatter<tilesim::DataType> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(tilesim::DataType t, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(tilesim::to_string(t), ctx);
+    }
+};

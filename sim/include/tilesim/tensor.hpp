@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,7 +121,7 @@ std::vector<float> untilize(std::span<const float> tiled, uint32_t rows, uint32_
 template <class T>
 std::span<T> Tensor::data() {
     if (dtype_ == DataType::Bfp8_b || sizeof(T) != element_size(dtype_)) {
-        fail("Tensor::data<T>: a {}-byte element type does not match dtype {}", sizeof(T), to_string(dtype_));
+        fail("Tensor::data<T>: a {}-byte element type does not match dtype {}", sizeof(T), dtype_);
     }
     return {reinterpret_cast<T*>(bytes_.data()), bytes_.size() / sizeof(T)};
 }
@@ -130,3 +131,20 @@ std::span<const T> Tensor::data() const {
 }
 
 }  // namespace tilesim
+
+// fmt::format("{}", x) prints to_string(layout) ("ROW_MAJOR") and shape.str() ("[2, 8, 8, 3]"); width and
+// alignment apply to the whole text.
+template <>
+struct fmt::formatter<tilesim::Layout> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(tilesim::Layout l, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(tilesim::to_string(l), ctx);
+    }
+};
+template <>
+struct fmt::formatter<tilesim::Shape> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tilesim::Shape& s, FormatContext& ctx) const {
+        return fmt::formatter<std::string_view>::format(s.str(), ctx);
+    }
+};

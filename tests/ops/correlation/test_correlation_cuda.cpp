@@ -14,7 +14,7 @@
 #include "correlation_test_utils.hpp"
 #include "ops/common/cuda_device.hpp"
 #include "ops/correlation/flownet_correlation_cuda.hpp"
-#include "ops/correlation/raft_corr_cuda.hpp"
+#include "ops/correlation/corr_lookup_cuda.hpp"
 #include "ops/correlation/spatial_correlation_cuda.hpp"
 
 namespace tilesim::testing {
@@ -89,23 +89,23 @@ TEST_F(CorrelationCuda, FlowNetCorrelationMatchesTheCpuReferenceInMultiplyAndSub
 
 // Random odd feature maps and coordinates in level-0 pixels reaching past the borders, with a NaN and an
 // infinite coordinate.
-struct RaftProblem {
+struct CorrLookupProblem {
     OwnedNchw fmap1, fmap2, coords;
 };
 
-RaftProblem raft_problem(const NchwShape& f, uint32_t seed) {
-    RaftProblem p{random_nchw(f, seed),
-                  random_nchw(f, seed + 1),
-                  {random_values(f.n * 2 * f.h * f.w, seed + 2, -3.f, static_cast<float>(f.w) + 3.f),
-                   {f.n, 2, f.h, f.w}}};
+CorrLookupProblem corr_lookup_problem(const NchwShape& f, uint32_t seed) {
+    CorrLookupProblem p{random_nchw(f, seed),
+                        random_nchw(f, seed + 1),
+                        {random_values(f.n * 2 * f.h * f.w, seed + 2, -3.f, static_cast<float>(f.w) + 3.f),
+                         {f.n, 2, f.h, f.w}}};
     p.coords.data[1] = std::numeric_limits<float>::quiet_NaN();
     p.coords.data[f.h * f.w + 2] = std::numeric_limits<float>::infinity();
     return p;
 }
 
-TEST_F(CorrelationCuda, RaftPyramidAndBothLookupsMatchTheCpuReference) {
+TEST_F(CorrelationCuda, CorrPyramidAndBothLookupsMatchTheCpuReference) {
     const int levels = 3, radius = 2;
-    const RaftProblem p = raft_problem({2, 7, 13, 11}, 23);
+    const CorrLookupProblem p = corr_lookup_problem({2, 7, 13, 11}, 23);
     const ops::CorrPyramid pyr = ops::corr_pyramid_cuda(p.fmap1.view(), p.fmap2.view(), levels);
     const ops::CorrPyramid expected = ops::corr_pyramid_cpu(p.fmap1.view(), p.fmap2.view(), levels);
     ASSERT_EQ(pyr.num_levels(), levels);
@@ -125,10 +125,10 @@ TEST_F(CorrelationCuda, RaftPyramidAndBothLookupsMatchTheCpuReference) {
     expect_matches(alt.data, alt_expected.data, 1e-5, "corr_lookup_alternate");
 }
 
-TEST_F(CorrelationCuda, RaftLookupBackwardMatchesTheCpuReference) {
+TEST_F(CorrelationCuda, CorrLookupBackwardMatchesTheCpuReference) {
     for (const auto& [levels, radius] : std::vector<std::pair<int, int>>{{3, 2}, {1, 0}, {4, 4}}) {
         SCOPED_TRACE("levels " + std::to_string(levels) + " radius " + std::to_string(radius));
-        const RaftProblem p = raft_problem({2, 9, 17, 19}, 29 + levels);
+        const CorrLookupProblem p = corr_lookup_problem({2, 9, 17, 19}, 29 + levels);
         const auto shape = ops::corr_lookup_output_shape(p.fmap1.shape, levels, radius);
         const auto gout = random_values(shape[0] * shape[1] * shape[2] * shape[3], 31);
         const ops::CorrelationGrads g = ops::corr_lookup_backward_cuda(gout, p.fmap1.view(), p.fmap2.view(),
@@ -150,13 +150,13 @@ TEST(CorrelationCudaValidation, InvalidArgumentsThrowTheCpuReferencesMessagesWit
     expect_invalid([&] { (void)ops::flownet_correlation_forward_cuda(a.view(), a.view(), p); },
                    "flownet_correlation: kernel_size must be odd and >= 1, got 2");
     expect_invalid([&] { (void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), b.view(), 1, 1); },
-                   "raft_corr: coords must be [B, 2, H, W]");
+                   "corr_lookup: coords must be [B, 2, H, W]");
 }
 
 TEST(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
     if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
     const OwnedNchw a = random_nchw({1, 2, 6, 6}, 1), coords = random_nchw({1, 2, 6, 6}, 2);
-    const std::vector<float> spatial_gout(81 * 36), raft_gout(2 * 9 * 36);  // output sizes below
+    const std::vector<float> spatial_gout(81 * 36), corr_lookup_gout(2 * 9 * 36);  // output sizes below
     const auto expect_unavailable = [](const std::string& op, const std::function<void()>& call) {
         try {
             call();
@@ -176,11 +176,12 @@ TEST(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavail
     });
     expect_unavailable("flownet_correlation",
                        [&] { (void)ops::flownet_correlation_forward_cuda(a.view(), a.view(), fp); });
-    expect_unavailable("raft_corr", [&] { (void)ops::corr_pyramid_cuda(a.view(), a.view(), 2); });
-    expect_unavailable(
-        "raft_corr", [&] { (void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), coords.view(), 2, 1); });
-    expect_unavailable("raft_corr", [&] {
-        (void)ops::corr_lookup_backward_cuda(raft_gout, a.view(), a.view(), coords.view(), 2, 1);
+    expect_unavailable("corr_lookup", [&] { (void)ops::corr_pyramid_cuda(a.view(), a.view(), 2); });
+    expect_unavailable("corr_lookup", [&] {
+        (void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), coords.view(), 2, 1);
+    });
+    expect_unavailable("corr_lookup", [&] {
+        (void)ops::corr_lookup_backward_cuda(corr_lookup_gout, a.view(), a.view(), coords.view(), 2, 1);
     });
 }
 

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "correlation_test_utils.hpp"
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 
 namespace tilesim::testing {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "common/compare.hpp"
 #include "grid_sample_test_util.hpp"
-#include "ops/grid_sample/grid_sample_cpu_detail.hpp"
+#include "ops/grid_sample/detail/grid_sample_cpu_detail.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 
 namespace tilesim::testing {

@@ -11,8 +11,8 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "kernels/fused_grid_ops/grid_taps.hpp"  // GridDims, grid_taps
-#include "ops/deformable_aggregation/channel_kernels.hpp"
-#include "ops/deformable_aggregation/channels_last_taps.hpp"
+#include "ops/deformable_aggregation/detail/channel_kernels.hpp"
+#include "ops/deformable_aggregation/detail/channels_last_taps.hpp"
 #include "ops/common/host_array.hpp"
 
 namespace tilesim::ops::detail {

@@ -10,7 +10,7 @@
 // reduction of at most 32 rows) and L (2r+1)^2 <= 512 (the output stick in at most 16 DEST tiles);
 // RAFT's 4 levels of radius 4 need 324.
 #include "ops/correlation/correlation_program_device.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 
 namespace tilesim::ops {
 
@@ -30,6 +30,7 @@ CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& 
 // sizes floor), each channels-last [B, h_l, w_l, C]; all levels concatenated ([sum_l B h_l w_l, C]). With
 // round_levels_to_bf16, each level is rounded to bfloat16 before the next is pooled from it (what a
 // device pooling program with a bf16 output would store).
-Tensor raft_pooled_pyramid_nhwc(const Tensor& fmap2_nhwc, int num_levels, bool round_levels_to_bf16 = false);
+Tensor corr_lookup_pooled_pyramid_nhwc(const Tensor& fmap2_nhwc, int num_levels,
+                                       bool round_levels_to_bf16 = false);
 
 }  // namespace tilesim::ops

@@ -5,7 +5,7 @@
 // `scratch`, which keeps the loops branch-free and gives PyTorch's 0 * weight for outside taps.
 #include <cstdint>
 
-#include "ops/grid_sample/grid_sample_stencil.hpp"
+#include "ops/grid_sample/detail/grid_sample_stencil.hpp"
 
 namespace tilesim::ops::detail {
 

@@ -11,9 +11,9 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "kernels/common/bilinear.hpp"
-#include "ops/correlation/correlation_layout.hpp"
-#include "ops/correlation/correlation_simd.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
@@ -37,7 +37,7 @@ struct Lookup {
           r(radius),
           K(2 * int64_t{radius} + 1),
           G(2 * int64_t{radius} + 2),
-          sizes(raft_level_sizes(f.h, f.w, num_levels)) {}
+          sizes(corr_pyramid_level_sizes(f.h, f.w, num_levels)) {}
     int64_t out_index(int64_t b, int l, int64_t a, int64_t bb, int64_t p1) const {
         return (b * L * K * K + l * K * K + a * K + bb) * HW + p1;
     }
@@ -175,7 +175,7 @@ std::vector<float> scatter_level_grads(const Lookup& g, const std::vector<float>
 
 CorrelationArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView& fmap2,
                                            const NchwView& coords, int num_levels, int radius) {
-    validate_raft_corr(fmap1, fmap2, coords, num_levels, radius);
+    validate_corr_lookup(fmap1, fmap2, coords, num_levels, radius);
     const Lookup g(fmap1.shape, num_levels, radius);
     const auto shape = corr_lookup_output_shape(fmap1.shape, num_levels, radius);
     CorrelationArray out{{shape.begin(), shape.end()},
@@ -225,12 +225,12 @@ CorrelationArray corr_lookup_alternate_cpu(const NchwView& fmap1, const NchwView
 CorrelationGrads corr_lookup_backward_cpu(std::span<const float> grad_output, const NchwView& fmap1,
                                           const NchwView& fmap2, const NchwView& coords, int num_levels,
                                           int radius) {
-    validate_raft_corr(fmap1, fmap2, coords, num_levels, radius);
+    validate_corr_lookup(fmap1, fmap2, coords, num_levels, radius);
     const Lookup g(fmap1.shape, num_levels, radius);
     const auto shape = corr_lookup_output_shape(fmap1.shape, num_levels, radius);
     const int64_t expected = shape[0] * shape[1] * shape[2] * shape[3];
     if (static_cast<int64_t>(grad_output.size()) != expected) {
-        fail("raft_corr: grad_output must have {} values (output shape {}), got {}", expected,
+        fail("corr_lookup: grad_output must have {} values (output shape {}), got {}", expected,
              detail::shape_str(shape), grad_output.size());
     }
     const auto f1 = detail::to_nhwc_padded(fmap1);

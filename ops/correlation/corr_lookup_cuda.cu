@@ -1,7 +1,8 @@
 // RAFT's correlation pyramid and lookup on a CUDA GPU: CorrBlock (all-pairs volume, pooled levels, bilinear
 // lookup), AlternateCorrBlock (dot products with average-pooled fmap2, no volume) and the lookup's backward,
-// following the CPU references (raft_corr_reference.cpp, raft_corr_alternate.cpp) operation for operation.
-// Sampling uses the shared bilinear taps (kernels/common/bilinear.hpp). Level l is (H >> l) x (W >> l).
+// following the CPU references (corr_lookup_reference.cpp, corr_lookup_alternate.cpp) operation for
+// operation. Sampling uses the shared bilinear taps (kernels/common/bilinear.hpp). Level l is (H >> l) x (W
+// >> l).
 #include "ops/common/cuda_bilinear.cuh"
 #include "ops/common/cuda_check.cuh"
 #include "ops/correlation/correlation_launch_cuda.hpp"
@@ -9,7 +10,7 @@
 namespace tilesim::ops {
 namespace {
 
-using Dims = RaftCorrCudaDims;
+using Dims = CorrLookupCudaDims;
 
 __host__ __device__ int64_t pixels(const Dims& d) {
     return d.height * d.width;
@@ -188,7 +189,7 @@ void launch_corr_lookup_alternate_cuda(const float* fmap1, const float* fmap2, c
     TILESIM_CUDA_CHECK_LAUNCH();
 }
 
-// ---- Backward (raft_corr_backward_cuda.cu would be its own file if it grew; it shares the helpers above).
+// ---- Backward (corr_lookup_backward_cuda.cu would be its own file if it grew; it shares the helpers above).
 
 namespace {
 
@@ -273,7 +274,7 @@ void launch_corr_lookup_backward_cuda(const float* grad_output, const float* fma
                                       const float* coords, float* grad_fmap1, float* grad_fmap2,
                                       float* workspace, const Dims& d) {
     const int64_t count = d.batch * d.channels, pooled_floats = levels_before(d, 1, d.num_levels, count);
-    // Workspace (raft_corr_workspace_floats): pooled fmap2 levels, their gradients, the cell gradients.
+    // Workspace (corr_lookup_workspace_floats): pooled fmap2 levels, their gradients, the cell gradients.
     float* pooled = workspace;
     float* grad_pooled = workspace + pooled_floats;
     float* cell_grad = grad_pooled + pooled_floats;

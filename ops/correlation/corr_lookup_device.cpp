@@ -1,6 +1,6 @@
 // RAFT lookup program factory (AlternateCorrBlock route). Reads top to bottom: work split -> CBs ->
 // kernels -> runtime args; the host prepares the pooled fmap2 pyramid.
-#include "ops/correlation/raft_corr_device.hpp"
+#include "ops/correlation/corr_lookup_device.hpp"
 
 #include <cmath>
 
@@ -24,7 +24,7 @@ constexpr uint8_t kF1RowsCb = 0, kF1TilesCb = 1, kCellRowsCb = 2, kCellTilesCb =
 constexpr uint32_t kMaxLevels = kTileRows / kBilinearTaps;  // 4 tap rows per level in one 32-row reduction
 constexpr uint32_t kMaxStick = 16 * kTileRows;              // output stick in 16 DEST tiles
 
-struct RaftGeometry {
+struct CorrLookupGeometry {
     uint32_t batch = 0, channels = 0, height = 0, width = 0, levels = 0, radius = 0;
     std::vector<std::pair<int64_t, int64_t>> sizes;  // (h, w) per level
     std::vector<uint32_t> first_page;                // of each level in the pyramid buffer
@@ -33,10 +33,10 @@ struct RaftGeometry {
     uint32_t cells() const { return (side() + 1) * (side() + 1); }
 };
 
-RaftGeometry geometry(const NchwShape& f, int num_levels, int radius) {
+CorrLookupGeometry geometry(const NchwShape& f, int num_levels, int radius) {
     if (radius < 0) fail("{} (sim): radius must be >= 0, got {}", kOp, radius);
-    RaftGeometry g;
-    g.sizes = raft_level_sizes(f.h, f.w, num_levels);  // throws for num_levels < 1 or an empty level
+    CorrLookupGeometry g;
+    g.sizes = corr_pyramid_level_sizes(f.h, f.w, num_levels);  // throws for num_levels < 1 or an empty level
     const uint64_t side = 2 * uint64_t(radius) + 1;
     if (uint32_t(num_levels) > kMaxLevels || num_levels * side * side > kMaxStick) {
         fail(
@@ -60,73 +60,73 @@ RaftGeometry geometry(const NchwShape& f, int num_levels, int radius) {
     return g;
 }
 
-std::vector<uint32_t> reader_args(const RaftGeometry& g, uint32_t stick_bytes, uint32_t row_bytes) {
-    std::vector<uint32_t> a(kRaftReaderLevelDims + 3 * g.levels, 0);
-    a[kRaftReaderF1Cb] = kF1RowsCb;
-    a[kRaftReaderCellsCb] = kCellRowsCb;
-    a[kRaftReaderWeightsCb] = kWeightsCb;
-    a[kRaftReaderScalarCb] = kScalarCb;
-    a[kRaftReaderCoordsCb] = kCoordsCb;
-    a[kRaftReaderStickBytes] = stick_bytes;
-    a[kRaftReaderRowBytes] = row_bytes;
-    a[kRaftReaderCoordsStickBytes] = 2 * sizeof(float);
-    a[kRaftReaderHeight] = g.height;
-    a[kRaftReaderWidth] = g.width;
-    a[kRaftReaderLevels] = g.levels;
-    a[kRaftReaderRadius] = g.radius;
-    a[kRaftReaderScalerBits] =
+std::vector<uint32_t> reader_args(const CorrLookupGeometry& g, uint32_t stick_bytes, uint32_t row_bytes) {
+    std::vector<uint32_t> a(kCorrLookupReaderLevelDims + 3 * g.levels, 0);
+    a[kCorrLookupReaderF1Cb] = kF1RowsCb;
+    a[kCorrLookupReaderCellsCb] = kCellRowsCb;
+    a[kCorrLookupReaderWeightsCb] = kWeightsCb;
+    a[kCorrLookupReaderScalarCb] = kScalarCb;
+    a[kCorrLookupReaderCoordsCb] = kCoordsCb;
+    a[kCorrLookupReaderStickBytes] = stick_bytes;
+    a[kCorrLookupReaderRowBytes] = row_bytes;
+    a[kCorrLookupReaderCoordsStickBytes] = 2 * sizeof(float);
+    a[kCorrLookupReaderHeight] = g.height;
+    a[kCorrLookupReaderWidth] = g.width;
+    a[kCorrLookupReaderLevels] = g.levels;
+    a[kCorrLookupReaderRadius] = g.radius;
+    a[kCorrLookupReaderScalerBits] =
         float_to_bits(1.f / std::sqrt(static_cast<float>(g.channels)));  // RAFT: / sqrt(C)
     for (uint32_t l = 0; l < g.levels; ++l) {
-        a[kRaftReaderLevelDims + 3 * l] = static_cast<uint32_t>(g.sizes[l].first);
-        a[kRaftReaderLevelDims + 3 * l + 1] = static_cast<uint32_t>(g.sizes[l].second);
-        a[kRaftReaderLevelDims + 3 * l + 2] = g.first_page[l];
+        a[kCorrLookupReaderLevelDims + 3 * l] = static_cast<uint32_t>(g.sizes[l].first);
+        a[kCorrLookupReaderLevelDims + 3 * l + 1] = static_cast<uint32_t>(g.sizes[l].second);
+        a[kCorrLookupReaderLevelDims + 3 * l + 2] = g.first_page[l];
     }
     return a;
 }
 
-struct RaftSizes {
+struct CorrLookupSizes {
     uint32_t ct, blocks, out_tiles, face_cols, taps_row_bytes;
 };
 
-std::vector<uint32_t> compute_args(const RaftGeometry& g, const RaftSizes& s) {
-    std::vector<uint32_t> a(kNumRaftComputeArgs, 0);
-    a[kRaftComputeF1RowsCb] = kF1RowsCb;
-    a[kRaftComputeF1TilesCb] = kF1TilesCb;
-    a[kRaftComputeCellsRowsCb] = kCellRowsCb;
-    a[kRaftComputeCellsTilesCb] = kCellTilesCb;
-    a[kRaftComputeProductsCb] = kProductsCb;
-    a[kRaftComputeScalarCb] = kScalarCb;
-    a[kRaftComputeCellsOutCb] = kCellsOutCb;
-    a[kRaftComputeTapsCb] = kTapsCb;
-    a[kRaftComputeWeightsCb] = kWeightsCb;
-    a[kRaftComputeOutCb] = kOutCb;
-    a[kRaftComputeChannelTiles] = s.ct;
-    a[kRaftComputeRowBlocks] = s.blocks;
-    a[kRaftComputeLevels] = g.levels;
-    a[kRaftComputeOutTiles] = s.out_tiles;
-    a[kRaftComputeFaceCols] = s.face_cols;
-    a[kRaftComputeTapsRowBytes] = s.taps_row_bytes;
+std::vector<uint32_t> compute_args(const CorrLookupGeometry& g, const CorrLookupSizes& s) {
+    std::vector<uint32_t> a(kNumCorrLookupComputeArgs, 0);
+    a[kCorrLookupComputeF1RowsCb] = kF1RowsCb;
+    a[kCorrLookupComputeF1TilesCb] = kF1TilesCb;
+    a[kCorrLookupComputeCellsRowsCb] = kCellRowsCb;
+    a[kCorrLookupComputeCellsTilesCb] = kCellTilesCb;
+    a[kCorrLookupComputeProductsCb] = kProductsCb;
+    a[kCorrLookupComputeScalarCb] = kScalarCb;
+    a[kCorrLookupComputeCellsOutCb] = kCellsOutCb;
+    a[kCorrLookupComputeTapsCb] = kTapsCb;
+    a[kCorrLookupComputeWeightsCb] = kWeightsCb;
+    a[kCorrLookupComputeOutCb] = kOutCb;
+    a[kCorrLookupComputeChannelTiles] = s.ct;
+    a[kCorrLookupComputeRowBlocks] = s.blocks;
+    a[kCorrLookupComputeLevels] = g.levels;
+    a[kCorrLookupComputeOutTiles] = s.out_tiles;
+    a[kCorrLookupComputeFaceCols] = s.face_cols;
+    a[kCorrLookupComputeTapsRowBytes] = s.taps_row_bytes;
     return a;
 }
 
-std::vector<uint32_t> writer_args(const RaftGeometry& g, const RaftSizes& s) {
-    std::vector<uint32_t> a(kNumRaftWriterArgs, 0);
-    a[kRaftWriterCellsOutCb] = kCellsOutCb;
-    a[kRaftWriterTapsCb] = kTapsCb;
-    a[kRaftWriterOutCb] = kOutCb;
-    a[kRaftWriterLevels] = g.levels;
-    a[kRaftWriterRadius] = g.radius;
-    a[kRaftWriterRowBlocks] = s.blocks;
-    a[kRaftWriterTapsRowBytes] = s.taps_row_bytes;
-    a[kRaftWriterFaceCols] = s.face_cols;
+std::vector<uint32_t> writer_args(const CorrLookupGeometry& g, const CorrLookupSizes& s) {
+    std::vector<uint32_t> a(kNumCorrLookupWriterArgs, 0);
+    a[kCorrLookupWriterCellsOutCb] = kCellsOutCb;
+    a[kCorrLookupWriterTapsCb] = kTapsCb;
+    a[kCorrLookupWriterOutCb] = kOutCb;
+    a[kCorrLookupWriterLevels] = g.levels;
+    a[kCorrLookupWriterRadius] = g.radius;
+    a[kCorrLookupWriterRowBlocks] = s.blocks;
+    a[kCorrLookupWriterTapsRowBytes] = s.taps_row_bytes;
+    a[kCorrLookupWriterFaceCols] = s.face_cols;
     return a;
 }
 
-Program raft_program(Device& device, const RaftGeometry& g, const DeviceRunOptions& o,
-                     const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
-    info.factory = "raft_corr_lookup";
+Program corr_lookup_program(Device& device, const CorrLookupGeometry& g, const DeviceRunOptions& o,
+                            const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
+    info.factory = "corr_lookup";
     const uint32_t esize = element_size(o.dtype), tile_bytes = kTileValues * esize;
-    RaftSizes s;
+    CorrLookupSizes s;
     s.ct = ceil_div(g.channels, kTileRows);
     s.blocks = ceil_div(g.cells(), kTileRows);
     s.out_tiles = ceil_div(g.samples(), kTileRows);
@@ -162,12 +162,12 @@ Program raft_program(Device& device, const RaftGeometry& g, const DeviceRunOptio
 
     // Kernels.
     const KernelHandle reader =
-        CreateKernel(program, "kernels/correlation/reader_raft_corr_lookup.cpp", cores,
+        CreateKernel(program, "kernels/correlation/reader_corr_lookup.cpp", cores,
                      ReaderDataMovementConfig(reader_args(g, g.channels * esize, s.ct * kTileRows * esize)));
-    const KernelHandle writer = CreateKernel(program, "kernels/correlation/writer_raft_corr_lookup.cpp",
-                                             cores, WriterDataMovementConfig(writer_args(g, s)));
-    const KernelHandle compute = CreateKernel(program, "kernels/correlation/compute_raft_corr_lookup.cpp",
-                                              cores, compute_config(o, compute_args(g, s)));
+    const KernelHandle writer = CreateKernel(program, "kernels/correlation/writer_corr_lookup.cpp", cores,
+                                             WriterDataMovementConfig(writer_args(g, s)));
+    const KernelHandle compute = CreateKernel(program, "kernels/correlation/compute_corr_lookup.cpp", cores,
+                                              compute_config(o, compute_args(g, s)));
 
     // Runtime args: consecutive queries per core, cores in split_work_to_cores order.
     for (const CoreWork& w : assign_work(split, grid)) {
@@ -200,9 +200,9 @@ std::vector<float> pool_level(const std::vector<float>& src, uint32_t batch, int
 }
 }  // namespace
 
-Tensor raft_pooled_pyramid_nhwc(const Tensor& fmap2, int num_levels, bool round_levels_to_bf16) {
+Tensor corr_lookup_pooled_pyramid_nhwc(const Tensor& fmap2, int num_levels, bool round_levels_to_bf16) {
     const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap2", fmap2);
-    const auto sizes = raft_level_sizes(f.h, f.w, num_levels);
+    const auto sizes = corr_pyramid_level_sizes(f.h, f.w, num_levels);
     const uint32_t b = static_cast<uint32_t>(f.n), c = static_cast<uint32_t>(f.c);
     std::vector<float> level = fmap2.to_floats(), all;
     auto round = [&](std::vector<float>& v) {
@@ -224,7 +224,7 @@ CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& 
                                                int radius, const DeviceRunOptions& opts) {
     validate_device_options(std::string(kOp) + " (sim)", device, opts);
     CorrelationProgramInfo info;
-    raft_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
+    corr_lookup_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
     return info;
 }
 
@@ -234,26 +234,27 @@ CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1, 
     validate_device_options(std::string(kOp) + " (sim)", device, opts);
     const NchwShape f = nchw_shape_of_channels_last(kOp, "fmap1", fmap1);
     if (fmap2.shape() != fmap1.shape()) {
-        fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape().str(),
-             fmap2.shape().str());
+        fail("{} (sim): fmap1 and fmap2 must have the same shape, got {} and {}", kOp, fmap1.shape(),
+             fmap2.shape());
     }
     const Shape coords_shape{fmap1.shape()[0], fmap1.shape()[1], fmap1.shape()[2], 2};
     if (coords.shape() != coords_shape) {
-        fail("{} (sim): coords must be [B, H, W, 2] = {} (channels-last), got {}", kOp, coords_shape.str(),
-             coords.shape().str());
+        fail("{} (sim): coords must be [B, H, W, 2] = {} (channels-last), got {}", kOp, coords_shape,
+             coords.shape());
     }
-    const RaftGeometry g = geometry(f, num_levels, radius);
+    const CorrLookupGeometry g = geometry(f, num_levels, radius);
     const DeviceTensor f1_dev = to_device(fmap1.to_dtype(opts.dtype), device);
-    const Tensor pyramid = raft_pooled_pyramid_nhwc(fmap2, num_levels, opts.dtype == DataType::BFloat16);
+    const Tensor pyramid =
+        corr_lookup_pooled_pyramid_nhwc(fmap2, num_levels, opts.dtype == DataType::BFloat16);
     const DeviceTensor pyramid_dev = to_device(pyramid.to_dtype(opts.dtype), device);
     const DeviceTensor coords_dev = to_device(coords.to_dtype(DataType::Float32), device);
     const DeviceTensor out_dev =
         allocate_on_device(Shape{g.batch, g.height, g.width, g.samples()}, opts.dtype, device);
     CorrelationDeviceResult result;
-    Program program = raft_program(device, g, opts,
-                                   {f1_dev.buffer->address(), pyramid_dev.buffer->address(),
-                                    coords_dev.buffer->address(), out_dev.buffer->address()},
-                                   result.info);
+    Program program = corr_lookup_program(device, g, opts,
+                                          {f1_dev.buffer->address(), pyramid_dev.buffer->address(),
+                                           coords_dev.buffer->address(), out_dev.buffer->address()},
+                                          result.info);
     result.report = run_program(device, program, run, /*units_arg=*/3);
     result.output =
         nhwc_to_nchw(from_device(out_dev).to_dtype(DataType::Float32));  // -> [B, L (2r+1)^2, H, W]

@@ -13,24 +13,24 @@ using namespace correlation_kernels;
 
 void kernel_main() {
     // Runtime args: 0 number of queries for this core.
-    // Compile-time args: RaftComputeArg (correlation_kernel_args.hpp).
+    // Compile-time args: CorrLookupComputeArg (correlation_kernel_args.hpp).
     const uint32_t num_units = get_arg_val<uint32_t>(0);
-    constexpr uint32_t f1_rows = get_compile_time_arg_val(kRaftComputeF1RowsCb);
-    constexpr uint32_t f1_tiles = get_compile_time_arg_val(kRaftComputeF1TilesCb);
-    constexpr uint32_t cell_rows = get_compile_time_arg_val(kRaftComputeCellsRowsCb);
-    constexpr uint32_t cell_tiles = get_compile_time_arg_val(kRaftComputeCellsTilesCb);
-    constexpr uint32_t products = get_compile_time_arg_val(kRaftComputeProductsCb);
-    constexpr uint32_t scalar = get_compile_time_arg_val(kRaftComputeScalarCb);
-    constexpr uint32_t cells_out = get_compile_time_arg_val(kRaftComputeCellsOutCb);
-    constexpr uint32_t taps = get_compile_time_arg_val(kRaftComputeTapsCb);
-    constexpr uint32_t weights = get_compile_time_arg_val(kRaftComputeWeightsCb);
-    constexpr uint32_t out = get_compile_time_arg_val(kRaftComputeOutCb);
-    constexpr uint32_t ct = get_compile_time_arg_val(kRaftComputeChannelTiles);
-    constexpr uint32_t blocks = get_compile_time_arg_val(kRaftComputeRowBlocks);
-    constexpr uint32_t levels = get_compile_time_arg_val(kRaftComputeLevels);
-    constexpr uint32_t out_tiles = get_compile_time_arg_val(kRaftComputeOutTiles);
-    constexpr uint32_t face_cols = get_compile_time_arg_val(kRaftComputeFaceCols);
-    constexpr uint32_t taps_row_bytes = get_compile_time_arg_val(kRaftComputeTapsRowBytes);
+    constexpr uint32_t f1_rows = get_compile_time_arg_val(kCorrLookupComputeF1RowsCb);
+    constexpr uint32_t f1_tiles = get_compile_time_arg_val(kCorrLookupComputeF1TilesCb);
+    constexpr uint32_t cell_rows = get_compile_time_arg_val(kCorrLookupComputeCellsRowsCb);
+    constexpr uint32_t cell_tiles = get_compile_time_arg_val(kCorrLookupComputeCellsTilesCb);
+    constexpr uint32_t products = get_compile_time_arg_val(kCorrLookupComputeProductsCb);
+    constexpr uint32_t scalar = get_compile_time_arg_val(kCorrLookupComputeScalarCb);
+    constexpr uint32_t cells_out = get_compile_time_arg_val(kCorrLookupComputeCellsOutCb);
+    constexpr uint32_t taps = get_compile_time_arg_val(kCorrLookupComputeTapsCb);
+    constexpr uint32_t weights = get_compile_time_arg_val(kCorrLookupComputeWeightsCb);
+    constexpr uint32_t out = get_compile_time_arg_val(kCorrLookupComputeOutCb);
+    constexpr uint32_t ct = get_compile_time_arg_val(kCorrLookupComputeChannelTiles);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kCorrLookupComputeRowBlocks);
+    constexpr uint32_t levels = get_compile_time_arg_val(kCorrLookupComputeLevels);
+    constexpr uint32_t out_tiles = get_compile_time_arg_val(kCorrLookupComputeOutTiles);
+    constexpr uint32_t face_cols = get_compile_time_arg_val(kCorrLookupComputeFaceCols);
+    constexpr uint32_t taps_row_bytes = get_compile_time_arg_val(kCorrLookupComputeTapsRowBytes);
 
     tilize_init(cell_rows, ct, cell_tiles);
     reduce_init(products, scalar, cells_out);

@@ -20,12 +20,12 @@ struct Level {
     uint32_t first_page;
 };
 
-// The pyramid's level dims, compile-time args from kRaftReaderLevelDims on (3 per level).
+// The pyramid's level dims, compile-time args from kCorrLookupReaderLevelDims on (3 per level).
 template <uint32_t levels>
 constexpr std::array<Level, levels> level_table() {
     std::array<Level, levels> t{};
     for (uint32_t l = 0; l < levels; ++l) {
-        const uint32_t at = kRaftReaderLevelDims + 3 * l;
+        const uint32_t at = kCorrLookupReaderLevelDims + 3 * l;
         t[l] = {get_compile_time_arg_val(at), get_compile_time_arg_val(at + 1),
                 get_compile_time_arg_val(at + 2)};
     }
@@ -49,26 +49,26 @@ void read_coords(uint32_t q, const InterleavedAddrGen<true>& coords, uint32_t cb
 
 void kernel_main() {
     // Runtime args: 0 fmap1 address, 1 pyramid address, 2 coords address, 3 number of queries, 4 first query.
-    // Compile-time args: RaftReaderArg (correlation_kernel_args.hpp).
+    // Compile-time args: CorrLookupReaderArg (correlation_kernel_args.hpp).
     const uint32_t f1_addr = get_arg_val<uint32_t>(0);
     const uint32_t pyramid_addr = get_arg_val<uint32_t>(1);
     const uint32_t coords_addr = get_arg_val<uint32_t>(2);
     const uint32_t num_units = get_arg_val<uint32_t>(3);
     const uint32_t start = get_arg_val<uint32_t>(4);
 
-    constexpr uint32_t f1_cb = get_compile_time_arg_val(kRaftReaderF1Cb);
-    constexpr uint32_t cells_cb = get_compile_time_arg_val(kRaftReaderCellsCb);
-    constexpr uint32_t weights_cb = get_compile_time_arg_val(kRaftReaderWeightsCb);
-    constexpr uint32_t scalar_cb = get_compile_time_arg_val(kRaftReaderScalarCb);
-    constexpr uint32_t coords_cb = get_compile_time_arg_val(kRaftReaderCoordsCb);
-    constexpr uint32_t stick_bytes = get_compile_time_arg_val(kRaftReaderStickBytes);
-    constexpr uint32_t row_bytes = get_compile_time_arg_val(kRaftReaderRowBytes);
-    constexpr uint32_t coords_bytes = get_compile_time_arg_val(kRaftReaderCoordsStickBytes);
+    constexpr uint32_t f1_cb = get_compile_time_arg_val(kCorrLookupReaderF1Cb);
+    constexpr uint32_t cells_cb = get_compile_time_arg_val(kCorrLookupReaderCellsCb);
+    constexpr uint32_t weights_cb = get_compile_time_arg_val(kCorrLookupReaderWeightsCb);
+    constexpr uint32_t scalar_cb = get_compile_time_arg_val(kCorrLookupReaderScalarCb);
+    constexpr uint32_t coords_cb = get_compile_time_arg_val(kCorrLookupReaderCoordsCb);
+    constexpr uint32_t stick_bytes = get_compile_time_arg_val(kCorrLookupReaderStickBytes);
+    constexpr uint32_t row_bytes = get_compile_time_arg_val(kCorrLookupReaderRowBytes);
+    constexpr uint32_t coords_bytes = get_compile_time_arg_val(kCorrLookupReaderCoordsStickBytes);
     constexpr uint32_t hw =
-        get_compile_time_arg_val(kRaftReaderHeight) * get_compile_time_arg_val(kRaftReaderWidth);
-    constexpr uint32_t levels = get_compile_time_arg_val(kRaftReaderLevels);
-    constexpr int64_t radius = get_compile_time_arg_val(kRaftReaderRadius);
-    constexpr float scaler = std::bit_cast<float>(get_compile_time_arg_val(kRaftReaderScalerBits));
+        get_compile_time_arg_val(kCorrLookupReaderHeight) * get_compile_time_arg_val(kCorrLookupReaderWidth);
+    constexpr uint32_t levels = get_compile_time_arg_val(kCorrLookupReaderLevels);
+    constexpr int64_t radius = get_compile_time_arg_val(kCorrLookupReaderRadius);
+    constexpr float scaler = std::bit_cast<float>(get_compile_time_arg_val(kCorrLookupReaderScalerBits));
     constexpr std::array<Level, levels> level_dims = level_table<levels>();
     constexpr int64_t cells_per_side = 2 * radius + 2;
     constexpr uint32_t cells = static_cast<uint32_t>(cells_per_side * cells_per_side);

@@ -8,7 +8,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "kernels/deformable_aggregation/deformable_taps.hpp"  // FeatureMapGeometry, location_is_sampled, deformable_taps
-#include "ops/deformable_aggregation/channels_last_taps.hpp"
+#include "ops/deformable_aggregation/detail/channels_last_taps.hpp"
 #include "ops/common/host_array.hpp"
 
 namespace tilesim::ops::detail {

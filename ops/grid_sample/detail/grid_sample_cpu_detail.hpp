@@ -10,7 +10,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "ops/grid_sample/grid_sample_reference.hpp"
-#include "ops/grid_sample/grid_sample_stencil.hpp"
+#include "ops/grid_sample/detail/grid_sample_stencil.hpp"
 
 namespace tilesim::ops::detail {
 

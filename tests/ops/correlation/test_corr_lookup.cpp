@@ -6,7 +6,7 @@
 
 #include "common/compare.hpp"
 #include "correlation_test_utils.hpp"
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 
 namespace tilesim::testing {
 namespace {
@@ -34,7 +34,7 @@ double volume(const OwnedNchw& f1, const OwnedNchw& f2, int64_t b, int64_t p1, i
     return s / std::sqrt(double(C));
 }
 
-TEST(RaftCorr, BothPathsAndTheBackwardMatchPyTorchFixtures) {
+TEST(CorrLookup, BothPathsAndTheBackwardMatchPyTorchFixtures) {
     const auto cases = load_golden("correlation_raft.json");
     ASSERT_GE(cases.size(), 3u);
     for (const auto& c : cases) {
@@ -58,7 +58,7 @@ TEST(RaftCorr, BothPathsAndTheBackwardMatchPyTorchFixtures) {
     }
 }
 
-TEST(RaftCorr, PyramidLevelsAreTheScaledVolumeAndItsFloorPooling) {
+TEST(CorrLookup, PyramidLevelsAreTheScaledVolumeAndItsFloorPooling) {
     const NchwShape shape{2, 19, 7, 9};
     const auto f1 = random_nchw(shape, 1), f2 = random_nchw(shape, 2);
     const auto pyr = ops::corr_pyramid_cpu(f1.view(), f2.view(), 3);
@@ -81,7 +81,7 @@ TEST(RaftCorr, PyramidLevelsAreTheScaledVolumeAndItsFloorPooling) {
 }
 
 // RAFT adds stack(meshgrid(dy, dx), -1) to (x, y): channel a*(2r+1) + b samples (x + a - r, y + b - r).
-TEST(RaftCorr, ChannelOrderHasTheFirstWindowIndexMovingX) {
+TEST(CorrLookup, ChannelOrderHasTheFirstWindowIndexMovingX) {
     const NchwShape shape{1, 5, 8, 10};
     const auto f1 = random_nchw(shape, 3), f2 = random_nchw(shape, 4);
     OwnedNchw coords = random_coords(1, 8, 10, 0.f, 0);  // integer coordinates: samples hit pixels exactly
@@ -96,7 +96,7 @@ TEST(RaftCorr, ChannelOrderHasTheFirstWindowIndexMovingX) {
         }
 }
 
-TEST(RaftCorr, AlternatePathEqualsPyramidPath) {
+TEST(CorrLookup, AlternatePathEqualsPyramidPath) {
     const NchwShape shape{2, 37, 13, 18};
     const auto f1 = random_nchw(shape, 5), f2 = random_nchw(shape, 6);
     auto coords = random_coords(2, 13, 18, 6.f, 7);
@@ -113,8 +113,8 @@ TEST(RaftCorr, AlternatePathEqualsPyramidPath) {
 }
 
 // CorrBlock's normalisation divides by (W - 1): a level of width or height 1 gives NaN there. tilesim
-// samples in level pixels, so both paths read the single row/column (see raft_corr_reference.hpp).
-TEST(RaftCorr, ALevelOfOnePixelIsSampledInLevelPixels) {
+// samples in level pixels, so both paths read the single row/column (see corr_lookup_reference.hpp).
+TEST(CorrLookup, ALevelOfOnePixelIsSampledInLevelPixels) {
     const NchwShape shape{1, 4, 8, 9};  // level 3 is 1x1
     const auto f1 = random_nchw(shape, 8), f2 = random_nchw(shape, 9);
     const auto coords = random_coords(1, 8, 9, 3.f, 10);
@@ -138,7 +138,7 @@ TEST(RaftCorr, ALevelOfOnePixelIsSampledInLevelPixels) {
         }
 }
 
-TEST(RaftCorr, NonFiniteCoordinatesSampleZero) {
+TEST(CorrLookup, NonFiniteCoordinatesSampleZero) {
     const NchwShape shape{1, 3, 4, 5};
     const auto f1 = random_nchw(shape, 11), f2 = random_nchw(shape, 12);
     auto coords = random_coords(1, 4, 5, 1.f, 13);
@@ -156,7 +156,7 @@ TEST(RaftCorr, NonFiniteCoordinatesSampleZero) {
     for (float g : grads.grad_input1) EXPECT_TRUE(std::isfinite(g));
 }
 
-TEST(RaftCorr, GradientsMatchFiniteDifferences) {
+TEST(CorrLookup, GradientsMatchFiniteDifferences) {
     const NchwShape shape{1, 3, 4, 5};
     const auto f1 = random_nchw(shape, 21), f2 = random_nchw(shape, 22);
     const auto coords = random_coords(1, 4, 5, 2.f, 23);
@@ -173,7 +173,7 @@ TEST(RaftCorr, GradientsMatchFiniteDifferences) {
     expect_close_to_double(grads.grad_input2, finite_difference(g2, f2.data, grad_out, 0.25f), 1e-4);
 }
 
-TEST(RaftCorr, ResultsAreBitIdenticalForAnyThreadCount) {
+TEST(CorrLookup, ResultsAreBitIdenticalForAnyThreadCount) {
     const NchwShape shape{2, 24, 12, 17};
     const auto f1 = random_nchw(shape, 31), f2 = random_nchw(shape, 32);
     const auto coords = random_coords(2, 12, 17, 4.f, 33);
@@ -190,35 +190,35 @@ TEST(RaftCorr, ResultsAreBitIdenticalForAnyThreadCount) {
     EXPECT_TRUE(bitwise_equal(std::get<2>(one).grad_input2, std::get<2>(four).grad_input2));
 }
 
-TEST(RaftCorr, RejectsBadArgumentsWithPreciseMessages) {
+TEST(CorrLookup, RejectsBadArgumentsWithPreciseMessages) {
     const NchwShape shape{1, 3, 9, 11};
     const auto f = random_nchw(shape, 1);
     const auto coords = random_coords(1, 9, 11, 1.f, 2);
     expect_invalid(
         [&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 5, 4); },
-        "raft_corr: level 4 of the pyramid would be 0x0 (feature maps 9x11 halved 4 times); use fewer "
+        "corr_lookup: level 4 of the pyramid would be 0x0 (feature maps 9x11 halved 4 times); use fewer "
         "than 5 levels or larger maps");
     expect_invalid([&] { ops::corr_pyramid_cpu(f.view(), f.view(), 0); },
-                   "raft_corr: num_levels must be >= 1, got 0");
+                   "corr_lookup: num_levels must be >= 1, got 0");
     expect_invalid([&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 2, -1); },
-                   "raft_corr: radius must be >= 0, got -1");
+                   "corr_lookup: radius must be >= 0, got -1");
     const auto bad_coords = random_coords(1, 9, 10, 1.f, 3);
     expect_invalid(
         [&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), bad_coords.view(), 2, 1); },
-        "raft_corr: coords must be [B, 2, H, W] = [1, 2, 9, 11] (fmap1 [1, 3, 9, 11]), got [1, 2, 9, 10]");
+        "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (fmap1 [1, 3, 9, 11]), got [1, 2, 9, 10]");
     const auto pyr = ops::corr_pyramid_cpu(f.view(), f.view(), 2);
     expect_invalid([&] { ops::corr_lookup_cpu(pyr, bad_coords.view(), 1); },
-                   "raft_corr: coords must be [B, 2, H, W] = [1, 2, 9, 11] (pyramid of [1, 3, 9, 11]), got "
+                   "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (pyramid of [1, 3, 9, 11]), got "
                    "[1, 2, 9, 10]");
     const auto other = random_nchw({1, 4, 9, 11}, 4);
     expect_invalid(
         [&] { ops::corr_pyramid_cpu(f.view(), other.view(), 2); },
-        "raft_corr: fmap1 and fmap2 must have the same shape, got [1, 3, 9, 11] and [1, 4, 9, 11]");
+        "corr_lookup: fmap1 and fmap2 must have the same shape, got [1, 3, 9, 11] and [1, 4, 9, 11]");
     expect_invalid(
         [&] {
             ops::corr_lookup_backward_cpu(std::vector<float>(4), f.view(), f.view(), coords.view(), 2, 1);
         },
-        "raft_corr: grad_output must have 1782 values (output shape [1, 18, 9, 11]), got 4");
+        "corr_lookup: grad_output must have 1782 values (output shape [1, 18, 9, 11]), got 4");
 }
 
 }  // namespace

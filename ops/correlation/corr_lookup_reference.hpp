@@ -38,15 +38,16 @@ struct CorrPyramid {
 };
 
 // Sizes (h, w) of each pyramid level (H >> l floor-halved l times). Throws when a level would be empty.
-std::vector<std::pair<int64_t, int64_t>> raft_level_sizes(int64_t height, int64_t width, int num_levels);
+std::vector<std::pair<int64_t, int64_t>> corr_pyramid_level_sizes(int64_t height, int64_t width,
+                                                                  int num_levels);
 
 // [B, num_levels * (2 radius + 1)^2, H, W].
 std::array<int64_t, 4> corr_lookup_output_shape(const NchwShape& fmap, int num_levels, int radius);
 
 // Checks fmaps (same non-empty shape), coords ([B, 2, H, W] matching fmap1), num_levels >= 1 (each level at
 // least 1x1), radius >= 0. Throws InvalidArgument naming the argument, the value and what is expected.
-void validate_raft_corr(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords, int num_levels,
-                        int radius);
+void validate_corr_lookup(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
+                          int num_levels, int radius);
 
 // CorrBlock.__init__: the all-pairs volume and its pooled levels.
 CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int num_levels = 4);

@@ -1,5 +1,5 @@
 // RAFT CorrBlock path: validation, the all-pairs pyramid and the lookup that samples it.
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,14 +8,14 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "kernels/common/bilinear.hpp"
-#include "ops/correlation/correlation_layout.hpp"
-#include "ops/correlation/correlation_simd.hpp"
+#include "ops/correlation/detail/correlation_layout.hpp"
+#include "ops/correlation/detail/correlation_simd.hpp"
 #include "tilesim/error.hpp"
 
 namespace tilesim::ops {
 namespace {
 
-constexpr const char* kOp = "raft_corr";
+constexpr const char* kOp = "corr_lookup";
 using Range = oneapi::tbb::blocked_range<int64_t>;
 
 // Rows of fmap1 per task when building level 0: the block of fmap1 stays in L2 while strips of fmap2
@@ -57,7 +57,8 @@ std::vector<float> pool_images(const std::vector<float>& in, int64_t count, int6
 
 }  // namespace
 
-std::vector<std::pair<int64_t, int64_t>> raft_level_sizes(int64_t height, int64_t width, int num_levels) {
+std::vector<std::pair<int64_t, int64_t>> corr_pyramid_level_sizes(int64_t height, int64_t width,
+                                                                  int num_levels) {
     if (num_levels < 1) fail("{}: num_levels must be >= 1, got {}", kOp, num_levels);
     std::vector<std::pair<int64_t, int64_t>> sizes{{height, width}};
     for (int l = 1; l < num_levels; ++l) {
@@ -79,19 +80,19 @@ std::array<int64_t, 4> corr_lookup_output_shape(const NchwShape& fmap, int num_l
     return {fmap.n, num_levels * k * k, fmap.h, fmap.w};
 }
 
-void validate_raft_corr(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords, int num_levels,
-                        int radius) {
+void validate_corr_lookup(const NchwView& fmap1, const NchwView& fmap2, const NchwView& coords,
+                          int num_levels, int radius) {
     detail::check_view(kOp, "fmap1", fmap1);
     detail::check_view(kOp, "fmap2", fmap2);
     detail::check_same_shape(kOp, "fmap1", fmap1.shape, "fmap2", fmap2.shape);
     detail::check_view(kOp, "coords", coords);
     const NchwShape& f = fmap1.shape;
     if (!(coords.shape == NchwShape{f.n, 2, f.h, f.w})) {
-        fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (fmap1 {}), got {}", kOp, f.n, f.h, f.w,
-             f.str(), coords.shape.str());
+        fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (fmap1 {}), got {}", kOp, f.n, f.h, f.w, f,
+             coords.shape);
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
-    raft_level_sizes(f.h, f.w, num_levels);
+    corr_pyramid_level_sizes(f.h, f.w, num_levels);
 }
 
 CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int num_levels) {
@@ -100,7 +101,7 @@ CorrPyramid corr_pyramid_cpu(const NchwView& fmap1, const NchwView& fmap2, int n
     detail::check_same_shape(kOp, "fmap1", fmap1.shape, "fmap2", fmap2.shape);
     const auto& dims_B = fmap1.shape;  // no structured binding: captured by lambdas (clang < 16)
     const auto B = dims_B.n, C = dims_B.c, H = dims_B.h, W = dims_B.w;
-    const auto sizes = raft_level_sizes(H, W, num_levels);
+    const auto sizes = corr_pyramid_level_sizes(H, W, num_levels);
     const int64_t HW = H * W;
     CorrPyramid pyr{B, C, H, W, {}, {}, {}};
     // Level 0 = fmap1ᵀ · fmap2 / sqrt(C): rows of fmap1 channels-last against fmap2 as given
@@ -140,7 +141,7 @@ CorrelationArray corr_lookup_cpu(const CorrPyramid& pyramid, const NchwView& coo
     detail::check_view(kOp, "coords", coords);
     if (!(coords.shape == NchwShape{fshape.n, 2, fshape.h, fshape.w})) {
         fail("{}: coords must be [B, 2, H, W] = [{}, 2, {}, {}] (pyramid of {}), got {}", kOp, fshape.n,
-             fshape.h, fshape.w, fshape.str(), coords.shape.str());
+             fshape.h, fshape.w, fshape, coords.shape);
     }
     if (radius < 0) fail("{}: radius must be >= 0, got {}", kOp, radius);
     const auto shape = corr_lookup_output_shape(fshape, L, radius);

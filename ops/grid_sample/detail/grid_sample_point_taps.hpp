@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "ops/grid_sample/grid_sample_reference.hpp"
-#include "ops/grid_sample/grid_sample_simd.hpp"
-#include "ops/grid_sample/grid_sample_stencil.hpp"
+#include "ops/grid_sample/detail/grid_sample_simd.hpp"
+#include "ops/grid_sample/detail/grid_sample_stencil.hpp"
 
 namespace tilesim::ops::detail {
 

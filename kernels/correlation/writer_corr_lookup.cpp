@@ -10,18 +10,18 @@ using namespace correlation_kernels;
 
 void kernel_main() {
     // Runtime args: 0 output address, 1 number of queries, 2 first query.
-    // Compile-time args: RaftWriterArg (correlation_kernel_args.hpp).
+    // Compile-time args: CorrLookupWriterArg (correlation_kernel_args.hpp).
     const uint32_t out_addr = get_arg_val<uint32_t>(0);
     const uint32_t num_units = get_arg_val<uint32_t>(1);
     const uint32_t start = get_arg_val<uint32_t>(2);
-    constexpr uint32_t cells_out = get_compile_time_arg_val(kRaftWriterCellsOutCb);
-    constexpr uint32_t taps_cb = get_compile_time_arg_val(kRaftWriterTapsCb);
-    constexpr uint32_t out_cb = get_compile_time_arg_val(kRaftWriterOutCb);
-    constexpr uint32_t levels = get_compile_time_arg_val(kRaftWriterLevels);
-    constexpr uint32_t radius = get_compile_time_arg_val(kRaftWriterRadius);
-    constexpr uint32_t blocks = get_compile_time_arg_val(kRaftWriterRowBlocks);
-    constexpr uint32_t row_bytes = get_compile_time_arg_val(kRaftWriterTapsRowBytes);
-    constexpr uint32_t face_cols = get_compile_time_arg_val(kRaftWriterFaceCols);
+    constexpr uint32_t cells_out = get_compile_time_arg_val(kCorrLookupWriterCellsOutCb);
+    constexpr uint32_t taps_cb = get_compile_time_arg_val(kCorrLookupWriterTapsCb);
+    constexpr uint32_t out_cb = get_compile_time_arg_val(kCorrLookupWriterOutCb);
+    constexpr uint32_t levels = get_compile_time_arg_val(kCorrLookupWriterLevels);
+    constexpr uint32_t radius = get_compile_time_arg_val(kCorrLookupWriterRadius);
+    constexpr uint32_t blocks = get_compile_time_arg_val(kCorrLookupWriterRowBlocks);
+    constexpr uint32_t row_bytes = get_compile_time_arg_val(kCorrLookupWriterTapsRowBytes);
+    constexpr uint32_t face_cols = get_compile_time_arg_val(kCorrLookupWriterFaceCols);
     constexpr uint32_t side = 2 * radius + 1, cells_per_side = side + 1, samples = side * side;
     constexpr uint32_t cells = cells_per_side * cells_per_side;
     const uint32_t esize = element_bytes(get_dataformat(out_cb));

@@ -9,7 +9,7 @@
 
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
-#include "ops/correlation/raft_corr_device.hpp"
+#include "ops/correlation/corr_lookup_device.hpp"
 #include "tilesim/device_spec.hpp"
 
 using namespace tilesim;
@@ -47,10 +47,10 @@ std::vector<Case> cases() {
             {"OneLevelRadius0", Shape{1, 5, 5, 6}, 1, 0}};
 }
 
-class RaftCorrDevice : public ::testing::TestWithParam<Case> {};
+class CorrLookupDevice : public ::testing::TestWithParam<Case> {};
 }  // namespace
 
-TEST_P(RaftCorrDevice, Float32MatchesCpuReference) {
+TEST_P(CorrLookupDevice, Float32MatchesCpuReference) {
     const Case& c = GetParam();
     const Tensor f1 = random_tensor(c.fmap, 31), f2 = random_tensor(c.fmap, 32);
     const Tensor coords = random_coords(c.fmap[0], c.fmap[2], c.fmap[3], 33);
@@ -60,7 +60,7 @@ TEST_P(RaftCorrDevice, Float32MatchesCpuReference) {
     EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
 }
 
-TEST_P(RaftCorrDevice, BFloat16MatchesCpuReferenceByPcc) {
+TEST_P(CorrLookupDevice, BFloat16MatchesCpuReferenceByPcc) {
     const Case& c = GetParam();
     const Tensor f1 = random_tensor(c.fmap, 34), f2 = random_tensor(c.fmap, 35);
     const Tensor coords = random_coords(c.fmap[0], c.fmap[2], c.fmap[3], 36);
@@ -71,14 +71,14 @@ TEST_P(RaftCorrDevice, BFloat16MatchesCpuReferenceByPcc) {
     EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 0.03, 0.999);
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, RaftCorrDevice, ::testing::ValuesIn(cases()),
+INSTANTIATE_TEST_SUITE_P(Cases, CorrLookupDevice, ::testing::ValuesIn(cases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
-TEST(RaftCorrDevicePreset, FourLevelsRadiusFourGive324ChannelsAndMatchTheReference) {
+TEST(CorrLookupDevicePreset, FourLevelsRadiusFourGive324ChannelsAndMatchTheReference) {
     const Shape s{1, 8, 16, 10};  // levels 16x10, 8x5, 4x2, 2x1
     const Tensor f1 = random_tensor(s, 37), f2 = random_tensor(s, 38);
     const Tensor coords = random_coords(1, 16, 10, 39);
-    const auto preset = raft_corr_lookup_preset();
+    const auto preset = corr_lookup_preset();
     const auto sim = corr_lookup(f1, f2, coords, preset.num_levels, preset.radius, sim_args());
     EXPECT_EQ(sim.output.shape(), (Shape{1, 324, 16, 10}));
     EXPECT_EQ(sim.program->row_blocks, 4u);  // 100 window cells per level
@@ -86,7 +86,7 @@ TEST(RaftCorrDevicePreset, FourLevelsRadiusFourGive324ChannelsAndMatchTheReferen
     EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
 }
 
-TEST(RaftCorrDeviceRuns, BitwiseIdenticalOnOneAndTwoHostThreads) {
+TEST(CorrLookupDeviceRuns, BitwiseIdenticalOnOneAndTwoHostThreads) {
     const Shape s{1, 21, 6, 8};
     const Tensor f1 = random_tensor(s, 40), f2 = random_tensor(s, 41);
     const Tensor coords = random_coords(1, 6, 8, 42);
@@ -95,7 +95,7 @@ TEST(RaftCorrDeviceRuns, BitwiseIdenticalOnOneAndTwoHostThreads) {
     EXPECT_TRUE(bitwise_equal(one.output, two.output));
 }
 
-TEST(RaftCorrDevicePlan, RaftShapesFitL1WithoutTheCorrelationVolume) {
+TEST(CorrLookupDevicePlan, FourLevelsOf55x128MapsFitL1WithoutTheCorrelationVolume) {
     // RAFT at 1/8 of 436x1024: 55x128 feature maps of 256 channels, 4 levels, radius 4.
     Device device(load_device("wormhole_b0"));
     const NchwShape fmap{1, 256, 55, 128};
@@ -117,7 +117,7 @@ TEST(RaftCorrDevicePlan, RaftShapesFitL1WithoutTheCorrelationVolume) {
     }
 }
 
-TEST(RaftCorrDeviceErrors, LimitsAndBadArgumentsAreRefusedPrecisely) {
+TEST(CorrLookupDeviceErrors, LimitsAndBadArgumentsAreRefusedPrecisely) {
     const Shape s{1, 3, 8, 8};
     const Tensor f = random_tensor(s, 43);
     const Tensor coords = random_coords(1, 8, 8, 44);
@@ -130,17 +130,17 @@ TEST(RaftCorrDeviceErrors, LimitsAndBadArgumentsAreRefusedPrecisely) {
         },
         "the simulated program supports at most 8 levels and 512 outputs");
     expect_error([&] { corr_lookup(f, f, coords, 5, 1, sim_args()); },
-                 "raft_corr: level 4 of the pyramid would be 0x0");
+                 "corr_lookup: level 4 of the pyramid would be 0x0");
     expect_error([&] { corr_lookup(f, f, coords, 1, -1, sim_args()); },
-                 "raft_corr: radius must be >= 0, got -1");
+                 "corr_lookup: radius must be >= 0, got -1");
     expect_error(
         [&] {
             corr_lookup(f, f, random_tensor(Shape{1, 2, 8, 7}, 45), 1, 1, sim_args());
         },
-        "raft_corr: coords must be [B, 2, H, W] = [1, 2, 8, 8]");
+        "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 8, 8]");
     expect_error(
         [&] {
             corr_lookup(f, random_tensor(Shape{1, 4, 8, 8}, 46), coords, 1, 1, sim_args());
         },
-        "raft_corr: fmap1 and fmap2 must have the same shape");
+        "corr_lookup: fmap1 and fmap2 must have the same shape");
 }

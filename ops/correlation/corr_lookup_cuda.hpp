@@ -1,9 +1,9 @@
 #pragma once
-// CUDA reference of RAFT's correlation pyramid and lookup (kernels in raft_corr_cuda.cu, built when CMake
-// finds the CUDA toolkit). Same arguments, validation and results as raft_corr_reference.hpp. Throws
+// CUDA reference of RAFT's correlation pyramid and lookup (kernels in corr_lookup_cuda.cu, built when CMake
+// finds the CUDA toolkit). Same arguments, validation and results as corr_lookup_reference.hpp. Throws
 // InvalidArgument for invalid inputs, and BackendUnavailable (one line naming the op) when tilesim was
 // built without CUDA or no CUDA device is present. Device-pointer entries: correlation_launch_cuda.hpp.
-#include "ops/correlation/raft_corr_reference.hpp"
+#include "ops/correlation/corr_lookup_reference.hpp"
 
 namespace tilesim::ops {
 
