@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/expect_throw_msg.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
 #include "tilesim/program.hpp"
@@ -197,13 +198,9 @@ TEST(Watchdog, SpinningKernelIsStoppedWithWhereItWas) {
 
 TEST(Program, UnknownKernelPathListsCloseMatches) {
     Program p;
-    try {
-        CreateKernel(p, "tests/kernels/sim/producr.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{});
-        FAIL();
-    } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find("closest: tests/kernels/sim/producer.cpp"), std::string::npos)
-            << e.what();
-    }
+    EXPECT_THROW_MSG(
+        CreateKernel(p, "tests/kernels/sim/producr.cpp", CoreCoord{0, 0}, ReaderDataMovementConfig{}),
+        InvalidArgument, "; closest: tests/kernels/sim/producer.cpp");
 }
 
 TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {

@@ -7,6 +7,7 @@
 
 #include <limits>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
 #include "ops/correlation/raft_corr_device.hpp"
@@ -121,26 +122,17 @@ TEST(RaftCorrDeviceErrors, LimitsAndBadArgumentsAreRefusedPrecisely) {
     const Shape s{1, 3, 8, 8};
     const Tensor f = random_tensor(s, 43);
     const Tensor coords = random_coords(1, 8, 8, 44);
-    expect_error([&] { corr_lookup(f, f, coords, 4, 6, sim_args()); },
-                 "corr_lookup (sim): num_levels 4 x (2 radius + 1)^2 = 676 outputs per query");
+    EXPECT_THROW_MSG(corr_lookup(f, f, coords, 4, 6, sim_args()), InvalidArgument,
+                     "corr_lookup (sim): num_levels 4 x (2 radius + 1)^2 = 676 outputs per query");
     Device device(load_device("wormhole_b0"));
-    expect_error(
-        [&] {
-            corr_lookup_device_plan(device, NchwShape{1, 3, 1024, 1024}, 9, 0);
-        },
-        "the simulated program supports at most 8 levels and 512 outputs");
-    expect_error([&] { corr_lookup(f, f, coords, 5, 1, sim_args()); },
-                 "raft_corr: level 4 of the pyramid would be 0x0");
-    expect_error([&] { corr_lookup(f, f, coords, 1, -1, sim_args()); },
-                 "raft_corr: radius must be >= 0, got -1");
-    expect_error(
-        [&] {
-            corr_lookup(f, f, random_tensor(Shape{1, 2, 8, 7}, 45), 1, 1, sim_args());
-        },
-        "raft_corr: coords must be [B, 2, H, W] = [1, 2, 8, 8]");
-    expect_error(
-        [&] {
-            corr_lookup(f, random_tensor(Shape{1, 4, 8, 8}, 46), coords, 1, 1, sim_args());
-        },
-        "raft_corr: fmap1 and fmap2 must have the same shape");
+    EXPECT_THROW_MSG(corr_lookup_device_plan(device, NchwShape{1, 3, 1024, 1024}, 9, 0), InvalidArgument,
+                     "the simulated program supports at most 8 levels and 512 outputs");
+    EXPECT_THROW_MSG(corr_lookup(f, f, coords, 5, 1, sim_args()), InvalidArgument,
+                     "raft_corr: level 4 of the pyramid would be 0x0");
+    EXPECT_THROW_MSG(corr_lookup(f, f, coords, 1, -1, sim_args()), InvalidArgument,
+                     "raft_corr: radius must be >= 0, got -1");
+    EXPECT_THROW_MSG(corr_lookup(f, f, random_tensor(Shape{1, 2, 8, 7}, 45), 1, 1, sim_args()),
+                     InvalidArgument, "raft_corr: coords must be [B, 2, H, W] = [1, 2, 8, 8]");
+    EXPECT_THROW_MSG(corr_lookup(f, random_tensor(Shape{1, 4, 8, 8}, 46), coords, 1, 1, sim_args()),
+                     InvalidArgument, "raft_corr: fmap1 and fmap2 must have the same shape");
 }

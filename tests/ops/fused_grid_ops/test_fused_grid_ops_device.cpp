@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/expect_throw_msg.hpp"
 #include "ops/fused_grid_ops/fused_grid_ops.hpp"
 #include "ops/fused_grid_ops/fused_grid_problem.hpp"
 
@@ -135,34 +136,30 @@ TEST(FusedGridOpsDevice, ReportsOneUnitPerBatchHeadAndQuery) {
     EXPECT_EQ(d.dot(sim_args()).program->factory, "sample_dot");
 }
 
-::testing::AssertionResult fails(const std::function<void()>& f, const std::string& expected) {
-    return throws_invalid_argument(f, expected);
-}
-
 TEST(FusedGridOpsDevice, RefusesBadShapesAndLimitsPrecisely) {
     DeviceProblem d(random_fused_problem({2, 8, 5, 6, 3, 4, 2, 1}, 8));
     const FusedGridOpsArgs a = sim_args();
     d.weights = to_tensor(HostArray<float>({2, 2, 3, 5}));
-    EXPECT_TRUE(fails([&] { d.sum(a); },
-                      "sample_sum (sim): weights must be [b (from images), hd, q, d (from samples)] = "
-                      "[2, 2, 3, 4], got [2, 2, 3, 5]"));
+    EXPECT_THROW_MSG(d.sum(a), InvalidArgument,
+                     "sample_sum (sim): weights must be [b (from images), hd, q, d (from samples)] = "
+                     "[2, 2, 3, 4], got [2, 2, 3, 5]");
     d.queries = to_tensor(HostArray<float>({2, 2, 3, 7}));
-    EXPECT_TRUE(fails([&] { d.dot(a); },
-                      "sample_dot (sim): queries must be [b (from images), hd, q (from samples), c - "
-                      "2 * num_octaves] = [2, 2, 3, 6], got [2, 2, 3, 7]"));
+    EXPECT_THROW_MSG(d.dot(a), InvalidArgument,
+                     "sample_dot (sim): queries must be [b (from images), hd, q (from samples), c - "
+                     "2 * num_octaves] = [2, 2, 3, 6], got [2, 2, 3, 7]");
     d.p.octaves = 5;
-    EXPECT_TRUE(
-        fails([&] { d.dot(a); }, "sample_dot (sim): num_octaves = 5 must be in [0, c / 2] with c = 8"));
+    EXPECT_THROW_MSG(d.dot(a), InvalidArgument,
+                     "sample_dot (sim): num_octaves = 5 must be in [0, c / 2] with c = 8");
     d.samples = to_tensor(HostArray<float>({2, 3, 4, 3}));
-    EXPECT_TRUE(fails([&] { d.dot(a); },
-                      "sample_dot (sim): samples must be [b (from images), q, d, 2] = [2, 3, 4, 2], "
-                      "got [2, 3, 4, 3]"));
+    EXPECT_THROW_MSG(d.dot(a), InvalidArgument,
+                     "sample_dot (sim): samples must be [b (from images), q, d, 2] = [2, 3, 4, 2], "
+                     "got [2, 3, 4, 3]");
     const DeviceProblem wide(random_fused_problem({1, 520, 3, 3, 2, 2, 1, 0}, 9));
-    EXPECT_TRUE(fails([&] { wide.sum(a); },
-                      "sample_sum (sim): C=520 needs 17 channel tiles; DEST holds 16 (C <= 512"));
+    EXPECT_THROW_MSG(wide.sum(a), InvalidArgument,
+                     "sample_sum (sim): C=520 needs 17 channel tiles; DEST holds 16 (C <= 512");
     const DeviceProblem empty(random_fused_problem({1, 4, 3, 3, 0, 2, 1, 0}, 9));
-    EXPECT_TRUE(fails([&] { empty.sum(a); },
-                      "sample_sum (sim): zero-sized dimension (b=1, h=3, w=3, c=4, q=0, d=2, hd=1)"));
+    EXPECT_THROW_MSG(empty.sum(a), InvalidArgument,
+                     "sample_sum (sim): zero-sized dimension (b=1, h=3, w=3, c=4, q=0, d=2, hd=1)");
 }
 
 }  // namespace
