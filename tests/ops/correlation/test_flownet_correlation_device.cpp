@@ -5,6 +5,7 @@
 
 #include <ostream>
 
+#include "common/prediction_invariance.hpp"
 #include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
@@ -95,4 +96,14 @@ TEST(FlowNetCorrelationDeviceErrors, BadArgumentsAreRefusedPrecisely) {
         InvalidArgument, "input1 and input2 must have the same shape, got [1, 3, 6, 6] and [1, 4, 6, 6]");
     EXPECT_THROW_MSG(flownet_correlation_preset("pwcnet"), InvalidArgument,
                      "flownet_correlation: preset must be flownetc; got 'pwcnet'");
+}
+
+TEST(FlowNetCorrelationDeviceRuns, PredictionIsTheSameOnAnyHostThreadCountAndExecutor) {
+    const Tensor a = random_tensor(Shape{1, 5, 7, 8}, 61), b = random_tensor(Shape{1, 5, 7, 8}, 62);
+    expect_prediction_is_host_invariant([&](const RunOptions& o) {
+        auto args = sim_args();
+        args.core_grid = {2, 2};
+        args.run = o;
+        return flownet_correlation(a, b, params(2, 3, 2, 1, 1, false), args);
+    });
 }

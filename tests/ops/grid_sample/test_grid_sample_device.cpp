@@ -5,6 +5,7 @@
 #include <random>
 
 #include "common/compare.hpp"
+#include "common/prediction_invariance.hpp"
 #include "common/sanitizer_build.hpp"
 #include "ops/common/channel_layout.hpp"
 #include "ops/grid_sample/grid_sample.hpp"
@@ -209,6 +210,19 @@ TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
             EXPECT_EQ(r.report->predicted_cycles, first_cycles) << threads;  // the prediction too
         }
     }
+}
+
+TEST(GridSampleDevice, PredictionIsTheSameOnAnyHostThreadCountAndExecutor) {
+    const Tensor input = random_tensor(Shape{1, 9, 11, 40}, 7, -1, 1);  // NHWC
+    const Tensor grid = random_tensor(Shape{1, 7, 8, 2}, 8, -1, 1);
+    tilesim::testing::expect_prediction_is_host_invariant([&](const RunOptions& o) {
+        GridSampleArgs a;
+        a.input_layout = ChannelLayout::NHWC;
+        a.backend = Backend::Sim;
+        a.core_grid = {2, 2};
+        a.run = o;
+        return grid_sample(input, grid, a);
+    });
 }
 
 // The readers' own work is costed (docs/cost-model.md, "Scalar kernel work"): a reader that computes each
