@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <functional>
-
 #include "common/expect_throw_msg.hpp"
 #include "tilesim/core_coord.hpp"
 #include "tilesim/error.hpp"
