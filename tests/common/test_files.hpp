@@ -1,7 +1,6 @@
 #pragma once
 // Helpers the file-format tests share: the manifests of generated cases (tests/golden/data/<dir>/
-// cases.json), JSON numbers that may be "nan" / "inf" / "-inf", files read whole, and the message of an
-// expected InvalidArgument.
+// cases.json), JSON numbers that may be "nan" / "inf" / "-inf", and files read whole.
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -33,16 +32,6 @@ inline float json_float(const nlohmann::json& v) {
         return s == "nan" ? NAN : s == "inf" ? INFINITY : -INFINITY;
     }
     return v.get<float>();
-}
-
-// The message of the InvalidArgument `f` throws, or "<no InvalidArgument>".
-inline std::string invalid_argument_message(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        return e.what();
-    }
-    return "<no InvalidArgument>";
 }
 
 inline std::vector<std::byte> file_bytes(const std::filesystem::path& p) {

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/expect_throw_msg.hpp"
 #include "ops/examples/examples.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
@@ -164,14 +165,8 @@ TEST(ReportAggregates, KernelAndCbAggregatesCoverEveryCore) {
 
 TEST(SetUnits, ACoreOutsideTheProgramIsAnErrorNamingIt) {
     RunReport r = copy_report("wormhole_b0", 3, 64);  // three cores
-    try {
-        set_units(r, CoreCoord{6, 6}, 1);
-        FAIL();
-    } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find("set_units: core (x=6,y=6) is not in the run report"),
-                  std::string::npos)
-            << e.what();
-    }
+    EXPECT_THROW_MSG(set_units(r, CoreCoord{6, 6}, 1), InvalidArgument,
+                     "set_units: core (x=6,y=6) is not in the run report");
 }
 
 TEST(FormatBytes, UsesBinaryUnitsWithThreeSignificantDigits) {

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "ops/examples/examples.hpp"
 #include "tilesim/device_spec.hpp"
 #include "tilesim/error.hpp"
@@ -196,13 +197,6 @@ TEST(WriteTextFile, WritesReplacesAndLeavesNoTemporaryFile) {
 
 TEST(WriteTextFile, UnwritablePathIsAnErrorNamingIt) {
     const std::filesystem::path path = "/nonexistent_tilesim_dir/sub/trace.json";
-    try {
-        write_text_file(path, "x");
-        FAIL();
-    } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find(
-                      "write_text_file: cannot write '/nonexistent_tilesim_dir/sub/trace.json'"),
-                  std::string::npos)
-            << e.what();
-    }
+    EXPECT_THROW_MSG(write_text_file(path, "x"), InvalidArgument,
+                     "write_text_file: cannot write '/nonexistent_tilesim_dir/sub/trace.json'");
 }

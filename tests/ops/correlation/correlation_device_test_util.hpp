@@ -44,18 +44,6 @@ inline double scale_of(const Tensor& t) {
     return s;
 }
 
-// Expects f() to throw E whose message contains `fragment`.
-template <class E = InvalidArgument>
-void expect_error(const std::function<void()>& f, const std::string& fragment) {
-    try {
-        f();
-        ADD_FAILURE() << "expected an error containing '" << fragment << "'";
-    } catch (const E& e) {
-        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)
-            << "message: " << e.what() << "\nexpected to contain: " << fragment;
-    }
-}
-
 inline bool bitwise_equal(const Tensor& a, const Tensor& b) {
     const auto x = a.to_floats(), y = b.to_floats();
     return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;

@@ -91,17 +91,6 @@ inline void expect_close_to_double(std::span<const float> actual, const std::vec
     }
 }
 
-// Expects f() to throw InvalidArgument whose message contains `fragment`.
-inline void expect_invalid(const std::function<void()>& f, const std::string& fragment) {
-    try {
-        f();
-        ADD_FAILURE() << "expected InvalidArgument containing '" << fragment << "'";
-    } catch (const InvalidArgument& e) {
-        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos)
-            << "message: " << e.what() << "\nexpected to contain: " << fragment;
-    }
-}
-
 inline bool bitwise_equal(std::span<const float> a, std::span<const float> b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
                return std::memcmp(&x, &y, sizeof(float)) == 0;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_test_utils.hpp"
 #include "ops/correlation/corr_lookup_reference.hpp"
@@ -194,30 +195,30 @@ TEST(CorrLookup, RejectsBadArgumentsWithPreciseMessages) {
     const NchwShape shape{1, 3, 9, 11};
     const auto f = random_nchw(shape, 1);
     const auto coords = random_coords(1, 9, 11, 1.f, 2);
-    expect_invalid(
-        [&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 5, 4); },
+    EXPECT_THROW_MSG(
+        ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 5, 4), InvalidArgument,
         "corr_lookup: level 4 of the pyramid would be 0x0 (feature maps 9x11 halved 4 times); use fewer "
         "than 5 levels or larger maps");
-    expect_invalid([&] { ops::corr_pyramid_cpu(f.view(), f.view(), 0); },
-                   "corr_lookup: num_levels must be >= 1, got 0");
-    expect_invalid([&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 2, -1); },
-                   "corr_lookup: radius must be >= 0, got -1");
+    EXPECT_THROW_MSG(ops::corr_pyramid_cpu(f.view(), f.view(), 0), InvalidArgument,
+                     "corr_lookup: num_levels must be >= 1, got 0");
+    EXPECT_THROW_MSG(ops::corr_lookup_alternate_cpu(f.view(), f.view(), coords.view(), 2, -1),
+                     InvalidArgument, "corr_lookup: radius must be >= 0, got -1");
     const auto bad_coords = random_coords(1, 9, 10, 1.f, 3);
-    expect_invalid(
-        [&] { ops::corr_lookup_alternate_cpu(f.view(), f.view(), bad_coords.view(), 2, 1); },
+    EXPECT_THROW_MSG(
+        ops::corr_lookup_alternate_cpu(f.view(), f.view(), bad_coords.view(), 2, 1), InvalidArgument,
         "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (fmap1 [1, 3, 9, 11]), got [1, 2, 9, 10]");
     const auto pyr = ops::corr_pyramid_cpu(f.view(), f.view(), 2);
-    expect_invalid([&] { ops::corr_lookup_cpu(pyr, bad_coords.view(), 1); },
-                   "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (pyramid of [1, 3, 9, 11]), got "
-                   "[1, 2, 9, 10]");
+    EXPECT_THROW_MSG(
+        ops::corr_lookup_cpu(pyr, bad_coords.view(), 1), InvalidArgument,
+        "corr_lookup: coords must be [B, 2, H, W] = [1, 2, 9, 11] (pyramid of [1, 3, 9, 11]), got "
+        "[1, 2, 9, 10]");
     const auto other = random_nchw({1, 4, 9, 11}, 4);
-    expect_invalid(
-        [&] { ops::corr_pyramid_cpu(f.view(), other.view(), 2); },
+    EXPECT_THROW_MSG(
+        ops::corr_pyramid_cpu(f.view(), other.view(), 2), InvalidArgument,
         "corr_lookup: fmap1 and fmap2 must have the same shape, got [1, 3, 9, 11] and [1, 4, 9, 11]");
-    expect_invalid(
-        [&] {
-            ops::corr_lookup_backward_cpu(std::vector<float>(4), f.view(), f.view(), coords.view(), 2, 1);
-        },
+    EXPECT_THROW_MSG(
+        ops::corr_lookup_backward_cpu(std::vector<float>(4), f.view(), f.view(), coords.view(), 2, 1),
+        InvalidArgument,
         "corr_lookup: grad_output must have 1782 values (output shape [1, 18, 9, 11]), got 4");
 }
 

@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
+#include "common/cuda_test.hpp"
 #include "correlation_test_utils.hpp"
 #include "ops/common/cuda_device.hpp"
 #include "ops/correlation/flownet_correlation_cuda.hpp"
@@ -22,14 +24,7 @@ namespace {
 
 using ops::NchwShape;
 
-// Skips the test, with the reason, when the CUDA paths cannot run here.
-class CorrelationCuda : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string why;
-        if (!ops::cuda_device_available(&why)) GTEST_SKIP() << "no CUDA device: " << why;
-    }
-};
+using CorrelationCuda = CudaTest;  // skips, with the reason, where no CUDA device is present
 
 // Same engine formulas on both sides; differences come from fused multiply-adds, the CPU's vector
 // summation order and (RAFT's grad_fmap2) atomic additions.
@@ -143,18 +138,19 @@ TEST_F(CorrelationCuda, CorrLookupBackwardMatchesTheCpuReference) {
 // Checks happen before the device probe, so bad arguments are reported as such on any machine.
 TEST(CorrelationCudaValidation, InvalidArgumentsThrowTheCpuReferencesMessagesWithOrWithoutADevice) {
     const OwnedNchw a = random_nchw({1, 2, 5, 5}, 1), b = random_nchw({1, 2, 5, 6}, 2);
-    expect_invalid([&] { (void)ops::spatial_correlation_forward_cuda(a.view(), b.view(), {}); },
-                   "spatial_correlation: input1 and input2 must have the same shape");
+    EXPECT_THROW_MSG((void)ops::spatial_correlation_forward_cuda(a.view(), b.view(), {}), InvalidArgument,
+                     "spatial_correlation: input1 and input2 must have the same shape");
     ops::FlowNetCorrelationParams p;
     p.kernel_size = 2;
-    expect_invalid([&] { (void)ops::flownet_correlation_forward_cuda(a.view(), a.view(), p); },
-                   "flownet_correlation: kernel_size must be odd and >= 1, got 2");
-    expect_invalid([&] { (void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), b.view(), 1, 1); },
-                   "corr_lookup: coords must be [B, 2, H, W]");
+    EXPECT_THROW_MSG((void)ops::flownet_correlation_forward_cuda(a.view(), a.view(), p), InvalidArgument,
+                     "flownet_correlation: kernel_size must be odd and >= 1, got 2");
+    EXPECT_THROW_MSG((void)ops::corr_lookup_alternate_cuda(a.view(), a.view(), b.view(), 1, 1),
+                     InvalidArgument, "corr_lookup: coords must be [B, 2, H, W]");
 }
 
-TEST(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
-    if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
+using CorrelationCudaUnavailable = NoCudaTest;  // runs only where no CUDA device is present
+
+TEST_F(CorrelationCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
     const OwnedNchw a = random_nchw({1, 2, 6, 6}, 1), coords = random_nchw({1, 2, 6, 6}, 2);
     const std::vector<float> spatial_gout(81 * 36), corr_lookup_gout(2 * 9 * 36);  // output sizes below
     const auto expect_unavailable = [](const std::string& op, const std::function<void()>& call) {

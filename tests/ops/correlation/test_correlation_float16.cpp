@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
+#include "common/cuda_test.hpp"
 #include "correlation_golden_params.hpp"
 #include "correlation_test_utils.hpp"
 #include "ops/common/cuda_device.hpp"
@@ -143,9 +145,9 @@ TEST(CorrelationFloat16, BackwardOnHalfValuesMatchesAutogradRoundedToHalf) {
 TEST(CorrelationFloat16, SimBackendRefusesFloat16InOneLine) {
     const GoldenCase& c = fixtures().front();
     const Tensor a = tensor_of(c.tensor("input1"), DataType::Float16);
-    expect_invalid([&] { run_case(c, a, a, on(ops::Backend::Sim, DataType::Float16)); },
-                   "spatial_correlation: dtype float16 is not a device data type (tt-metal has none); use "
-                   "float32 or bfloat16");
+    EXPECT_THROW_MSG(run_case(c, a, a, on(ops::Backend::Sim, DataType::Float16)), InvalidArgument,
+                     "spatial_correlation: dtype float16 is not a device data type (tt-metal has none); use "
+                     "float32 or bfloat16");
     // Half tensors with a device dtype are fine: they are converted (exactly) first.
     const auto r = run_case(c, a, a, on(ops::Backend::Sim, DataType::Float32));
     EXPECT_EQ(r.output.shape().dims(), (std::vector<uint32_t>{1, 5, 5, 9, 11}));
@@ -154,20 +156,20 @@ TEST(CorrelationFloat16, SimBackendRefusesFloat16InOneLine) {
     const Tensor nhwc(Shape{1, 9, 11, 5}, DataType::Float32);
     ops::DeviceRunOptions o;
     o.dtype = DataType::Float16;
-    expect_invalid([&] { ops::spatial_correlation_device(device, nhwc, nhwc, spatial_params_of(c), o, {}); },
-                   "spatial_correlation (sim): dtype float16 is not a device data type");
+    EXPECT_THROW_MSG(ops::spatial_correlation_device(device, nhwc, nhwc, spatial_params_of(c), o, {}),
+                     InvalidArgument, "spatial_correlation (sim): dtype float16 is not a device data type");
 }
 
 TEST(CorrelationFloat16, OtherDtypesAreRefusedListingTheAcceptedOnes) {
     const GoldenCase& c = fixtures().front();
     const Tensor a = tensor_of(c.tensor("input1"), DataType::Float32);
-    expect_invalid([&] { run_case(c, a, a, on(ops::Backend::Cpu, DataType::Bfp8_b)); },
-                   "dtype must be float32, bfloat16 or float16, got bfp8_b");
+    EXPECT_THROW_MSG(run_case(c, a, a, on(ops::Backend::Cpu, DataType::Bfp8_b)), InvalidArgument,
+                     "dtype must be float32, bfloat16 or float16, got bfp8_b");
 }
 
-TEST(CorrelationFloat16, CudaMatchesTheCpuReference) {
-    std::string why;
-    if (!ops::cuda_device_available(&why)) GTEST_SKIP() << "no CUDA device: " << why;
+using CorrelationFloat16Cuda = CudaTest;
+
+TEST_F(CorrelationFloat16Cuda, MatchesTheCpuReference) {
     for (const auto& c : fixtures()) {
         SCOPED_TRACE(c.name);
         const auto [ga, gb] = feature_maps(c);

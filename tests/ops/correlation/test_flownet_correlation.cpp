@@ -1,6 +1,7 @@
 // FlowNet correlation layer (flownet2-pytorch correlation_package / Caffe CorrelationLayer) CPU reference.
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_golden_params.hpp"
 #include "correlation_test_utils.hpp"
@@ -130,23 +131,29 @@ TEST(FlowNetCorrelation, RejectsBadArgumentsWithPreciseMessages) {
     auto fwd = [&](FlowNetCorrelationParams p) {
         return [=] { ops::flownet_correlation_forward_cpu(in.view(), in.view(), p); };
     };
-    expect_invalid(fwd({.kernel_size = 2}), "flownet_correlation: kernel_size must be odd and >= 1, got 2");
-    expect_invalid(fwd({.kernel_size = 0}), "flownet_correlation: kernel_size must be odd and >= 1, got 0");
-    expect_invalid(fwd({.max_displacement = -1}),
-                   "flownet_correlation: max_displacement must be >= 0, got -1");
-    expect_invalid(fwd({.pad_size = -2}), "flownet_correlation: pad_size must be >= 0, got -2");
-    expect_invalid(fwd({.stride1 = 0}), "flownet_correlation: stride1 must be >= 1, got 0");
-    expect_invalid(fwd({.stride2 = 0}), "flownet_correlation: stride2 must be >= 1, got 0");
-    expect_invalid(
-        fwd({.pad_size = 0, .kernel_size = 3, .max_displacement = 2}),
+    EXPECT_THROW_MSG(fwd({.kernel_size = 2})(), InvalidArgument,
+                     "flownet_correlation: kernel_size must be odd and >= 1, got 2");
+    EXPECT_THROW_MSG(fwd({.kernel_size = 0})(), InvalidArgument,
+                     "flownet_correlation: kernel_size must be odd and >= 1, got 0");
+    EXPECT_THROW_MSG(fwd({.max_displacement = -1})(), InvalidArgument,
+                     "flownet_correlation: max_displacement must be >= 0, got -1");
+    EXPECT_THROW_MSG(fwd({.pad_size = -2})(), InvalidArgument,
+                     "flownet_correlation: pad_size must be >= 0, got -2");
+    EXPECT_THROW_MSG(fwd({.stride1 = 0})(), InvalidArgument,
+                     "flownet_correlation: stride1 must be >= 1, got 0");
+    EXPECT_THROW_MSG(fwd({.stride2 = 0})(), InvalidArgument,
+                     "flownet_correlation: stride2 must be >= 1, got 0");
+    EXPECT_THROW_MSG(
+        fwd({.pad_size = 0, .kernel_size = 3, .max_displacement = 2})(), InvalidArgument,
         "flownet_correlation: output size must be >= 1, but the padded input (6, 7) is not larger than "
         "2 * border = 6 (border = max_displacement 2 + kernel_rad 1");
     const auto other = random_nchw({1, 3, 6, 7}, 2);
-    expect_invalid([&] { ops::flownet_correlation_forward_cpu(in.view(), other.view(), {}); },
-                   "flownet_correlation: input1 and input2 must have the same shape, got [1, 2, 6, 7] and "
-                   "[1, 3, 6, 7]");
-    expect_invalid(
-        [&] { ops::flownet_correlation_backward_cpu(std::vector<float>(5), in.view(), in.view(), {}); },
+    EXPECT_THROW_MSG(ops::flownet_correlation_forward_cpu(in.view(), other.view(), {}), InvalidArgument,
+                     "flownet_correlation: input1 and input2 must have the same shape, got [1, 2, 6, 7] and "
+                     "[1, 3, 6, 7]");
+    EXPECT_THROW_MSG(
+        ops::flownet_correlation_backward_cpu(std::vector<float>(5), in.view(), in.view(), {}),
+        InvalidArgument,
         "flownet_correlation: grad_output must have 3402 values (output shape [1, 81, 6, 7]), got 5");
 }
 

@@ -5,6 +5,8 @@
 
 #include <ostream>
 
+#include "common/prediction_invariance.hpp"
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_device_test_util.hpp"
 
@@ -83,18 +85,25 @@ TEST(FlowNetCorrelationDeviceRuns, SubtractionIsBitwiseIdenticalOnOneAndTwoHostT
 
 TEST(FlowNetCorrelationDeviceErrors, BadArgumentsAreRefusedPrecisely) {
     const Tensor a = random_tensor(Shape{1, 3, 6, 6}, 29);
-    expect_error([&] { flownet_correlation(a, a, params(1, 2, 1, 1, 1, true), sim_args()); },
-                 "flownet_correlation: kernel_size must be odd and >= 1, got 2");
-    expect_error([&] { flownet_correlation(a, a, params(0, 1, 4, 1, 1, true), sim_args()); },
-                 "flownet_correlation: output size must be >= 1");
-    expect_error([&] { flownet_correlation(a, a, params(1, 1, 1, 0, 1, true), sim_args()); },
-                 "flownet_correlation: stride1 must be >= 1, got 0");
-    expect_error(
-        [&] {
-            flownet_correlation(a, random_tensor(Shape{1, 4, 6, 6}, 30), params(1, 1, 1, 1, 1, true),
-                                sim_args());
-        },
-        "input1 and input2 must have the same shape, got [1, 3, 6, 6] and [1, 4, 6, 6]");
-    expect_error([] { flownet_correlation_preset("pwcnet"); },
-                 "flownet_correlation: preset must be flownetc; got 'pwcnet'");
+    EXPECT_THROW_MSG(flownet_correlation(a, a, params(1, 2, 1, 1, 1, true), sim_args()), InvalidArgument,
+                     "flownet_correlation: kernel_size must be odd and >= 1, got 2");
+    EXPECT_THROW_MSG(flownet_correlation(a, a, params(0, 1, 4, 1, 1, true), sim_args()), InvalidArgument,
+                     "flownet_correlation: output size must be >= 1");
+    EXPECT_THROW_MSG(flownet_correlation(a, a, params(1, 1, 1, 0, 1, true), sim_args()), InvalidArgument,
+                     "flownet_correlation: stride1 must be >= 1, got 0");
+    EXPECT_THROW_MSG(
+        flownet_correlation(a, random_tensor(Shape{1, 4, 6, 6}, 30), params(1, 1, 1, 1, 1, true), sim_args()),
+        InvalidArgument, "input1 and input2 must have the same shape, got [1, 3, 6, 6] and [1, 4, 6, 6]");
+    EXPECT_THROW_MSG(flownet_correlation_preset("pwcnet"), InvalidArgument,
+                     "flownet_correlation: preset must be flownetc; got 'pwcnet'");
+}
+
+TEST(FlowNetCorrelationDeviceRuns, PredictionIsTheSameOnAnyHostThreadCountAndExecutor) {
+    const Tensor a = random_tensor(Shape{1, 5, 7, 8}, 61), b = random_tensor(Shape{1, 5, 7, 8}, 62);
+    expect_prediction_is_host_invariant([&](const RunOptions& o) {
+        auto args = sim_args();
+        args.core_grid = {2, 2};
+        args.run = o;
+        return flownet_correlation(a, b, params(2, 3, 2, 1, 1, false), args);
+    });
 }

@@ -1,6 +1,7 @@
 // Spatial correlation sampler (ClementPinard/Pytorch-Correlation-extension) CPU reference.
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
 #include "correlation_golden_params.hpp"
 #include "correlation_test_utils.hpp"
@@ -210,33 +211,32 @@ TEST(SpatialCorrelation, RejectsBadArgumentsWithPreciseMessages) {
     auto fwd = [&](SpatialCorrelationParams p) {
         return [=] { ops::spatial_correlation_forward_cpu(in.view(), in.view(), p); };
     };
-    expect_invalid(fwd(ops::make_spatial_correlation_params(1, 1, {0, 1})),
-                   "spatial_correlation: stride must be >= 1 in both dims, got (0, 1)");
-    expect_invalid(fwd(ops::make_spatial_correlation_params(1, 1, 1, {0, -1})),
-                   "spatial_correlation: padding must be >= 0 in both dims, got (0, -1)");
-    expect_invalid(fwd(ops::make_spatial_correlation_params(1, 1, 1, 0, 0)),
-                   "spatial_correlation: dilation must be >= 1 in both dims, got (0, 0)");
-    expect_invalid(fwd(ops::make_spatial_correlation_params(1, 3, 1, 0, 1, {2, 0})),
-                   "spatial_correlation: dilation_patch must be >= 1 in both dims, got (2, 0)");
-    expect_invalid(fwd(ops::make_spatial_correlation_params(1, 0)),
-                   "spatial_correlation: patch_size must be >= 1 in both dims, got (0, 0)");
-    expect_invalid(fwd(ops::make_spatial_correlation_params({0, 1})),
-                   "spatial_correlation: kernel_size must be >= 1 in both dims, got (0, 1)");
-    expect_invalid(
-        fwd(ops::make_spatial_correlation_params(4, 1, 1, 0, 2)),
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params(1, 1, {0, 1}))(), InvalidArgument,
+                     "spatial_correlation: stride must be >= 1 in both dims, got (0, 1)");
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params(1, 1, 1, {0, -1}))(), InvalidArgument,
+                     "spatial_correlation: padding must be >= 0 in both dims, got (0, -1)");
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params(1, 1, 1, 0, 0))(), InvalidArgument,
+                     "spatial_correlation: dilation must be >= 1 in both dims, got (0, 0)");
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params(1, 3, 1, 0, 1, {2, 0}))(), InvalidArgument,
+                     "spatial_correlation: dilation_patch must be >= 1 in both dims, got (2, 0)");
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params(1, 0))(), InvalidArgument,
+                     "spatial_correlation: patch_size must be >= 1 in both dims, got (0, 0)");
+    EXPECT_THROW_MSG(fwd(ops::make_spatial_correlation_params({0, 1}))(), InvalidArgument,
+                     "spatial_correlation: kernel_size must be >= 1 in both dims, got (0, 1)");
+    EXPECT_THROW_MSG(
+        fwd(ops::make_spatial_correlation_params(4, 1, 1, 0, 2))(), InvalidArgument,
         "spatial_correlation: output size must be >= 1, but the dilated kernel (7, 7) is larger than "
         "the padded input (5, 5)");
     const auto other = random_nchw({1, 2, 5, 6}, 2);
-    expect_invalid([&] { ops::spatial_correlation_forward_cpu(in.view(), other.view(), {}); },
-                   "spatial_correlation: input1 and input2 must have the same shape, got [1, 2, 5, 5] and "
-                   "[1, 2, 5, 6]");
-    expect_invalid(
-        [&] {
-            ops::spatial_correlation_forward_cpu({std::span(in.data).first(7), shape}, in.view(), {});
-        },
-        "spatial_correlation: input1 has 7 values but its shape [1, 2, 5, 5] needs 50");
-    expect_invalid(
-        [&] { ops::spatial_correlation_backward_cpu(std::vector<float>(3), in.view(), in.view(), {}); },
+    EXPECT_THROW_MSG(ops::spatial_correlation_forward_cpu(in.view(), other.view(), {}), InvalidArgument,
+                     "spatial_correlation: input1 and input2 must have the same shape, got [1, 2, 5, 5] and "
+                     "[1, 2, 5, 6]");
+    EXPECT_THROW_MSG(
+        ops::spatial_correlation_forward_cpu({std::span(in.data).first(7), shape}, in.view(), {}),
+        InvalidArgument, "spatial_correlation: input1 has 7 values but its shape [1, 2, 5, 5] needs 50");
+    EXPECT_THROW_MSG(
+        ops::spatial_correlation_backward_cpu(std::vector<float>(3), in.view(), in.view(), {}),
+        InvalidArgument,
         "spatial_correlation: grad_output must have 25 values (output shape [1, 1, 1, 5, 5]), got 3");
 }
 

@@ -84,19 +84,6 @@ inline std::vector<int> parallel_thread_counts() {
     return counts;
 }
 
-// Passes when `f` throws tilesim::InvalidArgument whose message contains `expected`.
-template <class F>
-::testing::AssertionResult throws_invalid_argument(F&& f, const std::string& expected) {
-    try {
-        f();
-    } catch (const InvalidArgument& e) {
-        if (std::string(e.what()).find(expected) != std::string::npos) return ::testing::AssertionSuccess();
-        return ::testing::AssertionFailure()
-               << "message \"" << e.what() << "\" does not contain \"" << expected << "\"";
-    }
-    return ::testing::AssertionFailure() << "no InvalidArgument thrown (expected \"" << expected << "\")";
-}
-
 // Central finite differences of loss(x) = Σ f(x) · r with respect to every element of `x` (modified in
 // place and restored), accumulated in double.
 inline std::vector<float> finite_difference(std::vector<float>& x, float eps,

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
+#include "common/cuda_test.hpp"
 #include "ops/common/cuda_device.hpp"
 #include "ops/deformable_aggregation/deformable_aggregation_cuda.hpp"
 #include "ops/deformable_aggregation/deformable_problem.hpp"
@@ -13,14 +15,7 @@
 namespace tilesim::testing {
 namespace {
 
-// Skips the test, with the reason, when the CUDA paths cannot run here.
-class DeformableAggregationCuda : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string why;
-        if (!ops::cuda_device_available(&why)) GTEST_SKIP() << "no CUDA device: " << why;
-    }
-};
+using DeformableAggregationCuda = CudaTest;  // skips, with the reason, where no CUDA device is present
 
 // The same sampling code on both sides: differences come from fused multiply-adds, the CPU's vector
 // summation order and grad_mc_ms_feat's atomic additions.
@@ -72,16 +67,15 @@ TEST(DeformableAggregationCudaValidation, InvalidInputsThrowInvalidArgumentWithO
     DeformableProblem p = random_problem({2, 3, {{5, 7}, {3, 4}}, 7, 3, 12, 3}, 1);
     p.weights = ops::HostArray<float>({2, 7, 3, 3, 2, 5});
     const auto& f = p.formatted;
-    EXPECT_TRUE(throws_invalid_argument(
-        [&] {
-            (void)ops::deformable_aggregation_forward_cuda(f.mc_ms_feat, f.spatial_shape, f.scale_start_index,
-                                                           p.loc, p.weights);
-        },
-        "must be a multiple of num_groups = 5"));
+    EXPECT_THROW_MSG((void)ops::deformable_aggregation_forward_cuda(f.mc_ms_feat, f.spatial_shape,
+                                                                    f.scale_start_index, p.loc, p.weights),
+                     InvalidArgument,
+                     "C = 12 (mc_ms_feat) must be a multiple of num_groups = 5 (weights' last dimension)");
 }
 
-TEST(DeformableAggregationCudaUnavailable, WithoutADeviceTheCudaPathThrowsBackendUnavailableInOneLine) {
-    if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
+using DeformableAggregationCudaUnavailable = NoCudaTest;  // runs only where no CUDA device is present
+
+TEST_F(DeformableAggregationCudaUnavailable, WithoutADeviceTheCudaPathThrowsBackendUnavailableInOneLine) {
     const DeformableProblem p = random_problem({1, 2, {{4, 6}}, 3, 2, 8, 2}, 5);
     const auto& f = p.formatted;
     for (int pass = 0; pass < 2; ++pass) {

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/expect_throw_msg.hpp"
 #include "common/compare.hpp"
+#include "common/cuda_test.hpp"
 #include "ops/common/cuda_device.hpp"
 #include "ops/fused_grid_ops/fused_grid_ops_cuda.hpp"
 #include "ops/fused_grid_ops/fused_grid_problem.hpp"
@@ -13,14 +15,7 @@
 namespace tilesim::testing {
 namespace {
 
-// Skips the test, with the reason, when the CUDA paths cannot run here.
-class FusedGridOpsCuda : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string why;
-        if (!ops::cuda_device_available(&why)) GTEST_SKIP() << "no CUDA device: " << why;
-    }
-};
+using FusedGridOpsCuda = CudaTest;  // skips, with the reason, where no CUDA device is present
 
 // The same tap code on both sides: differences come from fused multiply-adds, the CPU's vector summation
 // order, the GPU's sinf/cosf (within 2 ulp) and grad_images' atomic additions.
@@ -76,17 +71,17 @@ TEST_F(FusedGridOpsCuda, SampleDotMatchesTheCpuReferenceOnAShapeSpanningManyBloc
 // Checks happen before the device probe, so bad inputs are reported as such on any machine.
 TEST(FusedGridOpsCudaValidation, InvalidInputsThrowTheCpuReferencesMessagesWithOrWithoutADevice) {
     FusedGridProblem p = random_fused_problem({1, 4, 5, 6, 3, 2, 2, 1}, 3);
-    EXPECT_TRUE(throws_invalid_argument(
-        [&] { (void)ops::sample_dot_forward_cuda(p.images, p.samples, p.queries, p.depths, 3); },
-        "sample_dot: num_octaves = 3 must be in [0, c / 2] with c = 4 (images' channels)"));
+    EXPECT_THROW_MSG((void)ops::sample_dot_forward_cuda(p.images, p.samples, p.queries, p.depths, 3),
+                     InvalidArgument,
+                     "sample_dot: num_octaves = 3 must be in [0, c / 2] with c = 4 (images' channels)");
     p.weights = ops::HostArray<float>({1, 2, 3, 5});
-    EXPECT_TRUE(
-        throws_invalid_argument([&] { (void)ops::sample_sum_forward_cuda(p.images, p.samples, p.weights); },
-                                "sample_sum: weights must be [b (from images), hd, q, d (from samples)]"));
+    EXPECT_THROW_MSG((void)ops::sample_sum_forward_cuda(p.images, p.samples, p.weights), InvalidArgument,
+                     "sample_sum: weights must be [b (from images), hd, q, d (from samples)]");
 }
 
-TEST(FusedGridOpsCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
-    if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
+using FusedGridOpsCudaUnavailable = NoCudaTest;  // runs only where no CUDA device is present
+
+TEST_F(FusedGridOpsCudaUnavailable, WithoutADeviceEveryCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
     const FusedGridProblem p = random_fused_problem({1, 4, 5, 6, 3, 2, 2, 1}, 7);
     const auto expect_unavailable = [](const char* op, auto&& call) {
         try {

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "common/compare.hpp"
+#include "common/cuda_test.hpp"
 #include "common/golden.hpp"
 #include "grid_sample_test_util.hpp"
 #include "ops/common/cuda_device.hpp"
@@ -21,14 +22,7 @@ namespace {
 
 using ops::ChannelLayout;
 
-// Skips the test, with the reason, when the CUDA paths cannot run here.
-class GridSampleCuda : public ::testing::Test {
-  protected:
-    void SetUp() override {
-        std::string why;
-        if (!ops::cuda_device_available(&why)) GTEST_SKIP() << "no CUDA device: " << why;
-    }
-};
+using GridSampleCuda = CudaTest;  // skips, with the reason, where no CUDA device is present
 
 // As run_grid_sample (grid_sample_test_util.hpp) but on the CUDA path: NCHW tensors in and out.
 GridSampleResult run_grid_sample_cuda(const GridSampleShape& s, ChannelLayout layout,
@@ -121,8 +115,9 @@ TEST(GridSampleCudaValidation, InvalidShapesThrowInvalidArgumentWithOrWithoutADe
         InvalidArgument);
 }
 
-TEST(GridSampleCudaUnavailable, WithoutADeviceTheCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
-    if (ops::cuda_device_available()) GTEST_SKIP() << "a CUDA device is present";
+using GridSampleCudaUnavailable = NoCudaTest;  // runs only where no CUDA device is present
+
+TEST_F(GridSampleCudaUnavailable, WithoutADeviceTheCudaPathThrowsBackendUnavailableInOneLineNamingTheOp) {
     const GridSampleShape s{1, 2, 3, 3, 2, 2};
     std::vector<float> input(18, 1.f), grid(8, 0.f), out(8), grad_input(18), grad_grid(8);
     for (int pass = 0; pass < 2; ++pass) {

@@ -5,6 +5,8 @@
 #include <random>
 
 #include "common/compare.hpp"
+#include "common/expect_throw_msg.hpp"
+#include "common/prediction_invariance.hpp"
 #include "common/sanitizer_build.hpp"
 #include "ops/common/channel_layout.hpp"
 #include "ops/grid_sample/grid_sample.hpp"
@@ -211,6 +213,19 @@ TEST(GridSampleDevice, OutputIsBitIdenticalAcrossHostThreadCounts) {
     }
 }
 
+TEST(GridSampleDevice, PredictionIsTheSameOnAnyHostThreadCountAndExecutor) {
+    const Tensor input = random_tensor(Shape{1, 9, 11, 40}, 7, -1, 1);  // NHWC
+    const Tensor grid = random_tensor(Shape{1, 7, 8, 2}, 8, -1, 1);
+    tilesim::testing::expect_prediction_is_host_invariant([&](const RunOptions& o) {
+        GridSampleArgs a;
+        a.input_layout = ChannelLayout::NHWC;
+        a.backend = Backend::Sim;
+        a.core_grid = {2, 2};
+        a.run = o;
+        return grid_sample(input, grid, a);
+    });
+}
+
 // The readers' own work is costed (docs/cost-model.md, "Scalar kernel work"): a reader that computes each
 // point's coordinates and weights in software float is several times slower than one that reads them
 // precomputed, as on silicon, where the data-movement cores have no FPU.
@@ -290,41 +305,37 @@ TEST(GridSampleDevice, DeeperCbBufferingIsNeverSlowerAndFasterWhereTheCbIsTheBou
 }
 
 namespace {
-std::string sim_error(GridSampleArgs a, Shape input = {1, 4, 5, 3}, Shape grid = {1, 2, 6, 2}) {
+void run_sim(GridSampleArgs a, Shape input = {1, 4, 5, 3}, Shape grid = {1, 2, 6, 2}) {
     a.input_layout = ChannelLayout::NHWC;
     a.backend = Backend::Sim;
-    try {
-        grid_sample(random_tensor(input, 1, 0, 1), random_tensor(grid, 2, -1, 1), a);
-    } catch (const InvalidArgument& e) {
-        return e.what();
-    }
-    return "NO ERROR";
+    (void)grid_sample(random_tensor(input, 1, 0, 1), random_tensor(grid, 2, -1, 1), a);
 }
 }  // namespace
 
 TEST(GridSampleDevice, RefusesWhatItDoesNotSupportAndSaysWhatIs) {
     GridSampleArgs a;
     a.mode = GridSampleMode::Bicubic;
-    EXPECT_NE(sim_error(a).find(
-                  "mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest)"),
-              std::string::npos);
+    EXPECT_THROW_MSG(
+        run_sim(a), InvalidArgument,
+        "mode 'bicubic' is not supported on the simulated device (supported: bilinear, nearest)");
     a = {};
     a.padding_mode = PaddingMode::Border;
-    EXPECT_NE(sim_error(a).find(
-                  "padding_mode 'border' is not supported on the simulated device (supported: zeros)"),
-              std::string::npos);
+    EXPECT_THROW_MSG(run_sim(a), InvalidArgument,
+                     "padding_mode 'border' is not supported on the simulated device (supported: zeros)");
     a = {};
     a.grid_batching = 4;
-    EXPECT_NE(sim_error(a).find("grid batching factor K=4 must divide W_out=6"), std::string::npos);
+    EXPECT_THROW_MSG(run_sim(a), InvalidArgument,
+                     "grid_sample (sim): grid batching factor K=4 must divide W_out=6");
     a = {};
     a.split_reader = true;
-    EXPECT_NE(sim_error(a).find("split reader is available for bilinear height-sharded grids only"),
-              std::string::npos);
+    EXPECT_THROW_MSG(run_sim(a), InvalidArgument,
+                     "split reader is available for bilinear height-sharded grids only");
     a = {};
-    EXPECT_NE(sim_error(a, {1, 4, 5, 600}).find("C=600 needs 19 channel tiles"), std::string::npos);
-    EXPECT_NE(sim_error(a, {2, 4, 5, 3}).find("grid"), std::string::npos);
+    EXPECT_THROW_MSG(run_sim(a, {1, 4, 5, 600}), InvalidArgument, "C=600 needs 19 channel tiles");
+    EXPECT_THROW_MSG(run_sim(a, {2, 4, 5, 3}), InvalidArgument,
+                     "grid_sample: grid batch 1 does not match input batch 2");
     a.memory = GridSampleMemory::HeightSharded;
     a.num_shard_cores = 65;
-    EXPECT_NE(sim_error(a).find("num_shard_cores 65 exceeds the 64 worker cores of the 8x8 core grid"),
-              std::string::npos);
+    EXPECT_THROW_MSG(run_sim(a), InvalidArgument,
+                     "num_shard_cores 65 exceeds the 64 worker cores of the 8x8 core grid");
 }
