@@ -1,5 +1,7 @@
 #include "cli_common.hpp"
 
+#include "ops/common/program_summary.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -155,6 +157,37 @@ std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key
         return {v[0].get<int64_t>(), v[1].get<int64_t>()};
     }
     fail("argument '{}' must be an integer or a pair of integers, got {}", key, v.dump());
+}
+
+nlohmann::json program_json(const ops::ProgramSummary& p) {
+    nlohmann::json cbs = nlohmann::json::array();
+    for (const auto& cb : p.cbs) {
+        cbs.push_back({{"index", cb.index},
+                       {"holds", cb.holds},
+                       {"page_size", cb.page_size},
+                       {"num_pages", cb.num_pages},
+                       {"total_size", cb.total_size()},
+                       {"format", to_string(cb.format)},
+                       {"globally_allocated", cb.globally_allocated}});
+    }
+    nlohmann::json j = {{"factory", p.factory},
+                        {"units", p.units},
+                        {"num_cores", p.num_cores},
+                        {"units_per_core_group_1", p.units_per_core_group_1},
+                        {"cores_group_1", p.cores_group_1},
+                        {"units_per_core_group_2", p.units_per_core_group_2},
+                        {"cores_group_2", p.cores_group_2},
+                        {"circular_buffers", cbs},
+                        {"cb_bytes_per_core", p.cb_bytes_per_core},
+                        {"l1_bytes_per_core", p.l1_bytes_per_core},
+                        {"kernels", p.kernels}};
+    for (const auto& [name, value] : p.facts) j[name] = value;
+    return j;
+}
+
+void describe_program(OpOutcome& out, const ops::ProgramSummary& p, std::string_view unit) {
+    out.details["program"] = program_json(p);
+    out.summary = [text = ops::describe(p, unit)] { std::fputs(text.c_str(), stdout); };
 }
 
 }  // namespace tilesim::cli

@@ -18,7 +18,7 @@
 #include "tilesim/tensor.hpp"
 
 namespace tilesim::ops {
-struct SamplingProgramInfo;
+struct ProgramSummary;
 }
 
 namespace tilesim::cli {
@@ -114,7 +114,10 @@ struct SamplingOpSettings {
 void add_sampling_op_flags(CLI::App* cmd, SamplingOpFlags& flags);
 nlohmann::json sampling_op_args(const SamplingOpFlags& flags);
 SamplingOpSettings sampling_op_settings(const nlohmann::json& args, const char* op);
-void describe_sampling_program(OpOutcome& out, const ops::SamplingProgramInfo& program);
+// Every op's program summary in the JSON report (details.program) and printed before the run report;
+// `unit` names a work unit in the printed line ("grid sticks", "output sticks", "units").
+void describe_program(OpOutcome& out, const ops::ProgramSummary& program, std::string_view unit);
+nlohmann::json program_json(const ops::ProgramSummary& program);
 
 template <class R>
 R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {

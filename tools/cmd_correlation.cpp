@@ -11,43 +11,6 @@ namespace tilesim::cli {
 namespace {
 constexpr int64_t kMaxArg = 1 << 20;  // far beyond any real window; keeps the int conversions exact
 
-nlohmann::json program_json(const ops::CorrelationProgramInfo& p) {
-    nlohmann::json cbs = nlohmann::json::array();
-    for (const auto& cb : p.cbs) {
-        cbs.push_back({{"index", cb.index},
-                       {"holds", cb.holds},
-                       {"page_size", cb.page_size},
-                       {"num_pages", cb.num_pages},
-                       {"total_size", cb.total_size()}});
-    }
-    return {{"factory", p.factory},
-            {"units", p.units},
-            {"num_cores", p.num_cores},
-            {"units_per_core_group_1", p.units_per_core_group_1},
-            {"cores_group_1", p.cores_group_1},
-            {"units_per_core_group_2", p.units_per_core_group_2},
-            {"cores_group_2", p.cores_group_2},
-            {"channel_tiles", p.channel_tiles},
-            {"row_blocks", p.row_blocks},
-            {"cb_bytes_per_core", p.cb_bytes_per_core},
-            {"l1_bytes_per_core", p.l1_bytes_per_core},
-            {"circular_buffers", cbs},
-            {"kernels", p.kernels}};
-}
-
-void print_program(const ops::CorrelationProgramInfo& p) {
-    std::printf("program: %s factory, %u output sticks on %u cores (%u x %u + %u x %u)\n", p.factory.c_str(),
-                p.units, p.num_cores, p.cores_group_1, p.units_per_core_group_1, p.cores_group_2,
-                p.units_per_core_group_2);
-    for (const auto& cb : p.cbs) {
-        std::printf("  CB c_%-2u %-34s %6u B x %4u pages = %8u B\n", cb.index, cb.holds.c_str(), cb.page_size,
-                    cb.num_pages, cb.total_size());
-    }
-    std::printf("  CBs per core: %llu B of %llu B of L1\n",
-                static_cast<unsigned long long>(p.cb_bytes_per_core),
-                static_cast<unsigned long long>(p.l1_bytes_per_core));
-}
-
 int int_arg(const nlohmann::json& args, const char* op, const char* key, int fallback) {
     const int64_t v = arg_int(args, key, fallback);
     if (v < -kMaxArg || v > kMaxArg)
@@ -76,7 +39,7 @@ DataType dtype_of(const nlohmann::json& args, const TensorMap& in, const char* m
 }
 
 ops::DeviceRunOptions run_args(const nlohmann::json& args, const CommonOpOptions& common, const char* op,
-                                 DataType dtype) {
+                               DataType dtype) {
     ops::DeviceRunOptions a;
     a.backend = backend_of(common);
     a.device = common.device;
@@ -105,10 +68,7 @@ OpOutcome outcome_of(ops::CorrelationResult r, const TensorMap& in, const nlohma
     for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
     out.details["args"] = args;
     out.details["dtype"] = to_string(dtype);
-    if (r.program) {
-        out.details["program"] = program_json(*r.program);
-        out.summary = [p = *r.program] { print_program(p); };
-    }
+    if (r.program) describe_program(out, *r.program, "output sticks");
     return out;
 }
 

@@ -34,35 +34,6 @@ SamplingOpSettings sampling_op_settings(const nlohmann::json& args, const char* 
     return s;
 }
 
-void describe_sampling_program(OpOutcome& out, const ops::SamplingProgramInfo& p) {
-    nlohmann::json cbs = nlohmann::json::array();
-    for (const auto& cb : p.cbs) {
-        cbs.push_back({{"index", cb.index},
-                       {"holds", cb.holds},
-                       {"page_size", cb.page_size},
-                       {"num_pages", cb.num_pages},
-                       {"total_size", cb.page_size * cb.num_pages}});
-    }
-    out.details["program"] = {{"factory", p.factory},
-                              {"units", p.units},
-                              {"num_cores", p.num_cores},
-                              {"units_per_core_group_1", p.units_per_core_group_1},
-                              {"cores_group_1", p.cores_group_1},
-                              {"units_per_core_group_2", p.units_per_core_group_2},
-                              {"cores_group_2", p.cores_group_2},
-                              {"circular_buffers", cbs},
-                              {"kernels", p.kernels}};
-    out.summary = [p] {
-        std::printf("program: %s factory, %u units on %u cores (%u x %u + %u x %u)\n", p.factory.c_str(),
-                    p.units, p.num_cores, p.cores_group_1, p.units_per_core_group_1, p.cores_group_2,
-                    p.units_per_core_group_2);
-        for (const auto& cb : p.cbs) {
-            std::printf("  CB c_%-2u %-36s %6u B x %4u pages = %8u B\n", cb.index, cb.holds.c_str(),
-                        cb.page_size, cb.num_pages, cb.page_size * cb.num_pages);
-        }
-    };
-}
-
 namespace {
 
 OpOutcome run_deformable_aggregation(const TensorMap& in, const nlohmann::json& args,
@@ -83,7 +54,7 @@ OpOutcome run_deformable_aggregation(const TensorMap& in, const nlohmann::json& 
     out.report = std::move(r.report);
     for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
     out.details["args"] = args;
-    if (r.program) describe_sampling_program(out, *r.program);
+    if (r.program) describe_program(out, *r.program, "units");
     return out;
 }
 

@@ -7,39 +7,6 @@
 namespace tilesim::cli {
 
 namespace {
-nlohmann::json program_json(const ops::GridSampleProgramInfo& p) {
-    nlohmann::json cbs = nlohmann::json::array();
-    for (const auto& cb : p.cbs) {
-        cbs.push_back({{"index", cb.index},
-                       {"holds", cb.holds},
-                       {"page_size", cb.page_size},
-                       {"num_pages", cb.num_pages},
-                       {"total_size", cb.page_size * cb.num_pages},
-                       {"globally_allocated", cb.globally_allocated}});
-    }
-    return {{"factory", p.factory},
-            {"grid_sticks", p.grid_sticks},
-            {"num_cores", p.num_cores},
-            {"units_per_core_group_1", p.units_per_core_group_1},
-            {"cores_group_1", p.cores_group_1},
-            {"units_per_core_group_2", p.units_per_core_group_2},
-            {"cores_group_2", p.cores_group_2},
-            {"shard_height", p.shard_height},
-            {"circular_buffers", cbs},
-            {"kernels", p.kernels}};
-}
-
-void print_program(const ops::GridSampleProgramInfo& p) {
-    std::printf("program: %s factory, %u grid sticks on %u cores (%u x %u + %u x %u)\n", p.factory.c_str(),
-                p.grid_sticks, p.num_cores, p.cores_group_1, p.units_per_core_group_1, p.cores_group_2,
-                p.units_per_core_group_2);
-    for (const auto& cb : p.cbs) {
-        std::printf("  CB c_%-2u %-32s %6u B x %4u pages = %8u B%s\n", cb.index, cb.holds.c_str(),
-                    cb.page_size, cb.num_pages, cb.page_size * cb.num_pages,
-                    cb.globally_allocated ? " (backed by the shard)" : "");
-    }
-}
-
 OpOutcome run_grid_sample(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) {
     ops::GridSampleArgs a;
     a.mode = ops::parse_grid_sample_mode(arg_string(args, "mode", "bilinear"));
@@ -77,10 +44,7 @@ OpOutcome run_grid_sample(const TensorMap& in, const nlohmann::json& args, const
     out.details["input"] = shape_json(in.at("input").shape());
     out.details["grid"] = shape_json(in.at("grid").shape());
     out.details["args"] = args;
-    if (r.program) {
-        out.details["program"] = program_json(*r.program);
-        out.summary = [p = *r.program] { print_program(p); };
-    }
+    if (r.program) describe_program(out, *r.program, "grid sticks");
     return out;
 }
 }  // namespace

@@ -25,7 +25,7 @@ OpOutcome run_sample_dot(const TensorMap& in, const nlohmann::json& args, const 
     out.report = std::move(r.report);
     for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
     out.details["args"] = args;
-    if (r.program) describe_sampling_program(out, *r.program);
+    if (r.program) describe_program(out, *r.program, "units");
     return out;
 }
 

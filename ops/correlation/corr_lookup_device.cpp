@@ -123,8 +123,8 @@ std::vector<uint32_t> writer_args(const CorrLookupGeometry& g, const CorrLookupS
 }
 
 Program corr_lookup_program(Device& device, const CorrLookupGeometry& g, const DeviceRunOptions& o,
-                            const std::vector<uint32_t>& addrs, CorrelationProgramInfo& info) {
-    info.factory = "corr_lookup";
+                            const std::vector<uint32_t>& addrs, ProgramSummary& info) {
+    const std::string factory = "corr_lookup";
     const uint32_t esize = element_size(o.dtype), tile_bytes = kTileValues * esize;
     CorrLookupSizes s;
     s.ct = ceil_div(g.channels, kTileRows);
@@ -132,33 +132,34 @@ Program corr_lookup_program(Device& device, const CorrLookupGeometry& g, const D
     s.out_tiles = ceil_div(g.samples(), kTileRows);
     s.face_cols = ceil_div(g.samples(), 16);
     s.taps_row_bytes = s.out_tiles * kTileRows * esize;
-    info.channel_tiles = s.ct;
-    info.row_blocks = s.blocks;
+    info.facts["channel_tiles"] = s.ct;
+    info.facts["row_blocks"] = s.blocks;
     // Work split: one unit per query pixel (its output stick).
     const CoreCoord grid = core_grid_of(device, o);
-    info.units = g.batch * g.height * g.width;
-    const WorkSplit split = split_work_to_cores(grid, info.units);
-    record_split(info, split);
+    const WorkSplit split = split_work_to_cores(grid, g.batch * g.height * g.width);
     const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     // Circular buffers.
     const uint32_t n = o.buffering_factor;
-    add_cb(program, cores, info, kF1RowsCb, "fmap1 stick x 32 rows", s.ct * tile_bytes, n, o.dtype);
-    add_cb(program, cores, info, kF1TilesCb, "fmap1 tiles (broadcast rows)", tile_bytes, s.ct, o.dtype);
-    add_cb(program, cores, info, kCellRowsCb, "32 window cells (fmap2 sticks)", s.ct * tile_bytes, n,
-           o.dtype);
-    add_cb(program, cores, info, kCellTilesCb, "window cell tiles", tile_bytes, s.ct, o.dtype);
-    add_cb(program, cores, info, kProductsCb, "product tiles", tile_bytes, s.ct, o.dtype);
-    add_cb(program, cores, info, kScalarCb, "reduce scaler 1/sqrt(C)", tile_bytes, 1, o.dtype);
-    add_cb(program, cores, info, kCellsOutCb, "cell dot products (column 0)", tile_bytes, n, o.dtype);
-    add_cb(program, cores, info, kTapsCb, "4 tap rows per level", g.levels * kBilinearTaps * s.taps_row_bytes,
-           n, o.dtype);
-    add_cb(program, cores, info, kWeightsCb, "bilinear weights (4 per level)", tile_bytes, n, o.dtype);
-    add_cb(program, cores, info, kCoordsCb, "coords stick (x, y)",
-           round_up(2 * sizeof(float), device.spec().dram_alignment), 1, DataType::Float32);
-    add_cb(program, cores, info, kOutCb, "output stick (face-width pages)", 16 * esize, n * s.face_cols,
-           o.dtype);
+    create_circular_buffer(program, cores, kF1RowsCb, "fmap1 stick x 32 rows", s.ct * tile_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, kF1TilesCb, "fmap1 tiles (broadcast rows)", tile_bytes, s.ct,
+                           o.dtype);
+    create_circular_buffer(program, cores, kCellRowsCb, "32 window cells (fmap2 sticks)", s.ct * tile_bytes,
+                           n, o.dtype);
+    create_circular_buffer(program, cores, kCellTilesCb, "window cell tiles", tile_bytes, s.ct, o.dtype);
+    create_circular_buffer(program, cores, kProductsCb, "product tiles", tile_bytes, s.ct, o.dtype);
+    create_circular_buffer(program, cores, kScalarCb, "reduce scaler 1/sqrt(C)", tile_bytes, 1, o.dtype);
+    create_circular_buffer(program, cores, kCellsOutCb, "cell dot products (column 0)", tile_bytes, n,
+                           o.dtype);
+    create_circular_buffer(program, cores, kTapsCb, "4 tap rows per level",
+                           g.levels * kBilinearTaps * s.taps_row_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, kWeightsCb, "bilinear weights (4 per level)", tile_bytes, n,
+                           o.dtype);
+    create_circular_buffer(program, cores, kCoordsCb, "coords stick (x, y)",
+                           round_up(2 * sizeof(float), device.spec().dram_alignment), 1, DataType::Float32);
+    create_circular_buffer(program, cores, kOutCb, "output stick (face-width pages)", 16 * esize,
+                           n * s.face_cols, o.dtype);
 
     // Kernels.
     const KernelHandle reader =
@@ -175,7 +176,7 @@ Program corr_lookup_program(Device& device, const CorrLookupGeometry& g, const D
         SetRuntimeArgs(program, writer, w.core, {addrs[3], w.count, w.start});
         SetRuntimeArgs(program, compute, w.core, {w.count});
     }
-    finish_program(device, program, info);
+    finish_program(device, program, factory, split, info);
     return program;
 }
 
@@ -220,10 +221,10 @@ Tensor corr_lookup_pooled_pyramid_nhwc(const Tensor& fmap2, int num_levels, bool
     return Tensor::from_floats(Shape{static_cast<uint32_t>(all.size() / c), c}, all);
 }
 
-CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels,
-                                               int radius, const DeviceRunOptions& opts) {
+ProgramSummary corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels, int radius,
+                                       const DeviceRunOptions& opts) {
     validate_device_options(std::string(kOp) + " (sim)", device, opts);
-    CorrelationProgramInfo info;
+    ProgramSummary info;
     corr_lookup_program(device, geometry(fmap, num_levels, radius), opts, {0, 0, 0, 0}, info);
     return info;
 }

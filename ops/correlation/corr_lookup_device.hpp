@@ -23,8 +23,8 @@ CorrelationDeviceResult corr_lookup_device(Device& device, const Tensor& fmap1_n
 
 // The program the factory builds for feature maps of shape `fmap` (NCHW sizes), without running it: its
 // work split, CBs and L1 use per core (throws OutOfMemory when the CBs do not fit L1).
-CorrelationProgramInfo corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels,
-                                               int radius, const DeviceRunOptions& opts = {});
+ProgramSummary corr_lookup_device_plan(Device& device, const NchwShape& fmap, int num_levels, int radius,
+                                       const DeviceRunOptions& opts = {});
 
 // AlternateCorrBlock's pooled fmap2: level 0 is fmap2, level l + 1 = avg_pool2d(level l, 2, stride 2) (odd
 // sizes floor), each channels-last [B, h_l, w_l, C]; all levels concatenated ([sum_l B h_l w_l, C]). With

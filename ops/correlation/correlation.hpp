@@ -24,7 +24,7 @@ namespace tilesim::ops {
 // outputs to bf16 / fp16 with the math in fp32 (cpu, cuda; the original packages accumulate half in fp32);
 // sim takes Float32 and BFloat16 (tt-metal has no fp16). Core grid and buffering factor (the pages of the
 // streamed row-block CBs) apply to backend sim only, and are refused elsewhere.
-using CorrelationResult = OpResult<CorrelationProgramInfo>;
+using CorrelationResult = OpResult<ProgramSummary>;
 
 // input1, input2: [B, C, H, W]. Output: the original 5-D [B, patchH, patchW, oH, oW].
 CorrelationResult spatial_correlation(const FloatInput& input1, const FloatInput& input2,

@@ -12,18 +12,12 @@ NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Te
     return {s[0], s[3], s[1], s[2]};
 }
 
-void add_cb(Program& program, const CoreRangeSet& cores, CorrelationProgramInfo& info, uint8_t index,
-            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
-    create_circular_buffer(program, cores, index, page_size, num_pages, format);
-    info.cbs.push_back({index, holds, page_size, num_pages});
-}
-
-void finish_program(Device& device, const Program& program, CorrelationProgramInfo& info) {
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
-    info.cb_bytes_per_core = 0;
-    for (const auto& cb : info.cbs) info.cb_bytes_per_core += cb.total_size();
-    info.l1_bytes_per_core = device.spec().l1_size_bytes;
+void finish_program(Device& device, const Program& program, std::string factory, const WorkSplit& split,
+                    ProgramSummary& info) {
     ValidateProgram(device, program);  // refuses CBs that do not fit L1, with the byte counts
+    std::map<std::string, uint64_t> facts = std::move(info.facts);
+    info = summarize_program(std::move(factory), device, program, split);
+    info.facts = std::move(facts);
 }
 
 RunReport run_program(Device& device, Program& program, const RunOptions& run, uint32_t units_arg) {

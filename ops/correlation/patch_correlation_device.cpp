@@ -78,35 +78,36 @@ void validate(const char* op, const Device& device, const Tensor& in1, const Ten
 
 Program patch_correlation_program(Device& device, const PatchCorrelationGeometry& g,
                                   const DeviceRunOptions& o, uint32_t in1_addr, uint32_t in2_addr,
-                                  uint32_t out_addr, CorrelationProgramInfo& info) {
-    info.factory = "patch_correlation";
+                                  uint32_t out_addr, ProgramSummary& info) {
+    const std::string factory = "patch_correlation";
     const uint32_t esize = element_size(o.dtype);
     const uint32_t ct = ceil_div(g.channels, kTileRows);
     const uint32_t blocks = ceil_div(g.displacements(), kTileRows);
     const uint32_t taps = g.kernel_h * g.kernel_w;
     const uint32_t tile_bytes = kTileValues * esize, row_bytes = ct * kTileRows * esize;
-    info.channel_tiles = ct;
-    info.row_blocks = blocks;
+    info.facts["channel_tiles"] = ct;
+    info.facts["row_blocks"] = blocks;
     // Work split: one unit per output pixel (its output stick).
     const CoreCoord grid = core_grid_of(device, o);
-    info.units = g.batch * g.out_h * g.out_w;
-    const WorkSplit split = split_work_to_cores(grid, info.units);
-    record_split(info, split);
+    const WorkSplit split = split_work_to_cores(grid, g.batch * g.out_h * g.out_w);
     const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     // Circular buffers (row blocks: 32 sticks as rows, ct * 32 channels per row).
     const uint32_t n = o.buffering_factor;
-    add_cb(program, cores, info, kIn1RowsCb, "in1 stick x 32 rows", ct * tile_bytes, n, o.dtype);
-    add_cb(program, cores, info, kIn1TilesCb, "in1 tiles (broadcast rows)", tile_bytes, ct, o.dtype);
-    add_cb(program, cores, info, kIn2RowsCb, "32 in2 sticks (displacements)", ct * tile_bytes, n, o.dtype);
-    add_cb(program, cores, info, kIn2TilesCb, "in2 tiles", tile_bytes, ct, o.dtype);
-    add_cb(program, cores, info, kProductsCb, g.abs_diff ? "|in2 - in1| tiles" : "product tiles", tile_bytes,
-           ct, o.dtype);
-    add_cb(program, cores, info, kScalarCb, "reduce scaler", tile_bytes, 1, o.dtype);
+    create_circular_buffer(program, cores, kIn1RowsCb, "in1 stick x 32 rows", ct * tile_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, kIn1TilesCb, "in1 tiles (broadcast rows)", tile_bytes, ct,
+                           o.dtype);
+    create_circular_buffer(program, cores, kIn2RowsCb, "32 in2 sticks (displacements)", ct * tile_bytes, n,
+                           o.dtype);
+    create_circular_buffer(program, cores, kIn2TilesCb, "in2 tiles", tile_bytes, ct, o.dtype);
+    create_circular_buffer(program, cores, kProductsCb, g.abs_diff ? "|in2 - in1| tiles" : "product tiles",
+                           tile_bytes, ct, o.dtype);
+    create_circular_buffer(program, cores, kScalarCb, "reduce scaler", tile_bytes, 1, o.dtype);
     if (taps > 1)
-        add_cb(program, cores, info, kPartialCb, "partial sums (one per block)", tile_bytes, blocks, o.dtype);
-    add_cb(program, cores, info, kOutCb, "reduced tiles (column 0)", tile_bytes, n, o.dtype);
+        create_circular_buffer(program, cores, kPartialCb, "partial sums (one per block)", tile_bytes, blocks,
+                               o.dtype);
+    create_circular_buffer(program, cores, kOutCb, "reduced tiles (column 0)", tile_bytes, n, o.dtype);
 
     // Kernels.
     const KernelHandle reader =
@@ -127,7 +128,7 @@ Program patch_correlation_program(Device& device, const PatchCorrelationGeometry
         SetRuntimeArgs(program, writer, w.core, {out_addr, w.count, w.start});
         SetRuntimeArgs(program, compute, w.core, {w.count});
     }
-    finish_program(device, program, info);
+    finish_program(device, program, factory, split, info);
     return program;
 }
 

@@ -18,7 +18,7 @@ namespace tilesim::ops {
 // Output: Float32 [bs, num_anchor, C]. Options: BFloat16 makes the feature maps bf16 (cpu/cuda: mc_ms_feat
 // and the output rounded to bf16, math in fp32; sim: bf16 data, blocks and DEST); sampling locations and
 // weights stay float32 on every backend. buffering_factor: block CB pages in flight.
-using DeformableAggregationResult = OpResult<SamplingProgramInfo>;
+using DeformableAggregationResult = OpResult<ProgramSummary>;
 
 // mc_ms_feat [bs, num_feat, C], spatial_shape [num_cams, num_scale, 2] (H, W), scale_start_index
 // [num_cams, num_scale], sampling_location [bs, num_anchor, num_pts, num_cams, 2], weights [bs, num_anchor,

@@ -67,31 +67,29 @@ std::vector<uint32_t> reader_compile_args(const detail::DeformableDims& d, const
 }
 
 Program deformable_program(Device& device, const detail::DeformableDims& d, const ChannelGeometry& g,
-                           const DeviceRunOptions& o, const DeformableBuffers& b, SamplingProgramInfo& info,
+                           const DeviceRunOptions& o, const DeformableBuffers& b, ProgramSummary& info,
                            std::vector<CoreWork>& work) {
     using namespace sampling_kernels;
-    info.factory = "deformable_aggregation";
     // Work split: one unit per anchor (b, a).
     const CoreCoord grid = core_grid_of(device, o);
-    info.units = static_cast<uint32_t>(d.bs * d.num_anchor);
-    const WorkSplit split = split_work_to_cores(grid, info.units);
-    record_split(info, split);
+    const WorkSplit split = split_work_to_cores(grid, static_cast<uint32_t>(d.bs * d.num_anchor));
     const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     // Circular buffers: the anchor's location and weight sticks, then the weighted row sum's.
     const std::vector<uint32_t> args = reader_compile_args(d, g);
     const uint32_t align = device.spec().dram_alignment;
-    add_cb(program, cores, info, kIndexStickCb, "sampling locations of the anchor",
-           round_up(args[deformable_kernels::kLocationStickBytes], align), 1, DataType::Float32);
-    add_cb(program, cores, info, kWeightStickCb, "attention weights of the anchor",
-           round_up(args[deformable_kernels::kWeightStickBytes], align), 1, DataType::Float32);
+    create_circular_buffer(program, cores, kIndexStickCb, "sampling locations of the anchor",
+                           round_up(args[deformable_kernels::kLocationStickBytes], align), 1,
+                           DataType::Float32);
+    create_circular_buffer(program, cores, kWeightStickCb, "attention weights of the anchor",
+                           round_up(args[deformable_kernels::kWeightStickBytes], align), 1,
+                           DataType::Float32);
     // Kernels.
     const KernelHandle reader =
         CreateKernel(program, "kernels/deformable_aggregation/reader_deformable_aggregation.cpp", cores,
                      ReaderDataMovementConfig(args));
-    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, o, info);
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
+    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, o);
 
     // Runtime args: consecutive anchors per core, cores in split_work_to_cores order.
     work = assign_work(split, grid);
@@ -102,6 +100,7 @@ Program deformable_program(Device& device, const detail::DeformableDims& d, cons
         set_weighted_row_sum_args(program, sum, w, b.output.buffer->address());
     }
     ValidateProgram(device, program);
+    info = summarize_program("deformable_aggregation", device, program, split);
     return program;
 }
 

@@ -22,7 +22,7 @@ namespace tilesim::ops {
 struct DeformableAggregationDeviceResult {
     Tensor output;  // Float32 [bs, num_anchor, C]
     RunReport report;
-    SamplingProgramInfo info;
+    ProgramSummary info;
 };
 
 // mc_ms_feat [bs, num_feat, C], sampling_location [bs, num_anchor, num_pts, num_cams, 2] and weights

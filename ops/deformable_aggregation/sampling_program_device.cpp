@@ -37,28 +37,22 @@ ChannelGeometry channel_geometry(uint32_t channels, const DeviceRunOptions& o) {
     return g;
 }
 
-void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
-            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format) {
-    create_circular_buffer(program, cores, static_cast<uint8_t>(index), page_size, num_pages, format);
-    info.cbs.push_back({index, holds, page_size, num_pages});
-}
-
 WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
-                                        const DeviceRunOptions& o, SamplingProgramInfo& info) {
+                                        const DeviceRunOptions& o) {
     const uint32_t n = o.buffering_factor, block_bytes = kTileRows * g.row_bytes, t = g.channel_tiles;
     const uint32_t tile = 1024 * element_size(g.intermediate);
-    add_cb(program, cores, info, kCountCb, "blocks of the unit (uint32)", 16, 2, DataType::UInt32);
-    add_cb(program, cores, info, kValueRowsCb, "value block (8 samples x 4 corners)", block_bytes, n,
-           g.dtype);
-    add_cb(program, cores, info, kWeightRowsCb, "weight block", block_bytes, n, g.dtype);
-    add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
+    create_circular_buffer(program, cores, kCountCb, "blocks of the unit (uint32)", 16, 2, DataType::UInt32);
+    create_circular_buffer(program, cores, kValueRowsCb, "value block (8 samples x 4 corners)", block_bytes,
+                           n, g.dtype);
+    create_circular_buffer(program, cores, kWeightRowsCb, "weight block", block_bytes, n, g.dtype);
+    create_circular_buffer(program, cores, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
     // The compute kernel packs row 0 of its channel tiles (pack_untilize_dest): C values padded to whole
     // tiles; the writer sends the first C.
-    add_cb(program, cores, info, kOutputCb, "output stick", g.row_bytes, 2, g.dtype);
-    add_cb(program, cores, info, kValueTilesCb, "value tiles", g.tile_bytes, t, g.dtype);
-    add_cb(program, cores, info, kWeightTilesCb, "weight tiles", g.tile_bytes, t, g.dtype);
-    add_cb(program, cores, info, kProductCb, "value x weight tiles", tile, t, g.intermediate);
-    add_cb(program, cores, info, kPartialCb, "column sums so far", tile, t, g.intermediate);
+    create_circular_buffer(program, cores, kOutputCb, "output stick", g.row_bytes, 2, g.dtype);
+    create_circular_buffer(program, cores, kValueTilesCb, "value tiles", g.tile_bytes, t, g.dtype);
+    create_circular_buffer(program, cores, kWeightTilesCb, "weight tiles", g.tile_bytes, t, g.dtype);
+    create_circular_buffer(program, cores, kProductCb, "value x weight tiles", tile, t, g.intermediate);
+    create_circular_buffer(program, cores, kPartialCb, "column sums so far", tile, t, g.intermediate);
 
     WeightedSumKernels k;
     std::vector<uint32_t> compute_args(kNumWeightedSumComputeArgs);

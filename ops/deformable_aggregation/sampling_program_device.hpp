@@ -16,30 +16,13 @@
 
 #include "ops/common/front_end.hpp"
 #include "ops/common/program_helpers.hpp"
+#include "ops/common/program_summary.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/program.hpp"
 #include "tilesim/run_report.hpp"
 #include "tilesim/work_split.hpp"
 
 namespace tilesim::ops {
-
-struct SamplingCbInfo {
-    uint32_t index = 0;
-    std::string holds;
-    uint32_t page_size = 0;
-    uint32_t num_pages = 0;
-};
-
-// What a program factory decided: the split, the CBs (per core) and the kernels.
-struct SamplingProgramInfo {
-    std::string factory;  // "deformable_aggregation", "sample_sum", "sample_dot"
-    uint32_t units = 0;   // work units: anchors, or (b, hd, q) rows
-    uint32_t num_cores = 0;
-    uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
-    uint32_t cores_group_1 = 0, cores_group_2 = 0;
-    std::vector<SamplingCbInfo> cbs;
-    std::vector<std::string> kernels;
-};
 
 namespace sampling_detail {
 
@@ -63,10 +46,6 @@ void validate_options(const Device& device, const DeviceRunOptions& o, std::stri
 ChannelGeometry channel_geometry(uint32_t channels, const DeviceRunOptions& o);
 uint32_t round_up(uint32_t v, uint32_t a);
 
-// Creates CB `index` on `cores` and records it in `info`.
-void add_cb(Program& program, const CoreRangeSet& cores, SamplingProgramInfo& info, uint32_t index,
-            const char* holds, uint32_t page_size, uint32_t num_pages, DataType format);
-
 // The CBs (count, blocks, scaler, tiles, products, partial sums, output stick) and the compute and writer
 // kernels of the weighted row sum; the caller adds its reader, its own stick CBs and the runtime args.
 struct WeightedSumKernels {
@@ -74,7 +53,7 @@ struct WeightedSumKernels {
     KernelHandle writer = 0;
 };
 WeightedSumKernels add_weighted_row_sum(Program& program, const CoreRangeSet& cores, const ChannelGeometry& g,
-                                        const DeviceRunOptions& o, SamplingProgramInfo& info);
+                                        const DeviceRunOptions& o);
 // Runtime args of the weighted row-sum compute and writer for one core's units.
 void set_weighted_row_sum_args(Program& program, const WeightedSumKernels& k, const CoreWork& w,
                                uint32_t output_address);

@@ -16,7 +16,7 @@ namespace tilesim::ops {
 // (and sample_dot's queries and encodings) bf16 (cpu/cuda: images, queries and the output rounded to bf16,
 // math in fp32; sim: bf16 data, blocks and DEST); samples, weights and depths stay float32 on every backend.
 // buffering_factor: CB pages of the sample blocks in flight.
-using FusedGridOpsResult = OpResult<SamplingProgramInfo>;
+using FusedGridOpsResult = OpResult<ProgramSummary>;
 
 // images [b, c, h, w] (PyTorch layout), samples [b, q, d, 2], weights [b, hd, q, d].
 FusedGridOpsResult sample_sum(const FloatInput& images, const FloatInput& samples, const FloatInput& weights,

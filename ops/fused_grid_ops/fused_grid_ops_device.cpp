@@ -76,13 +76,8 @@ std::vector<uint32_t> reader_args(const FusedDims& d, const ChannelGeometry& g, 
 }
 
 // The part of every fused program before its CBs: the split of the (b, hd, q) units over the cores.
-WorkSplit split_units(Device& device, const FusedDims& d, const DeviceRunOptions& o, const char* factory,
-                      SamplingProgramInfo& info) {
-    info.factory = factory;
-    info.units = d.units();
-    const WorkSplit split = split_work_to_cores(core_grid_of(device, o), info.units);
-    record_split(info, split);
-    return split;
+WorkSplit split_units(Device& device, const FusedDims& d, const DeviceRunOptions& o) {
+    return split_work_to_cores(core_grid_of(device, o), d.units());
 }
 
 Tensor images_on_device_format(const Tensor& images, const FusedDims& d, DataType dtype) {
@@ -92,7 +87,7 @@ Tensor images_on_device_format(const Tensor& images, const FusedDims& d, DataTyp
 
 FusedGridDeviceResult finish_run(Device& device, Program& program, const RunOptions& run,
                                  const std::vector<CoreWork>& work, const DeviceTensor& output,
-                                 DataType dtype, Shape shape, SamplingProgramInfo info) {
+                                 DataType dtype, Shape shape, ProgramSummary info) {
     FusedGridDeviceResult result;
     result.report = EnqueueProgram(device, program, run);
     set_units(result.report, work);
@@ -125,21 +120,20 @@ FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, co
     const DeviceTensor weights_dev = to_device(weights.reshape(Shape{d.units(), d.depth}), device);
     const DeviceTensor output = allocate_on_device(Shape{d.units(), d.channels}, opts.dtype, device);
 
-    SamplingProgramInfo info;
-    const WorkSplit split = split_units(device, d, opts, "sample_sum", info);
+    ProgramSummary info;
+    const WorkSplit split = split_units(device, d, opts);
     const CoreRangeSet& cores = split.all_cores;
     Program program;
     // Circular buffers: the unit's samples and depth weights, then the weighted row sum's.
     const uint32_t align = device.spec().dram_alignment;
-    add_cb(program, cores, info, kIndexStickCb, "samples of (b, q)", round_up(2 * d.depth * 4, align), 1,
-           DataType::Float32);
-    add_cb(program, cores, info, kWeightStickCb, "depth weights of the unit", round_up(d.depth * 4, align), 1,
-           DataType::Float32);
+    create_circular_buffer(program, cores, kIndexStickCb, "samples of (b, q)",
+                           round_up(2 * d.depth * 4, align), 1, DataType::Float32);
+    create_circular_buffer(program, cores, kWeightStickCb, "depth weights of the unit",
+                           round_up(d.depth * 4, align), 1, DataType::Float32);
     // Kernels.
     const KernelHandle reader = CreateKernel(program, "kernels/fused_grid_ops/reader_sample_sum.cpp", cores,
                                              ReaderDataMovementConfig(reader_args(d, g, 0, 0)));
-    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, opts, info);
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
+    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, opts);
     // Runtime args: consecutive units per core.
     const std::vector<CoreWork> work = assign_work(split, core_grid_of(device, opts));
     for (const CoreWork& cw : work) {
@@ -149,6 +143,7 @@ FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, co
         set_weighted_row_sum_args(program, sum, cw, output.buffer->address());
     }
     ValidateProgram(device, program);
+    info = summarize_program("sample_sum", device, program, split);
     return finish_run(device, program, run, work, output, opts.dtype,
                       Shape{d.batch, d.heads, d.queries, d.channels}, std::move(info));
 }
@@ -187,44 +182,45 @@ struct SampleDotBuffers {
 // CBs: the unit's sticks, one sample's corners and weights, the 32 vector rows, the interpolated rows and
 // the tiles of the dot products.
 void add_sample_dot_cbs(Program& program, const CoreRangeSet& cores, const SampleDotDims& d,
-                        const ChannelGeometry& g, const DeviceRunOptions& o, uint32_t align,
-                        SamplingProgramInfo& info) {
+                        const ChannelGeometry& g, const DeviceRunOptions& o, uint32_t align) {
     const uint32_t n = o.buffering_factor, t = g.channel_tiles,
                    interm_tile = 1024 * element_size(g.intermediate);
-    add_cb(program, cores, info, kIndexStickCb, "samples of (b, q)", round_up(2 * d.depth * 4, align), 1,
-           DataType::Float32);
+    create_circular_buffer(program, cores, kIndexStickCb, "samples of (b, q)",
+                           round_up(2 * d.depth * 4, align), 1, DataType::Float32);
     if (d.query_channels) {
-        add_cb(program, cores, info, kWeightStickCb, "queries of the unit",
-               round_up(d.query_channels * g.element_bytes, align), 1, g.dtype);
+        create_circular_buffer(program, cores, kWeightStickCb, "queries of the unit",
+                               round_up(d.query_channels * g.element_bytes, align), 1, g.dtype);
     }
     if (d.encodings) {
-        add_cb(program, cores, info, kEncodingStickCb, "pe of (b, q)",
-               round_up(d.depth * d.encodings * g.element_bytes, align), 1, g.dtype);
+        create_circular_buffer(program, cores, kEncodingStickCb, "pe of (b, q)",
+                               round_up(d.depth * d.encodings * g.element_bytes, align), 1, g.dtype);
     }
     // The reader fills whole batches of samples (one page each), so these CBs hold a multiple of the batch.
     const uint32_t sample_pages = n * kSamplesPerDotBatch;
-    add_cb(program, cores, info, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes,
-           sample_pages, g.dtype);
-    add_cb(program, cores, info, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, sample_pages, g.dtype);
-    add_cb(program, cores, info, kVectorRowsCb, "32 rows cat(queries, pe)", kTileRows * g.row_bytes, 2,
-           g.dtype);
-    add_cb(program, cores, info, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
-    add_cb(program, cores, info, kOutputCb, "dot products (column 0)", g.tile_bytes, 2, g.dtype);
-    add_cb(program, cores, info, kInterpRowsCb, "interpolated rows", interm_tile / 32 * t,
-           kSamplesPerDotBlock, g.intermediate);
-    add_cb(program, cores, info, kValueTilesCb, "interpolated tiles", interm_tile, t, g.intermediate);
-    add_cb(program, cores, info, kWeightTilesCb, "vector tiles", g.tile_bytes, t, g.dtype);
-    add_cb(program, cores, info, kProductCb, "products", interm_tile, t, g.intermediate);
+    create_circular_buffer(program, cores, kValueRowsCb, "4 corner rows of a sample", kCorners * g.row_bytes,
+                           sample_pages, g.dtype);
+    create_circular_buffer(program, cores, kWeightRowsCb, "4 bilinear weights", g.tile_bytes, sample_pages,
+                           g.dtype);
+    create_circular_buffer(program, cores, kVectorRowsCb, "32 rows cat(queries, pe)", kTileRows * g.row_bytes,
+                           2, g.dtype);
+    create_circular_buffer(program, cores, kScalerCb, "reduce scaler (1.0)", g.tile_bytes, 1, g.dtype);
+    create_circular_buffer(program, cores, kOutputCb, "dot products (column 0)", g.tile_bytes, 2, g.dtype);
+    create_circular_buffer(program, cores, kInterpRowsCb, "interpolated rows", interm_tile / 32 * t,
+                           kSamplesPerDotBlock, g.intermediate);
+    create_circular_buffer(program, cores, kValueTilesCb, "interpolated tiles", interm_tile, t,
+                           g.intermediate);
+    create_circular_buffer(program, cores, kWeightTilesCb, "vector tiles", g.tile_bytes, t, g.dtype);
+    create_circular_buffer(program, cores, kProductCb, "products", interm_tile, t, g.intermediate);
 }
 
 Program sample_dot_program(Device& device, const SampleDotDims& d, const ChannelGeometry& g,
-                           const DeviceRunOptions& o, const SampleDotBuffers& b, SamplingProgramInfo& info,
+                           const DeviceRunOptions& o, const SampleDotBuffers& b, ProgramSummary& info,
                            std::vector<CoreWork>& work) {
     // Work split: one unit per (b, hd, q).
-    const WorkSplit split = split_units(device, d, o, "sample_dot", info);
+    const WorkSplit split = split_units(device, d, o);
     const CoreRangeSet& cores = split.all_cores;
     Program program;
-    add_sample_dot_cbs(program, cores, d, g, o, device.spec().dram_alignment, info);
+    add_sample_dot_cbs(program, cores, d, g, o, device.spec().dram_alignment);
     // Kernels: the compute kernel and the writer share their compile-time args (SampleDotArg).
     const uint32_t query_bytes = d.query_channels * g.element_bytes,
                    encoding_bytes = d.encodings * g.element_bytes;
@@ -239,7 +235,6 @@ Program sample_dot_program(Device& device, const SampleDotDims& d, const Channel
                                               compute_config(o, dot_args));
     const KernelHandle writer = CreateKernel(program, "kernels/fused_grid_ops/writer_sample_dot.cpp", cores,
                                              WriterDataMovementConfig(dot_args));
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
     // Runtime args: consecutive units per core.
     const uint32_t queries_addr = query_bytes ? b.queries.buffer->address() : 0;
     const uint32_t encodings_addr = encoding_bytes ? b.encodings.buffer->address() : 0;
@@ -252,6 +247,7 @@ Program sample_dot_program(Device& device, const SampleDotDims& d, const Channel
         SetRuntimeArgs(program, writer, cw.core, {b.output.buffer->address(), cw.count, cw.start});
     }
     ValidateProgram(device, program);
+    info = summarize_program("sample_dot", device, program, split);
     return program;
 }
 
@@ -280,7 +276,7 @@ FusedGridDeviceResult sample_dot_device(Device& device, const Tensor& images, co
     }
     b.output = allocate_on_device(Shape{d.units(), d.depth}, opts.dtype, device);
 
-    SamplingProgramInfo info;
+    ProgramSummary info;
     std::vector<CoreWork> work;
     Program program = sample_dot_program(device, d, g, opts, b, info, work);
     return finish_run(device, program, run, work, b.output, opts.dtype,

@@ -25,7 +25,7 @@ namespace tilesim::ops {
 struct FusedGridDeviceResult {
     Tensor output;  // Float32: sample_sum [b, hd, q, c], sample_dot [b, hd, q, d]
     RunReport report;
-    SamplingProgramInfo info;
+    ProgramSummary info;
 };
 
 // images_nhwc [b, h, w, c] (channels-last), samples [b, q, d, 2] ((x, y) in [-1, 1]), weights [b, hd, q, d];

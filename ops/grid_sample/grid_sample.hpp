@@ -14,7 +14,7 @@
 
 namespace tilesim::ops {
 
-using GridSampleResult = OpResult<GridSampleProgramInfo>;  // output: Float32, in the input's layout
+using GridSampleResult = OpResult<ProgramSummary>;  // output: Float32, in the input's layout
 
 // input [N, C, H, W] (or [N, H, W, C] with input_layout NHWC), grid [N, H_out, W_out, 2]: tensors (other
 // dtypes are converted) or float32 views.

@@ -70,24 +70,24 @@ ComputeConfig compute_kernel_config(const GridSampleGeometry& g, const GridSampl
 }  // namespace
 
 Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                     const GridSampleBuffers& b, GridSampleProgramInfo& info) {
-    info.factory = "interleaved";
+                                     const GridSampleBuffers& b, ProgramSummary& info) {
+    const std::string factory = "interleaved";
     // Work split: one unit per grid stick.
     const CoreCoord grid_size = g.core_grid;
     const WorkSplit split = split_work_to_cores(grid_size, g.grid_sticks);
-    record_split(info, split);
     const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     // Circular buffers (indices in order from c_0; buffering factor 2 by default).
     const uint8_t grid_cb = 0, input_cb = 1, scalar_cb = 2, output_cb = 3;
     const uint32_t n = o.buffering_factor;
-    add_cb(program, cores, info, grid_cb, "grid stick", g.grid_stick_stride, 1, g.grid_format);
-    add_cb(program, cores, info, input_cb, "4 corner sticks", g.channel_tiles * 1024 * g.element_bytes, n,
-           o.dtype);
-    add_cb(program, cores, info, scalar_cb, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
-    add_cb(program, cores, info, output_cb, "output stick (face-width pages)", 16 * g.element_bytes,
-           n * g.face_cols, o.dtype);
+    create_circular_buffer(program, cores, grid_cb, "grid stick", g.grid_stick_stride, 1, g.grid_format);
+    create_circular_buffer(program, cores, input_cb, "4 corner sticks",
+                           g.channel_tiles * 1024 * g.element_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, scalar_cb, "4 bilinear weights", 1024 * g.element_bytes, n,
+                           o.dtype);
+    create_circular_buffer(program, cores, output_cb, "output stick (face-width pages)", 16 * g.element_bytes,
+                           n * g.face_cols, o.dtype);
 
     // Kernels: reader, pool compute per core group (the point count is a compile-time arg), writer.
     std::vector<uint32_t> reader_args =
@@ -107,7 +107,6 @@ Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g
     TensorAccessorArgs(*b.output).append_to(writer_args);
     const KernelHandle writer =
         CreateKernel(program, kWriter(o), cores, WriterDataMovementConfig(writer_args));
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     // Runtime args: consecutive grid sticks per core, cores in split_work_to_cores order; the writer counts
     // output sticks (K per grid stick).
@@ -117,23 +116,19 @@ Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g
                        {b.output->address(), w.count * g.batching, w.start * g.batching});
     }
     ValidateProgram(device, program);
+    info = summarize_program(factory, device, program, split);
     return program;
 }
 
 Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                 const GridSampleBuffers& b, GridSampleProgramInfo& info) {
-    info.factory = o.split_reader ? "sharded_split_reader" : "sharded";
+                                 const GridSampleBuffers& b, ProgramSummary& info) {
+    const std::string factory = o.split_reader ? "sharded_split_reader" : "sharded";
     // Work: the shard spec decides it; each core processes its own shard's grid sticks.
     const auto& shard_cores = b.grid->shard_cores();
     const uint32_t shard_h = b.grid->pages_per_shard();
-    info.shard_height = shard_h;
-    const auto used = static_cast<uint32_t>((g.grid_sticks + shard_h - 1) / shard_h);
-    std::vector<CoreRange> ranges;
-    for (uint32_t i = 0; i < used; ++i) ranges.emplace_back(shard_cores[i]);
-    const CoreRangeSet cores = CoreRangeSet(std::vector<CoreRange>{}).merge(CoreRangeSet(ranges));
-    info.num_cores = used;
-    info.units_per_core_group_1 = shard_h;
-    info.cores_group_1 = used;
+    const WorkSplit work = shard_split(shard_cores, g.grid_sticks, shard_h);
+    const uint32_t used = work.num_cores;
+    const CoreRangeSet& cores = work.all_cores;
 
     Program program;
     // Circular buffers in order from c_0: grid (the grid shard), input, [input 2], scalar, [scalar 2],
@@ -148,16 +143,19 @@ Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, co
     const uint8_t output_cb = next++;
     const uint32_t input_page = g.channel_tiles * 1024 * g.element_bytes;
     const uint32_t n = o.buffering_factor;
-    add_cb(program, cores, info, grid_cb, "grid shard", b.grid->aligned_page_size(), shard_h, g.grid_format,
-           b.grid.get());
-    add_cb(program, cores, info, input_cb_0, "4 corner sticks", input_page, n, o.dtype);
-    if (split) add_cb(program, cores, info, input_cb_1, "4 corner sticks (reader 2)", input_page, n, o.dtype);
-    add_cb(program, cores, info, scalar_cb_0, "4 bilinear weights", 1024 * g.element_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, grid_cb, "grid shard", b.grid->aligned_page_size(), shard_h,
+                           g.grid_format, b.grid.get());
+    create_circular_buffer(program, cores, input_cb_0, "4 corner sticks", input_page, n, o.dtype);
     if (split)
-        add_cb(program, cores, info, scalar_cb_1, "4 bilinear weights (reader 2)", 1024 * g.element_bytes, n,
-               o.dtype);
-    add_cb(program, cores, info, output_cb, "output shard (face-width pages)", 16 * g.element_bytes,
-           shard_h * g.batching * g.face_cols, o.dtype, b.output.get());
+        create_circular_buffer(program, cores, input_cb_1, "4 corner sticks (reader 2)", input_page, n,
+                               o.dtype);
+    create_circular_buffer(program, cores, scalar_cb_0, "4 bilinear weights", 1024 * g.element_bytes, n,
+                           o.dtype);
+    if (split)
+        create_circular_buffer(program, cores, scalar_cb_1, "4 bilinear weights (reader 2)",
+                               1024 * g.element_bytes, n, o.dtype);
+    create_circular_buffer(program, cores, output_cb, "output shard (face-width pages)", 16 * g.element_bytes,
+                           shard_h * g.batching * g.face_cols, o.dtype, b.output.get());
 
     // Kernels: one reader, or two taking alternate points; compute; no writer (output is the shard).
     std::vector<uint32_t> reader_args =
@@ -185,7 +183,6 @@ Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, co
     const KernelHandle compute = CreateKernel(
         program, kCompute(o), cores,
         compute_kernel_config(g, o, split, 0, input_cb_0, input_cb_1, scalar_cb_0, scalar_cb_1, output_cb));
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     // Runtime args: core i owns grid sticks [i * shard_h, min((i + 1) * shard_h, total)).
     for (uint32_t i = 0; i < used; ++i) {
@@ -196,6 +193,7 @@ Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, co
         SetRuntimeArgs(program, compute, shard_cores[i], {count * g.batching});
     }
     ValidateProgram(device, program);
+    info = summarize_program(factory, device, program, work);
     return program;
 }
 

@@ -170,7 +170,6 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
     buffers.output = output_dev.buffer;
 
     GridSampleDeviceResult result;
-    result.info.grid_sticks = g.grid_sticks;
     namespace detail = grid_sample_detail;
     const bool interleaved = opts.memory == GridSampleMemory::Interleaved;
     Program program =
@@ -178,6 +177,8 @@ GridSampleDeviceResult grid_sample_device(Device& device, const Tensor& input, c
                                : detail::nearest_sharded_program(device, g, opts, buffers, result.info))
                 : (interleaved ? detail::bilinear_interleaved_program(device, g, opts, buffers, result.info)
                                : detail::bilinear_sharded_program(device, g, opts, buffers, result.info));
+    result.info.facts["grid_sticks"] = g.grid_sticks;
+    if (!interleaved) result.info.facts["shard_height"] = buffers.grid->pages_per_shard();
     result.report = EnqueueProgram(device, program, opts.run);
     // Units of work per core: grid sticks, from the reader's runtime args (interleaved: arg 2 of 4; sharded:
     // arg 2 of 3).

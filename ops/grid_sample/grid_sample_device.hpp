@@ -11,6 +11,7 @@
 
 #include "kernels/common/grid_sample_math.hpp"
 #include "ops/common/front_end.hpp"
+#include "ops/common/program_summary.hpp"
 #include "ops/grid_sample/grid_sample_reference.hpp"
 #include "tilesim/device.hpp"
 #include "tilesim/runtime.hpp"
@@ -44,30 +45,10 @@ struct GridSampleArgs : DeviceRunOptions {
     bool tt_metal_kernel_paths = false;
 };
 
-struct GridSampleCbInfo {
-    uint32_t index = 0;
-    std::string holds;
-    uint32_t page_size = 0;
-    uint32_t num_pages = 0;
-    bool globally_allocated = false;
-};
-
-// What the program factory decided: the split, the CBs and the per-core L1 use.
-struct GridSampleProgramInfo {
-    std::string factory;       // "interleaved", "sharded", "nearest_interleaved", ...
-    uint32_t grid_sticks = 0;  // work units
-    uint32_t num_cores = 0;
-    uint32_t units_per_core_group_1 = 0, units_per_core_group_2 = 0;
-    uint32_t cores_group_1 = 0, cores_group_2 = 0;
-    uint32_t shard_height = 0;  // height-sharded: grid sticks per shard
-    std::vector<GridSampleCbInfo> cbs;
-    std::vector<std::string> kernels;
-};
-
 struct GridSampleDeviceResult {
     Tensor output;  // Float32 [N, H_out, W_out, C]
     RunReport report;
-    GridSampleProgramInfo info;
+    ProgramSummary info;  // facts: grid_sticks; height-sharded: shard_height
 };
 
 // input: [N, C, H, W] or [N, H, W, C] (opts.input_layout) float32 values (rounded to opts.dtype on the

@@ -16,18 +16,18 @@ constexpr const char* kReader = "kernels/grid_sample/reader_grid_sample_nearest.
 }  // namespace
 
 Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                    const GridSampleBuffers& b, GridSampleProgramInfo& info) {
-    info.factory = "nearest_interleaved";
+                                    const GridSampleBuffers& b, ProgramSummary& info) {
+    const std::string factory = "nearest_interleaved";
     // Work split: one unit per grid stick.
     const CoreCoord grid_size = g.core_grid;
     const WorkSplit split = split_work_to_cores(grid_size, g.grid_sticks);
-    record_split(info, split);
     const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     const uint8_t grid_cb = 0, output_cb = 1;
-    add_cb(program, cores, info, grid_cb, "grid stick", g.grid_stick_stride, 1, g.grid_format);
-    add_cb(program, cores, info, output_cb, "output stick", g.slot_bytes, o.buffering_factor, o.dtype);
+    create_circular_buffer(program, cores, grid_cb, "grid stick", g.grid_stick_stride, 1, g.grid_format);
+    create_circular_buffer(program, cores, output_cb, "output stick", g.slot_bytes, o.buffering_factor,
+                           o.dtype);
 
     std::vector<uint32_t> reader_args =
         common_reader_args(g, o, output_cb, grid_cb, kDummyCb, g.grid_stick_stride);
@@ -39,7 +39,6 @@ Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
     TensorAccessorArgs(*b.output).append_to(writer_args);
     const KernelHandle writer = CreateKernel(program, "kernels/grid_sample/writer_grid_sample.cpp", cores,
                                              WriterDataMovementConfig(writer_args));
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     for (const CoreWork& w : assign_work(split, grid_size)) {
         SetRuntimeArgs(program, reader, w.core, {b.input->address(), b.grid->address(), w.count, w.start});
@@ -47,31 +46,27 @@ Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g,
                        {b.output->address(), w.count * g.batching, w.start * g.batching});
     }
     ValidateProgram(device, program);
+    info = summarize_program(factory, device, program, split);
     return program;
 }
 
 Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                const GridSampleBuffers& b, GridSampleProgramInfo& info) {
-    info.factory = "nearest_sharded";
+                                const GridSampleBuffers& b, ProgramSummary& info) {
+    const std::string factory = "nearest_sharded";
     // Work: the shard spec decides it; each core processes its own shard's grid sticks.
     const auto& shard_cores = b.grid->shard_cores();
     const uint32_t shard_h = b.grid->pages_per_shard();
-    info.shard_height = shard_h;
-    const auto used = static_cast<uint32_t>((g.grid_sticks + shard_h - 1) / shard_h);
-    std::vector<CoreRange> ranges;
-    for (uint32_t i = 0; i < used; ++i) ranges.emplace_back(shard_cores[i]);
-    const CoreRangeSet cores = CoreRangeSet(std::vector<CoreRange>{}).merge(CoreRangeSet(ranges));
-    info.num_cores = used;
-    info.units_per_core_group_1 = shard_h;
-    info.cores_group_1 = used;
+    const WorkSplit split = shard_split(shard_cores, g.grid_sticks, shard_h);
+    const uint32_t used = split.num_cores;
+    const CoreRangeSet& cores = split.all_cores;
 
     Program program;
     // Grid and output CBs are backed by their shards (globally allocated).
     const uint8_t grid_cb = 0, output_cb = 1;
-    add_cb(program, cores, info, grid_cb, "grid shard", b.grid->aligned_page_size(), shard_h, g.grid_format,
-           b.grid.get());
-    add_cb(program, cores, info, output_cb, "output shard", b.output->aligned_page_size(),
-           shard_h * g.batching, o.dtype, b.output.get());
+    create_circular_buffer(program, cores, grid_cb, "grid shard", b.grid->aligned_page_size(), shard_h,
+                           g.grid_format, b.grid.get());
+    create_circular_buffer(program, cores, output_cb, "output shard", b.output->aligned_page_size(),
+                           shard_h * g.batching, o.dtype, b.output.get());
 
     std::vector<uint32_t> reader_args =
         common_reader_args(g, o, output_cb, grid_cb, kDummyCb, b.grid->aligned_page_size());
@@ -83,7 +78,6 @@ Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, con
     defines.emplace("GRID_SHARDED", "1");
     const KernelHandle reader =
         CreateKernel(program, kReader, cores, ReaderDataMovementConfig(reader_args, defines));
-    for (const auto& k : program.kernels()) info.kernels.push_back(k.path);
 
     for (uint32_t i = 0; i < used; ++i) {
         const uint32_t start = i * shard_h;
@@ -91,6 +85,7 @@ Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, con
         SetRuntimeArgs(program, reader, shard_cores[i], {b.input->address(), start, count});
     }
     ValidateProgram(device, program);
+    info = summarize_program(factory, device, program, split);
     return program;
 }
 

@@ -109,6 +109,35 @@ InterruptibleCall::~InterruptibleCall() {
         PyErr_SetInterrupt();
 }
 
+py::dict program_dict(const ops::ProgramSummary& p) {
+    py::dict d;
+    d["factory"] = p.factory;
+    d["units"] = p.units;
+    d["num_cores"] = p.num_cores;
+    d["cores_group_1"] = p.cores_group_1;
+    d["cores_group_2"] = p.cores_group_2;
+    d["units_per_core_group_1"] = p.units_per_core_group_1;
+    d["units_per_core_group_2"] = p.units_per_core_group_2;
+    py::list cbs;
+    for (const auto& cb : p.cbs) {
+        py::dict c;
+        c["index"] = cb.index;
+        c["holds"] = cb.holds;
+        c["page_size"] = cb.page_size;
+        c["num_pages"] = cb.num_pages;
+        c["total_size"] = cb.total_size();
+        c["format"] = std::string(to_string(cb.format));
+        c["globally_allocated"] = cb.globally_allocated;
+        cbs.append(c);
+    }
+    d["circular_buffers"] = cbs;
+    d["cb_bytes_per_core"] = p.cb_bytes_per_core;
+    d["l1_bytes_per_core"] = p.l1_bytes_per_core;
+    d["kernels"] = p.kernels;
+    for (const auto& [name, value] : p.facts) d[py::str(name)] = value;
+    return d;
+}
+
 py::tuple op_result(Tensor&& output, std::optional<RunReport>&& report, py::object program) {
     py::object out = to_numpy(std::move(output));
     if (!report) return py::make_tuple(out, py::none());

@@ -8,20 +8,6 @@ namespace tilesim::python {
 namespace {
 using Pair = std::pair<int, int>;
 
-py::tuple correlation_result(ops::CorrelationResult&& r) {
-    py::object program = py::none();
-    if (r.program) {
-        py::dict d = program_dict(*r.program);
-        d["units"] = r.program->units;
-        d["channel_tiles"] = r.program->channel_tiles;
-        d["row_blocks"] = r.program->row_blocks;
-        d["cb_bytes_per_core"] = r.program->cb_bytes_per_core;
-        d["l1_bytes_per_core"] = r.program->l1_bytes_per_core;
-        program = d;
-    }
-    return op_result(std::move(r.output), std::move(r.report), program);
-}
-
 ops::SpatialCorrelationParams spatial_params(Pair kernel_size, Pair patch_size, Pair stride, Pair padding,
                                              Pair dilation, Pair dilation_patch) {
     auto pair = [](Pair p) { return ops::IntPair(p.first, p.second); };
@@ -109,7 +95,7 @@ void bind_correlation(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::spatial_correlation(a, b, params, run.device_run_options());
             }
-            return correlation_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("input1"), py::arg("input2"), py::arg("kernel_size"), py::arg("patch_size"),
         py::arg("stride"), py::arg("padding"), py::arg("dilation"), py::arg("dilation_patch"),
@@ -164,7 +150,7 @@ void bind_correlation(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::flownet_correlation(a, b, p, run.device_run_options());
             }
-            return correlation_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("input1"), py::arg("input2"), py::arg("pad_size"), py::arg("kernel_size"),
         py::arg("max_displacement"), py::arg("stride1"), py::arg("stride2"), py::arg("is_multiply"),
@@ -203,7 +189,7 @@ void bind_correlation(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::corr_lookup(a, b, c, num_levels, radius, run.device_run_options());
             }
-            return correlation_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("fmap1"), py::arg("fmap2"), py::arg("coords"), py::arg("num_levels"), py::arg("radius"),
         py::arg("run"));

@@ -5,13 +5,6 @@
 namespace tilesim::python {
 
 namespace {
-py::dict grid_sample_program_dict(const ops::GridSampleProgramInfo& info) {
-    py::dict d = program_dict(info);
-    d["grid_sticks"] = info.grid_sticks;
-    d["shard_height"] = info.shard_height;
-    return d;
-}
-
 py::array new_float_array(const std::vector<int64_t>& shape) {
     return py::array_t<float>(std::vector<py::ssize_t>(shape.begin(), shape.end()));
 }
@@ -43,8 +36,7 @@ py::tuple grid_sample(const FloatArray& input, const FloatArray& grid, const std
         InterruptibleCall call;  // the CPU reference reads the arrays where they are (no copy)
         r = ops::grid_sample(float_input(input), float_input(grid), a);
     }
-    py::object program = r.program ? py::object(grid_sample_program_dict(*r.program)) : py::none();
-    return op_result(std::move(r.output), std::move(r.report), program);
+    return op_result(std::move(r));
 }
 
 py::tuple grid_sample_backward(const FloatArray& grad_output, const FloatArray& input, const FloatArray& grid,

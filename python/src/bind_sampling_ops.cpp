@@ -15,17 +15,6 @@ ops::ArrayView<int32_t> int_view(const IntArray& a) {
     return {{a.data(), static_cast<size_t>(a.size())}, dims_of(a)};
 }
 
-template <class Result>
-py::tuple sampling_result(Result&& r) {
-    py::object program = py::none();
-    if (r.program) {
-        py::dict d = program_dict(*r.program);
-        d["units"] = r.program->units;
-        program = d;
-    }
-    return op_result(std::move(r.output), std::move(r.report), program);
-}
-
 }  // namespace
 
 void bind_sampling_ops(py::module_& m) {
@@ -44,7 +33,7 @@ void bind_sampling_ops(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::deformable_aggregation(feat, shape, start, loc, w, run.device_run_options());
             }
-            return sampling_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("mc_ms_feat"), py::arg("spatial_shape"), py::arg("scale_start_index"),
         py::arg("sampling_location"), py::arg("weights"), py::arg("run"));
@@ -100,7 +89,7 @@ void bind_sampling_ops(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::sample_sum(i, s, w, run.device_run_options());
             }
-            return sampling_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("images"), py::arg("samples"), py::arg("weights"), py::arg("run"));
     m.def(
@@ -130,7 +119,7 @@ void bind_sampling_ops(py::module_& m) {
                 InterruptibleCall call;
                 r = ops::sample_dot(i, s, q, d, num_octaves, run.device_run_options());
             }
-            return sampling_result(std::move(r));
+            return op_result(std::move(r));
         },
         py::arg("images"), py::arg("samples"), py::arg("queries"), py::arg("depths"), py::arg("num_octaves"),
         py::arg("run"));

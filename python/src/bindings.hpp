@@ -13,6 +13,7 @@
 #include <pybind11/stl.h>
 
 #include "ops/common/front_end.hpp"
+#include "ops/common/program_summary.hpp"
 #include "ops/correlation/correlation_common.hpp"
 #include "ops/common/host_array.hpp"
 #include "tilesim/core_coord.hpp"
@@ -86,33 +87,19 @@ struct RunArgs {
     ops::DeviceRunOptions device_run_options() const;
 };
 
-// What a program factory decided (work split, CBs, kernels) as a dict; the op's own fields are added by
-// the caller. Every factory's info has these fields.
-template <class Info>
-py::dict program_dict(const Info& info) {
-    py::dict d;
-    d["factory"] = info.factory;
-    d["num_cores"] = info.num_cores;
-    d["cores_group_1"] = info.cores_group_1;
-    d["cores_group_2"] = info.cores_group_2;
-    d["units_per_core_group_1"] = info.units_per_core_group_1;
-    d["units_per_core_group_2"] = info.units_per_core_group_2;
-    py::list cbs;
-    for (const auto& cb : info.cbs) {
-        py::dict c;
-        c["index"] = cb.index;
-        c["holds"] = cb.holds;
-        c["page_size"] = cb.page_size;
-        c["num_pages"] = cb.num_pages;
-        cbs.append(c);
-    }
-    d["cbs"] = cbs;
-    d["kernels"] = info.kernels;
-    return d;
-}
-
 // (output, report or None); `program` (a dict describing the factory's decisions) becomes report.program.
 py::tuple op_result(Tensor&& output, std::optional<RunReport>&& report, py::object program);
+
+// What a program factory decided (work split, CBs, kernels, the op's facts) as a dict: the same keys for
+// every op, the facts (grid_sticks, channel_tiles...) as top-level keys.
+py::dict program_dict(const ops::ProgramSummary& summary);
+
+// (output, report or None): an op's result; its program summary (sim only) becomes report.program.
+template <class Result>
+py::tuple op_result(Result&& r) {
+    py::object program = r.program ? py::object(program_dict(*r.program)) : py::none();
+    return op_result(std::move(r.output), std::move(r.report), program);
+}
 
 void bind_errors(py::module_& m);
 void bind_report(py::module_& m);

@@ -48,7 +48,7 @@ def test_scalar_work_and_what_is_not_modelled(report):
 def test_program_info(report):
     assert report.program["factory"] == "interleaved"
     assert report.program["grid_sticks"] == 40
-    assert {cb["index"] for cb in report.program["cbs"]}
+    assert {cb["index"] for cb in report.program["circular_buffers"]}
     assert all(k.endswith(".cpp") for k in report.program["kernels"])
 
 

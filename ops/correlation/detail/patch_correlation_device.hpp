@@ -36,6 +36,6 @@ CorrelationDeviceResult patch_correlation_device(Device& device, const Tensor& i
 // its L1 plan can be inspected without running it.
 Program patch_correlation_program(Device& device, const PatchCorrelationGeometry& g,
                                   const DeviceRunOptions& o, uint32_t in1_addr, uint32_t in2_addr,
-                                  uint32_t out_addr, CorrelationProgramInfo& info);
+                                  uint32_t out_addr, ProgramSummary& info);
 
 }  // namespace tilesim::ops

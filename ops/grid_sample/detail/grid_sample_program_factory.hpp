@@ -38,21 +38,37 @@ struct GridSampleBuffers {
 };
 
 Program bilinear_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                     const GridSampleBuffers& b, GridSampleProgramInfo& info);
+                                     const GridSampleBuffers& b, ProgramSummary& info);
 Program bilinear_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                 const GridSampleBuffers& b, GridSampleProgramInfo& info);
+                                 const GridSampleBuffers& b, ProgramSummary& info);
 Program nearest_interleaved_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                    const GridSampleBuffers& b, GridSampleProgramInfo& info);
+                                    const GridSampleBuffers& b, ProgramSummary& info);
 Program nearest_sharded_program(Device& device, const GridSampleGeometry& g, const GridSampleArgs& o,
-                                const GridSampleBuffers& b, GridSampleProgramInfo& info);
+                                const GridSampleBuffers& b, ProgramSummary& info);
 
 // ---- steps both factories share ----
 
-inline void add_cb(Program& program, const CoreRangeSet& cores, GridSampleProgramInfo& info, uint8_t index,
-                   const char* holds, uint32_t page_size, uint32_t num_pages, DataType format,
-                   const Buffer* backing = nullptr) {
-    create_circular_buffer(program, cores, index, page_size, num_pages, format, backing);
-    info.cbs.push_back({index, holds, page_size, num_pages, backing != nullptr});
+// The split a height-sharded buffer implies: core i of `shard_cores` takes `shard_height` units from
+// unit i * shard_height, the last used core what is left of `units`.
+inline WorkSplit shard_split(const std::vector<CoreCoord>& shard_cores, uint32_t units,
+                             uint32_t shard_height) {
+    WorkSplit s;
+    s.num_cores = (units + shard_height - 1) / shard_height;
+    const uint32_t last = units - (s.num_cores - 1) * shard_height;
+    const uint32_t full = last == shard_height ? s.num_cores : s.num_cores - 1;
+    std::vector<CoreRange> all, group_1;
+    for (uint32_t i = 0; i < s.num_cores; ++i) {
+        all.emplace_back(shard_cores[i]);
+        if (i < full) group_1.emplace_back(shard_cores[i]);
+    }
+    s.all_cores = CoreRangeSet(std::vector<CoreRange>{}).merge(CoreRangeSet(all));
+    s.core_group_1 = CoreRangeSet(std::vector<CoreRange>{}).merge(CoreRangeSet(group_1));
+    s.units_per_core_group_1 = shard_height;
+    if (full < s.num_cores) {
+        s.core_group_2 = CoreRangeSet(std::vector<CoreRange>{CoreRange(shard_cores[full])});
+        s.units_per_core_group_2 = last;
+    }
+    return s;
 }
 
 // ttnn's DataType number of the grid (reader arg kGridDtype).

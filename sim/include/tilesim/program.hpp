@@ -67,12 +67,19 @@ class CircularBufferConfig {
     }
     // Backs the CB with a sharded L1 buffer: the CB's pages are the core's shard (no CB space used).
     CircularBufferConfig& set_globally_allocated_address(const Buffer& buffer);
+    // tilesim's addition: what the CB holds ("4 corner sticks"), for program summaries and L1 reports. A
+    // factory that also builds on tt-metal leaves it out there (tt-metal's config has no label).
+    CircularBufferConfig& set_label(std::string label) {
+        label_ = std::move(label);
+        return *this;
+    }
 
     uint32_t total_size() const { return total_size_; }
     uint8_t index() const { return index_; }
     DataType data_format() const { return format_; }
     uint32_t page_size() const { return page_size_; }
     const Buffer* globally_allocated_buffer() const { return buffer_; }
+    const std::string& label() const { return label_; }
 
   private:
     uint32_t total_size_;
@@ -80,6 +87,7 @@ class CircularBufferConfig {
     DataType format_ = DataType::Float32;
     uint32_t page_size_ = 0;
     const Buffer* buffer_ = nullptr;
+    std::string label_;
 };
 
 // Cores a kernel, CB or semaphore is placed on: one core, one rectangle, or a set.

@@ -84,7 +84,7 @@ TEST(CorrLookupDevicePreset, FourLevelsRadiusFourGive324ChannelsAndMatchTheRefer
     const auto preset = corr_lookup_preset();
     const auto sim = corr_lookup(f1, f2, coords, preset.num_levels, preset.radius, sim_args());
     EXPECT_EQ(sim.output.shape(), (Shape{1, 324, 16, 10}));
-    EXPECT_EQ(sim.program->row_blocks, 4u);  // 100 window cells per level
+    EXPECT_EQ(sim.program->fact("row_blocks"), 4u);  // 100 window cells per level
     const Tensor expected = corr_lookup(f1, f2, coords, preset.num_levels, preset.radius, cpu_args()).output;
     EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
 }
@@ -105,10 +105,10 @@ TEST(CorrLookupDevicePlan, FourLevelsOf55x128MapsFitL1WithoutTheCorrelationVolum
     for (DataType dtype : {DataType::Float32, DataType::BFloat16}) {
         DeviceRunOptions o;
         o.dtype = dtype;
-        const CorrelationProgramInfo p = corr_lookup_device_plan(device, fmap, 4, 4, o);
+        const ProgramSummary p = corr_lookup_device_plan(device, fmap, 4, 4, o);
         EXPECT_EQ(p.units, 55u * 128);
         EXPECT_EQ(p.num_cores, 64u);
-        EXPECT_EQ(p.channel_tiles, 8u);
+        EXPECT_EQ(p.fact("channel_tiles"), 8u);
         const uint64_t elem = element_size(dtype);
         // The two largest CBs: the double-buffered row blocks of 32 sticks of 256 channels.
         EXPECT_EQ(p.cbs[0].total_size(), 2 * 8 * 1024 * elem);

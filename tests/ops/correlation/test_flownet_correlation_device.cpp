@@ -69,7 +69,7 @@ TEST(FlowNetCorrelationDevicePresets, FlownetcGives441ChannelsAndMatchesTheRefer
     const auto p = flownet_correlation_preset("flownetc");
     const auto sim = flownet_correlation(a, b, p, sim_args());
     EXPECT_EQ(sim.output.shape(), (Shape{1, 441, 9, 11}));
-    EXPECT_EQ(sim.program->row_blocks, 14u);  // 441 displacements in blocks of 32
+    EXPECT_EQ(sim.program->fact("row_blocks"), 14u);  // 441 displacements in blocks of 32
     const Tensor expected = flownet_correlation(a, b, p, cpu_args()).output;
     EXPECT_CLOSE(sim.output.to_floats(), expected.to_floats(), 2e-6 * scale_of(expected), 0.999999);
 }

@@ -111,16 +111,16 @@ TEST(SpatialCorrelationDeviceRuns, BitwiseIdenticalOnOneAndTwoHostThreads) {
 TEST(SpatialCorrelationDeviceRuns, ReportsTheWorkSplitAndCircularBuffers) {
     const Tensor a = random_tensor(Shape{2, 40, 6, 7}, 11), b = random_tensor(Shape{2, 40, 6, 7}, 12);
     const auto r = spatial_correlation(a, b, make_spatial_correlation_params(3, 7, 1, 1), sim_args());
-    const CorrelationProgramInfo& p = *r.program;
+    const ProgramSummary& p = *r.program;
     EXPECT_EQ(p.factory, "patch_correlation");
     EXPECT_EQ(p.units, 2u * 6 * 7);  // one unit per output pixel
     EXPECT_EQ(p.num_cores, 64u);     // 84 units on the 8x8 Wormhole grid: 20 cores do 2, 44 do 1
     EXPECT_EQ(p.cores_group_1, 20u);
     EXPECT_EQ(p.units_per_core_group_1, 2u);
     EXPECT_EQ(p.units_per_core_group_2, 1u);
-    EXPECT_EQ(p.channel_tiles, 2u);
-    EXPECT_EQ(p.row_blocks, 2u);  // 49 displacements
-    ASSERT_EQ(p.cbs.size(), 8u);  // a 3x3 kernel window carries partial sums between taps
+    EXPECT_EQ(p.fact("channel_tiles"), 2u);
+    EXPECT_EQ(p.fact("row_blocks"), 2u);  // 49 displacements
+    ASSERT_EQ(p.cbs.size(), 8u);          // a 3x3 kernel window carries partial sums between taps
     EXPECT_EQ(p.cbs[6].index, 6u);
     EXPECT_EQ(p.cbs[6].num_pages, 2u);
     EXPECT_EQ(p.cbs[0].page_size, 2u * 4096);  // 32 rows x 64 channels x 4 B

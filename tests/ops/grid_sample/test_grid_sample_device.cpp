@@ -165,11 +165,11 @@ TEST(GridSampleDevice, ReportedWorkSplitAndCbSizesFollowTheSpecFormulas) {
         a.grid_batching = c.batching;
         a.dtype = c.dtype;
         const auto r = grid_sample(random_tensor(c.input, 1, -1, 1), random_tensor(c.grid, 2, -1, 1), a);
-        const GridSampleProgramInfo& info = *r.program;
+        const ProgramSummary& info = *r.program;
         const uint32_t C = c.input[3], e = element_size(c.dtype);
         const uint32_t sticks = c.grid[0] * c.grid[1] * c.grid[2] / c.batching;
         SCOPED_TRACE(c.input.str() + " " + c.grid.str());
-        EXPECT_EQ(info.grid_sticks, sticks);
+        EXPECT_EQ(info.fact("grid_sticks"), sticks);
         EXPECT_EQ(info.num_cores, std::min(sticks, 64u));
         EXPECT_EQ(info.units_per_core_group_1, (sticks + 63) / 64);
         EXPECT_EQ(info.cores_group_1, sticks % 64 == 0 ? std::min(sticks, 64u) : sticks % 64);
