@@ -13,6 +13,15 @@
 
 namespace tilesim::ops {
 
+// v rounded up to a multiple of a (page sizes to alignments).
+constexpr uint32_t round_up(uint32_t v, uint32_t a) {
+    return (v + a - 1) / a * a;
+}
+// ceil(v / d): tiles, blocks, pages.
+constexpr uint32_t ceil_div(uint32_t v, uint32_t d) {
+    return (v + d - 1) / d;
+}
+
 // CreateCircularBuffer for CB `index` holding `holds` (its label in the program summary): `num_pages` pages
 // of `page_size` bytes, backed by `backing` (a sharded buffer) when given.
 inline void create_circular_buffer(Program& program, const CoreRangeSet& cores, uint32_t index,

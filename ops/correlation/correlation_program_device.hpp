@@ -30,12 +30,6 @@ struct CorrelationDeviceResult {
 
 namespace correlation_device_detail {
 
-inline uint32_t round_up(uint32_t v, uint32_t a) {
-    return (v + a - 1) / a * a;
-}
-inline uint32_t ceil_div(uint32_t v, uint32_t d) {
-    return (v + d - 1) / d;
-}
 
 // The NCHW shape of a channels-last [B, H, W, C] tensor; throws naming `op` and `name` unless rank 4.
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t);

@@ -66,7 +66,7 @@ std::vector<uint32_t> reader_compile_args(const detail::DeformableDims& d, const
     return a;
 }
 
-Program deformable_program(Device& device, const detail::DeformableDims& d, const ChannelGeometry& g,
+Program deformable_aggregation_program(Device& device, const detail::DeformableDims& d, const ChannelGeometry& g,
                            const DeviceRunOptions& o, const DeformableBuffers& b, ProgramSummary& info,
                            std::vector<CoreWork>& work) {
     using namespace sampling_kernels;
@@ -131,7 +131,7 @@ DeformableAggregationDeviceResult deformable_aggregation_device(
 
     DeformableAggregationDeviceResult result;
     std::vector<CoreWork> work;
-    Program program = deformable_program(device, d, g, opts, b, result.info, work);
+    Program program = deformable_aggregation_program(device, d, g, opts, b, result.info, work);
     result.report = EnqueueProgram(device, program, run);
     set_units(result.report, work);
     Tensor out = from_device(b.output);

@@ -7,10 +7,6 @@ namespace tilesim::ops::sampling_detail {
 
 using namespace sampling_kernels;
 
-uint32_t round_up(uint32_t v, uint32_t a) {
-    return (v + a - 1) / a * a;
-}
-
 void validate_options(const Device& device, const DeviceRunOptions& o, std::string_view op,
                       uint64_t channels) {
     validate_device_options(op, device, o);

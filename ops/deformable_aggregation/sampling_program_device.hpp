@@ -44,7 +44,6 @@ struct ChannelGeometry {
 void validate_options(const Device& device, const DeviceRunOptions& o, std::string_view op,
                       uint64_t channels);
 ChannelGeometry channel_geometry(uint32_t channels, const DeviceRunOptions& o);
-uint32_t round_up(uint32_t v, uint32_t a);
 
 // The CBs (count, blocks, scaler, tiles, products, partial sums, output stick) and the compute and writer
 // kernels of the weighted row sum; the caller adds its reader, its own stick CBs and the runtime args.

@@ -98,6 +98,40 @@ FusedGridDeviceResult finish_run(Device& device, Program& program, const RunOpti
     return result;
 }
 
+// The buffers sample_sum's program reads and writes.
+struct SampleSumBuffers {
+    const DeviceTensor &images, &samples, &weights, &output;
+};
+
+Program sample_sum_program(Device& device, const FusedDims& d, const ChannelGeometry& g,
+                           const DeviceRunOptions& opts, const SampleSumBuffers& b, ProgramSummary& info,
+                           std::vector<CoreWork>& work) {
+    const WorkSplit split = split_units(device, d, opts);
+    const CoreRangeSet& cores = split.all_cores;
+    Program program;
+    // Circular buffers: the unit's samples and depth weights, then the weighted row sum's.
+    const uint32_t align = device.spec().dram_alignment;
+    create_circular_buffer(program, cores, kIndexStickCb, "samples of (b, q)",
+                           round_up(2 * d.depth * 4, align), 1, DataType::Float32);
+    create_circular_buffer(program, cores, kWeightStickCb, "depth weights of the unit",
+                           round_up(d.depth * 4, align), 1, DataType::Float32);
+    // Kernels.
+    const KernelHandle reader = CreateKernel(program, "kernels/fused_grid_ops/reader_sample_sum.cpp", cores,
+                                             ReaderDataMovementConfig(reader_args(d, g, 0, 0)));
+    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, opts);
+    // Runtime args: consecutive units per core.
+    work = assign_work(split, core_grid_of(device, opts));
+    for (const CoreWork& cw : work) {
+        SetRuntimeArgs(program, reader, cw.core,
+                       {b.images.buffer->address(), b.samples.buffer->address(), b.weights.buffer->address(),
+                        cw.count, cw.start});
+        set_weighted_row_sum_args(program, sum, cw, b.output.buffer->address());
+    }
+    ValidateProgram(device, program);
+    info = summarize_program("sample_sum", device, program, split);
+    return program;
+}
+
 }  // namespace
 
 FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, const Tensor& samples,
@@ -121,29 +155,9 @@ FusedGridDeviceResult sample_sum_device(Device& device, const Tensor& images, co
     const DeviceTensor output = allocate_on_device(Shape{d.units(), d.channels}, opts.dtype, device);
 
     ProgramSummary info;
-    const WorkSplit split = split_units(device, d, opts);
-    const CoreRangeSet& cores = split.all_cores;
-    Program program;
-    // Circular buffers: the unit's samples and depth weights, then the weighted row sum's.
-    const uint32_t align = device.spec().dram_alignment;
-    create_circular_buffer(program, cores, kIndexStickCb, "samples of (b, q)",
-                           round_up(2 * d.depth * 4, align), 1, DataType::Float32);
-    create_circular_buffer(program, cores, kWeightStickCb, "depth weights of the unit",
-                           round_up(d.depth * 4, align), 1, DataType::Float32);
-    // Kernels.
-    const KernelHandle reader = CreateKernel(program, "kernels/fused_grid_ops/reader_sample_sum.cpp", cores,
-                                             ReaderDataMovementConfig(reader_args(d, g, 0, 0)));
-    const WeightedSumKernels sum = add_weighted_row_sum(program, cores, g, opts);
-    // Runtime args: consecutive units per core.
-    const std::vector<CoreWork> work = assign_work(split, core_grid_of(device, opts));
-    for (const CoreWork& cw : work) {
-        SetRuntimeArgs(program, reader, cw.core,
-                       {images_dev.buffer->address(), samples_dev.buffer->address(),
-                        weights_dev.buffer->address(), cw.count, cw.start});
-        set_weighted_row_sum_args(program, sum, cw, output.buffer->address());
-    }
-    ValidateProgram(device, program);
-    info = summarize_program("sample_sum", device, program, split);
+    std::vector<CoreWork> work;
+    Program program =
+        sample_sum_program(device, d, g, opts, {images_dev, samples_dev, weights_dev, output}, info, work);
     return finish_run(device, program, run, work, output, opts.dtype,
                       Shape{d.batch, d.heads, d.queries, d.channels}, std::move(info));
 }

@@ -26,10 +26,6 @@ GridSampleMemory parse_grid_sample_memory(std::string_view s) {
 }
 
 namespace {
-uint32_t round_up(uint32_t v, uint32_t a) {
-    return (v + a - 1) / a * a;
-}
-
 void validate(const Device& device, const Shape& in, const Tensor& grid, const GridSampleArgs& o) {
     const Shape& gr = grid.shape();
     if (in.rank() != 4) fail("grid_sample (sim): input must be [N, H, W, C] (channels-last), got {}", in);
