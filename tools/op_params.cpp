@@ -203,7 +203,6 @@ void add_param_flags(CLI::App* cmd, const ParamTable& table, ParamFlags& f) {
         std::string names = flag_name(p.name);
         if (names != "--" + p.name) names += ",--" + p.name;  // the JSON key works as a flag too
         std::string help = help_text(p);
-        if (p.type == ParamType::Choice) help += fmt::format(" ({})", fmt::join(p.choices, " | "));
         if (!p.default_value.is_null() && p.type != ParamType::Bool)
             help += fmt::format(" [default: {}]", default_text(p, false));
         CLI::Option* o = nullptr;
@@ -220,8 +219,8 @@ void add_param_flags(CLI::App* cmd, const ParamTable& table, ParamFlags& f) {
             case ParamType::Bool:
                 o = cmd->add_flag(names, f.bools[p.name], help);
                 break;
-            case ParamType::Choice:
-                o = cmd->add_option(names, f.strings[p.name], help);
+            case ParamType::Choice:  // refused while parsing, naming the flag
+                o = cmd->add_option(names, f.strings[p.name], help)->check(CLI::IsMember(p.choices));
                 break;
         }
         if (p.required) o->required();
