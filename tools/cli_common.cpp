@@ -120,6 +120,7 @@ const OpSpec& find_op(const std::string& name) {
 void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths,
                     const nlohmann::json& args, const CommonOpOptions& common) {
     const OpSpec& spec = find_op(name);
+    validate_args(spec.params, args, name);  // before reading the inputs
     TensorMap inputs;
     for (const auto& input : spec.inputs) {
         auto it = input_paths.find(input);
@@ -130,33 +131,42 @@ void run_op_command(const std::string& name, const std::map<std::string, std::st
     finish_op(name, common, outcome);
 }
 
-std::string arg_string(const nlohmann::json& args, const char* key, const std::string& fallback) {
-    if (!args.contains(key)) return fallback;
-    if (!args[key].is_string()) fail("argument '{}' must be a string, got {}", key, args[key].dump());
-    return args[key].get<std::string>();
+OpOutcome OpSpec::run(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) const {
+    return run_op(in, OpArgs(params, args, name), common);
 }
 
-bool arg_bool(const nlohmann::json& args, const char* key, bool fallback) {
-    if (!args.contains(key)) return fallback;
-    if (!args[key].is_boolean()) fail("argument '{}' must be true or false, got {}", key, args[key].dump());
-    return args[key].get<bool>();
-}
-
-int64_t arg_int(const nlohmann::json& args, const char* key, int64_t fallback) {
-    if (!args.contains(key)) return fallback;
-    if (!args[key].is_number_integer())
-        fail("argument '{}' must be an integer, got {}", key, args[key].dump());
-    return args[key].get<int64_t>();
-}
-
-std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key, int64_t fallback) {
-    if (!args.contains(key)) return {fallback, fallback};
-    const auto& v = args[key];
-    if (v.is_number_integer()) return {v.get<int64_t>(), v.get<int64_t>()};
-    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer()) {
-        return {v[0].get<int64_t>(), v[1].get<int64_t>()};
+CLI::App* add_op_command(CLI::App& op, OpSpec spec, const std::string& description,
+                         const std::vector<std::string>& input_help, std::shared_ptr<OpCommand> c) {
+    if (!c) c = std::make_shared<OpCommand>();
+    CLI::App* cmd = op.add_subcommand(spec.name, description);
+    for (size_t i = 0; i < spec.inputs.size(); ++i) {
+        const std::string& name = spec.inputs[i];
+        std::string flags = "--" + name;
+        std::replace(flags.begin(), flags.end(), '_', '-');
+        if (flags != "--" + name) flags += ",--" + name;  // the input's name, which read errors quote
+        cmd->add_option(flags, c->inputs[name], input_help.at(i))->required();
     }
-    fail("argument '{}' must be an integer or a pair of integers, got {}", key, v.dump());
+    add_param_flags(cmd, spec.params, c->params);
+    add_common_op_options(cmd, c->common);
+    cmd->callback([c, name = spec.name, params = spec.params] {
+        nlohmann::json args = flags_to_json(params, c->params);
+        if (c->before_run) c->before_run(args);
+        run_op_command(name, c->inputs, args, c->common);
+    });
+    register_op(std::move(spec));
+    return cmd;
+}
+
+ops::DeviceRunOptions device_run_options(const OpArgs& args, const CommonOpOptions& common) {
+    ops::DeviceRunOptions a;
+    a.backend = backend_of(common);
+    a.device = common.device;
+    a.run = run_options_of(common);
+    if (args.has_value("dtype")) a.dtype = parse_data_type(args.choice("dtype"));
+    a.buffering_factor = static_cast<uint32_t>(args.integer("buffering_factor"));
+    const auto [x, y] = args.pair("core_grid");
+    a.core_grid = {static_cast<uint32_t>(x), static_cast<uint32_t>(y)};
+    return a;
 }
 
 nlohmann::json program_json(const ops::ProgramSummary& p) {

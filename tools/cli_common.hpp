@@ -4,6 +4,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,7 +13,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "op_params.hpp"
 #include "ops/common/backend.hpp"
+#include "ops/common/front_end.hpp"
 #include "tilesim/run_report.hpp"
 #include "tilesim/runtime.hpp"
 #include "tilesim/tensor.hpp"
@@ -63,15 +66,17 @@ void finish_op(const std::string& op_name, const CommonOpOptions& o, const OpOut
 Tensor read_input(const std::string& path, const char* what);
 nlohmann::json shape_json(const Shape& s);
 
-// Every op the CLI knows, by name: its .npy inputs and a function that runs it from JSON arguments (the
-// same arguments `tilesim run` configs hold and the op's command-line flags produce).
+// Every op the CLI knows, by name: its .npy inputs, its parameter table and a function that runs it from
+// JSON arguments (the same arguments `tilesim run` configs hold and the op's command-line flags produce).
 using TensorMap = std::map<std::string, Tensor>;
 struct OpSpec {
     std::string name;
     std::vector<std::string> inputs;
-    std::function<OpOutcome(const TensorMap& inputs, const nlohmann::json& args,
-                            const CommonOpOptions& common)>
-        run;
+    ParamTable params;
+    std::function<OpOutcome(const TensorMap& inputs, const OpArgs& args, const CommonOpOptions& common)>
+        run_op;
+    // Checks `args` against `params` (InvalidArgument naming the op and the argument), then runs the op.
+    OpOutcome run(const TensorMap& inputs, const nlohmann::json& args, const CommonOpOptions& common) const;
 };
 void register_op(OpSpec spec);
 const OpSpec& find_op(const std::string& name);  // throws InvalidArgument listing the known ops
@@ -79,11 +84,20 @@ std::vector<std::string> op_names();
 // Reads the op's input files, runs it (with --repeat timing) and finishes (outputs, report, summary).
 void run_op_command(const std::string& name, const std::map<std::string, std::string>& input_paths,
                     const nlohmann::json& args, const CommonOpOptions& common);
-// Typed accessors for JSON op arguments, with errors naming the argument.
-std::string arg_string(const nlohmann::json& args, const char* key, const std::string& fallback);
-bool arg_bool(const nlohmann::json& args, const char* key, bool fallback);
-int64_t arg_int(const nlohmann::json& args, const char* key, int64_t fallback);
-std::vector<int64_t> arg_int_or_pair(const nlohmann::json& args, const char* key, int64_t fallback);
+// `tilesim op NAME`: the op's registration, its input flags (--name, required) and its parameter flags
+// (from the table); running the command runs the op on the flags given. `input_help` holds each input's
+// help; `extra_flags` adds flags of the command alone, `before_run` turns them into arguments.
+struct OpCommand {
+    CommonOpOptions common;
+    std::map<std::string, std::string> inputs;
+    ParamFlags params;
+    std::function<void(nlohmann::json& args)> before_run;
+};
+CLI::App* add_op_command(CLI::App& op, OpSpec spec, const std::string& description,
+                         const std::vector<std::string>& input_help, std::shared_ptr<OpCommand> command = {});
+// The DeviceRunOptions of the table's shared rows (buffering_factor, core_grid, and dtype when it has a
+// value) and the common options (backend, device, run options).
+ops::DeviceRunOptions device_run_options(const OpArgs& args, const CommonOpOptions& common);
 
 // The commands (each also registers its op).
 void add_grid_sample_command(CLI::App& op);
@@ -97,27 +111,29 @@ void add_demo_command(CLI::App& app);
 void add_random_command(CLI::App& app);
 void add_kernels_command(CLI::App& app);    // kernels build | list | clean
 void add_calibrate_command(CLI::App& app);  // cost model vs silicon, cell by cell
+void add_params_command(CLI::App& app);     // the ops' parameter tables as markdown
+// An op's table between the markers docs/cli.md holds it in: <!-- params:OP --> ... <!-- /params -->.
+std::string params_markdown_block(const std::string& op);
 
-// What the commands of the sampling ops (deformable_aggregation, sample_sum, sample_dot) share, defined in
-// cmd_deformable_aggregation.cpp: their simulated-device flags, as JSON op arguments and back, and their
-// program in the summary and the report.
-struct SamplingOpFlags {
-    std::string dtype = "float32";
-    int64_t buffering_factor = 2;
-    std::vector<int64_t> core_grid{0, 0};
-};
-struct SamplingOpSettings {
-    DataType dtype = DataType::Float32;
-    uint32_t buffering_factor = 2;
-    CoreCoord core_grid{0, 0};
-};
-void add_sampling_op_flags(CLI::App* cmd, SamplingOpFlags& flags);
-nlohmann::json sampling_op_args(const SamplingOpFlags& flags);
-SamplingOpSettings sampling_op_settings(const nlohmann::json& args, const char* op);
 // Every op's program summary in the JSON report (details.program) and printed before the run report;
 // `unit` names a work unit in the printed line ("grid sticks", "output sticks", "units").
 void describe_program(OpOutcome& out, const ops::ProgramSummary& program, std::string_view unit);
 nlohmann::json program_json(const ops::ProgramSummary& program);
+
+// What the sampling ops (deformable_aggregation, sample_sum, sample_dot) share, defined in
+// cmd_deformable_aggregation.cpp: their parameter table (`own` + dtype + the device rows), their program in
+// the summary and the report, and their outcome.
+ParamTable sampling_op_params(ParamTable own = {});
+template <class Result>
+OpOutcome sampling_op_outcome(Result r, const TensorMap& in, const OpArgs& args) {
+    OpOutcome out;
+    out.outputs.emplace_back("output", std::move(r.output));
+    out.report = std::move(r.report);
+    for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
+    out.details["args"] = args.json();
+    if (r.program) describe_program(out, *r.program, "units");
+    return out;
+}
 
 template <class R>
 R run_timed(const CommonOpOptions& o, const std::function<R()>& op) {

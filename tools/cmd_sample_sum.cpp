@@ -6,45 +6,18 @@
 namespace tilesim::cli {
 
 namespace {
-
-OpOutcome run_sample_sum(const TensorMap& in, const nlohmann::json& args, const CommonOpOptions& common) {
-    const SamplingOpSettings s = sampling_op_settings(args, "sample_sum");
-    ops::DeviceRunOptions a;
-    a.dtype = s.dtype;
-    a.buffering_factor = s.buffering_factor;
-    a.core_grid = s.core_grid;
-    a.backend = backend_of(common);
-    a.device = common.device;
-    a.run = run_options_of(common);
-    ops::FusedGridOpsResult r = ops::sample_sum(in.at("images"), in.at("samples"), in.at("weights"), a);
-    OpOutcome out;
-    out.outputs.emplace_back("output", std::move(r.output));
-    out.report = std::move(r.report);
-    for (const auto& [name, t] : in) out.details[name] = shape_json(t.shape());
-    out.details["args"] = args;
-    if (r.program) describe_program(out, *r.program, "units");
-    return out;
+OpOutcome run_sample_sum(const TensorMap& in, const OpArgs& args, const CommonOpOptions& common) {
+    return sampling_op_outcome(ops::sample_sum(in.at("images"), in.at("samples"), in.at("weights"),
+                                               device_run_options(args, common)),
+                               in, args);
 }
-
 }  // namespace
 
 void add_sample_sum_command(CLI::App& op) {
-    register_op({"sample_sum", {"images", "samples", "weights"}, run_sample_sum});
-    struct Options {
-        CommonOpOptions common;
-        SamplingOpFlags sampling;
-        std::map<std::string, std::string> inputs;
-    };
-    auto c = std::make_shared<Options>();
-    CLI::App* cmd =
-        op.add_subcommand("sample_sum", "Σ_d weights * grid_sample(images, samples) on .npy inputs");
-    cmd->add_option("--images", c->inputs["images"], "images .npy, [b, c, h, w]")->required();
-    cmd->add_option("--samples", c->inputs["samples"], "samples .npy, [b, q, d, 2] holding (x, y) in [-1, 1]")
-        ->required();
-    cmd->add_option("--weights", c->inputs["weights"], "weights .npy, [b, hd, q, d]")->required();
-    add_sampling_op_flags(cmd, c->sampling);
-    add_common_op_options(cmd, c->common);
-    cmd->callback([c] { run_op_command("sample_sum", c->inputs, sampling_op_args(c->sampling), c->common); });
+    add_op_command(op, {"sample_sum", {"images", "samples", "weights"}, sampling_op_params(), run_sample_sum},
+                   "Σ_d weights * grid_sample(images, samples) on .npy inputs",
+                   {"images .npy, [b, c, h, w]", "samples .npy, [b, q, d, 2] holding (x, y) in [-1, 1]",
+                    "weights .npy, [b, hd, q, d]"});
 }
 
 }  // namespace tilesim::cli

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     cli::add_random_command(app);
     cli::add_kernels_command(app);
     cli::add_calibrate_command(app);
+    cli::add_params_command(app);
 
     std::string device_name;
     CLI::App* devices = app.add_subcommand("devices", "list the shipped device configs, or describe one");

@@ -18,6 +18,21 @@ namespace {
     throw ConfigError(fmt::format("{}: {}: {}", c.file.string(), key, problem));
 }
 
+// Each of `args` against the op's parameter table; `where` is the config key holding them ("args" names
+// each argument as args.NAME).
+void check_op_args(const RunConfig& c, const OpSpec& spec, const nlohmann::json& args,
+                   const std::string& where) {
+    for (const auto& [k, v] : args.items()) {
+        const std::string key = where == "args" ? "args." + k : where;
+        const ParamSpec* p = find_param(spec.params, k);
+        if (!p)
+            config_error(
+                c, key,
+                fmt::format("{} takes no argument '{}' (arguments: {})", c.op, k, param_names(spec.params)));
+        if (auto problem = param_problem(*p, v)) config_error(c, key, fmt::format("{}: {}", c.op, *problem));
+    }
+}
+
 Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::json& spec) {
     const std::string key = "inputs." + name;
     if (!spec.is_object()) config_error(c, key, "must be an object with \"npy\" or \"shape\"");
@@ -211,6 +226,7 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
         if (!j["args"].is_object()) config_error(c, "args", "must be an object of op arguments");
         c.args = j["args"];
     }
+    check_op_args(c, spec, c.args, "args");
     if (!j.contains("inputs") || !j["inputs"].is_object())
         config_error(c, "inputs",
                      fmt::format("missing: {} needs inputs {}", c.op, fmt::join(spec.inputs, ", ")));
@@ -273,6 +289,14 @@ RunConfig load_run_config_unchecked(const std::filesystem::path& file) {
                 config_error(c, "sweep." + k, "must be a non-empty list of values");
         }
         c.sweep = j["sweep"];
+        for (const auto& [k, values] : c.sweep.items()) {
+            for (size_t i = 0; i < values.size(); ++i)
+                check_op_args(c, spec, {{k, values[i]}}, fmt::format("sweep.{}[{}]", k, i));
+        }
+    }
+    for (const ParamSpec& p : spec.params) {
+        if (p.required && !c.args.contains(p.name) && !c.sweep.contains(p.name))
+            config_error(c, "args." + p.name, fmt::format("missing: {} needs it ({})", c.op, p.help));
     }
     return c;
 }
