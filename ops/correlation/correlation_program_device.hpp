@@ -30,7 +30,6 @@ struct CorrelationDeviceResult {
 
 namespace correlation_device_detail {
 
-
 // The NCHW shape of a channels-last [B, H, W, C] tensor; throws naming `op` and `name` unless rank 4.
 NchwShape nchw_shape_of_channels_last(const char* op, const char* name, const Tensor& t);
 

@@ -66,9 +66,10 @@ std::vector<uint32_t> reader_compile_args(const detail::DeformableDims& d, const
     return a;
 }
 
-Program deformable_aggregation_program(Device& device, const detail::DeformableDims& d, const ChannelGeometry& g,
-                           const DeviceRunOptions& o, const DeformableBuffers& b, ProgramSummary& info,
-                           std::vector<CoreWork>& work) {
+Program deformable_aggregation_program(Device& device, const detail::DeformableDims& d,
+                                       const ChannelGeometry& g, const DeviceRunOptions& o,
+                                       const DeformableBuffers& b, ProgramSummary& info,
+                                       std::vector<CoreWork>& work) {
     using namespace sampling_kernels;
     // Work split: one unit per anchor (b, a).
     const CoreCoord grid = core_grid_of(device, o);
