@@ -166,6 +166,7 @@ ops::DeviceRunOptions device_run_options(const OpArgs& args, const CommonOpOptio
     a.buffering_factor = static_cast<uint32_t>(args.integer("buffering_factor"));
     const auto [x, y] = args.pair("core_grid");
     a.core_grid = {static_cast<uint32_t>(x), static_cast<uint32_t>(y)};
+    if (args.has_value("fp32_dest_acc_en")) a.fp32_dest_acc_en = args.flag("fp32_dest_acc_en");
     return a;
 }
 

@@ -28,6 +28,11 @@ ParamTable with_device_params(ParamTable table) {
             .in_range(0, 64)
             .expecting("[x, y] with 1..64 cores per axis")
             .sim());
+    table.push_back(
+        param("fp32_dest_acc_en", ParamType::Bool, nullptr,
+              "DEST accumulates in fp32 (default: yes for float32 data, no for bfloat16, as tt-metal's "
+              "ops choose; --fp32-dest-acc-en=false to turn it off)")
+            .sim());
     return table;
 }
 

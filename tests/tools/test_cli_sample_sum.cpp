@@ -54,6 +54,19 @@ TEST(CliSampleSum, SimBackendMatchesTheReferenceAndReportsItsProgram) {
     EXPECT_NE(read_file(f.dir / "h.svg").find("<svg"), std::string::npos);
 }
 
+// --fp32-dest-acc-en=false makes DEST hold bf16 for float32 data (tt-metal's fp32_dest_acc_en): the sums
+// are rounded to bf16, within bf16 accuracy of the reference but no longer within float32's.
+TEST(CliSampleSum, Fp32DestAccumulationCanBeTurnedOff) {
+    SampleSumFiles f;
+    const auto r = run_cli(kInputs + " --backend sim --fp32-dest-acc-en=false --report r.json", f.dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::vector<float> y = read_npy(f.dir / "y.npy").to_floats(), ref = f.p.sum().data;
+    EXPECT_FALSE(matches(y, ref, 2e-6));
+    EXPECT_TRUE(matches(y, ref, 2e-2));
+    EXPECT_EQ(nlohmann::json::parse(read_file(f.dir / "r.json"))["details"]["args"]["fp32_dest_acc_en"],
+              false);
+}
+
 TEST(CliSampleSum, SimBFloat16IsWithinBf16Accuracy) {
     SampleSumFiles f;
     const auto r = run_cli(kInputs + " --backend sim --dtype bfloat16", f.dir);

@@ -104,7 +104,7 @@ TEST(OpParams, AnUnknownArgumentIsRefusedWithTheKnownOnes) {
     EXPECT_THROW_MSG(
         validate_args(op("corr_lookup").params, json{{"radiuss", 3}}, "corr_lookup"), InvalidArgument,
         "corr_lookup: unknown argument 'radiuss' (known: num_levels, radius, dtype, buffering_factor, "
-        "core_grid)");
+        "core_grid, fp32_dest_acc_en)");
 }
 
 TEST(OpParams, AWrongTypeNamesTheArgumentTheValueAndTheType) {
