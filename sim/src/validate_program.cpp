@@ -78,9 +78,17 @@ std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& prog
         if (p.cb_region_bytes <= buffers_start) continue;
         std::string parts;
         for (const auto& cb : p.cbs) {
-            if (!cb.globally_allocated)
-                parts += fmt::format("{}c_{} {} B ({} x {} B)", parts.empty() ? "" : ", ", cb.index,
-                                     cb.total_size, cb.num_pages, cb.page_size);
+            if (cb.globally_allocated) continue;
+            const auto labelled = std::find_if(
+                program.circular_buffers().begin(), program.circular_buffers().end(), [&](const auto& spec) {
+                    return spec.config.index() == cb.index && !spec.config.label().empty() &&
+                           spec.cores.contains(core);
+                });
+            const std::string label = labelled == program.circular_buffers().end()
+                                          ? std::string()
+                                          : fmt::format(" ({})", labelled->config.label());
+            parts += fmt::format("{}c_{}{} {} B ({} x {} B)", parts.empty() ? "" : ", ", cb.index, label,
+                                 cb.total_size, cb.num_pages, cb.page_size);
         }
         if (!p.semaphores.empty())
             parts += fmt::format(", {} semaphore(s) {} B", p.semaphores.size(),

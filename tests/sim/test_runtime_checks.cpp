@@ -199,6 +199,18 @@ TEST(Program, CbsThatDoNotFitL1AreRefusedWithByteCounts) {
     EXPECT_THROW_MSG(ValidateProgram(device, p), OutOfMemory, "limit 1499136 B per core on wormhole_b0");
 }
 
+TEST(Program, TheL1RefusalNamesWhatEachLabelledCbHolds) {
+    Device device = make_device();
+    Program p;
+    CreateCircularBuffer(p, CoreCoord{1, 1},
+                         CircularBufferConfig(1500 * 1024, {{uint8_t{3}, DataType::Float32}})
+                             .set_page_size(3, 4096)
+                             .set_label("4 corner sticks"));
+    EXPECT_THROW_MSG(ValidateProgram(device, p), OutOfMemory,
+                     "program does not fit in L1 on core (x=1,y=1): circular buffers c_3 (4 corner sticks) "
+                     "1536000 B (375 x 4096 B)");
+}
+
 TEST(Program, TwoKernelsOnOneProcessorAreRefused) {
     Program p;
     CreateKernel(p, "tests/kernels/sim/producer.cpp", CoreRange({0, 0}, {1, 1}), ReaderDataMovementConfig{});
