@@ -181,6 +181,14 @@ nlohmann::json program_json(const ops::ProgramSummary& p) {
                        {"format", to_string(cb.format)},
                        {"globally_allocated", cb.globally_allocated}});
     }
+    nlohmann::json kernels = nlohmann::json::array();
+    for (const auto& k : p.kernels) {
+        kernels.push_back({{"path", k.path},
+                           {"kind", to_string(k.kind)},
+                           {"num_cores", k.num_cores},
+                           {"compile_args", k.compile_args},
+                           {"defines", k.defines}});
+    }
     nlohmann::json j = {{"factory", p.factory},
                         {"units", p.units},
                         {"num_cores", p.num_cores},
@@ -191,7 +199,7 @@ nlohmann::json program_json(const ops::ProgramSummary& p) {
                         {"circular_buffers", cbs},
                         {"cb_bytes_per_core", p.cb_bytes_per_core},
                         {"l1_bytes_per_core", p.l1_bytes_per_core},
-                        {"kernels", p.kernels}};
+                        {"kernels", kernels}};
     for (const auto& [name, value] : p.facts) j[name] = value;
     return j;
 }

@@ -43,7 +43,8 @@ ProgramSummary summarize_program(std::string factory, const Device& device, cons
     }
     for (const auto& [core, bytes] : cb_bytes) s.cb_bytes_per_core = std::max(s.cb_bytes_per_core, bytes);
     s.l1_bytes_per_core = device.spec().l1_size_bytes;
-    for (const KernelSpec& k : program.kernels()) s.kernels.push_back(k.path);
+    for (const KernelSpec& k : program.kernels())
+        s.kernels.push_back({k.path, k.kind, k.cores.num_cores(), k.compile_args, k.defines});
     return s;
 }
 
@@ -62,7 +63,11 @@ std::string describe(const ProgramSummary& p, std::string_view unit) {
         for (const auto& [k, v] : p.facts) facts += fmt::format("{}{} {}", facts.empty() ? "" : ", ", k, v);
         out += fmt::format("  {}\n", facts);
     }
-    for (const std::string& k : p.kernels) out += fmt::format("  kernel {}\n", k);
+    for (const KernelSummary& k : p.kernels) {
+        out += fmt::format("  {:<7} {} on {} cores, {} compile-time args{}\n", to_string(k.kind), k.path,
+                           k.num_cores, k.compile_args.size(),
+                           k.defines.empty() ? "" : fmt::format(", {} defines", k.defines.size()));
+    }
     return out;
 }
 

@@ -25,6 +25,14 @@ struct CircularBufferSummary {
     uint64_t total_size() const { return uint64_t(page_size) * num_pages; }
 };
 
+struct KernelSummary {
+    std::string path;  // the kernel source as CreateKernel named it
+    KernelKind kind = KernelKind::Reader;
+    uint32_t num_cores = 0;
+    std::vector<uint32_t> compile_args;
+    std::map<std::string, std::string> defines;
+};
+
 struct ProgramSummary {
     std::string factory;  // which factory built it, e.g. "interleaved", "patch_correlation"
     uint32_t units = 0;   // work units split over the cores
@@ -34,7 +42,7 @@ struct ProgramSummary {
     std::vector<CircularBufferSummary> cbs;  // one per CB index, in creation order
     uint64_t cb_bytes_per_core = 0;          // the most CB space any core gives its CBs
     uint64_t l1_bytes_per_core = 0;          // the device's L1 per core
-    std::vector<std::string> kernels;        // kernel source paths, in creation order
+    std::vector<KernelSummary> kernels;      // in creation order
     std::map<std::string, uint64_t> facts;   // the op's own numbers, by name
 
     // The fact named `name`; throws InvalidArgument listing the facts the summary has.

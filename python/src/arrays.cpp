@@ -133,7 +133,17 @@ py::dict program_dict(const ops::ProgramSummary& p) {
     d["circular_buffers"] = cbs;
     d["cb_bytes_per_core"] = p.cb_bytes_per_core;
     d["l1_bytes_per_core"] = p.l1_bytes_per_core;
-    d["kernels"] = p.kernels;
+    py::list kernels;
+    for (const auto& k : p.kernels) {
+        py::dict kd;
+        kd["path"] = k.path;
+        kd["kind"] = std::string(to_string(k.kind));
+        kd["num_cores"] = k.num_cores;
+        kd["compile_args"] = k.compile_args;
+        kd["defines"] = k.defines;
+        kernels.append(kd);
+    }
+    d["kernels"] = kernels;
     for (const auto& [name, value] : p.facts) d[py::str(name)] = value;
     return d;
 }

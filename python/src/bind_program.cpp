@@ -75,6 +75,7 @@ py::dict program_info(const Program& p) {
     for (const CircularBufferSpec& cb : p.circular_buffers()) {
         py::dict d;
         d["index"] = cb.config.index();
+        d["holds"] = cb.config.label();
         d["cores"] = cb.cores.str();
         d["total_size"] = cb.config.total_size();
         d["page_size"] = cb.config.page_size();
@@ -173,6 +174,14 @@ void bind_program(py::module_& m) {
             py::arg("cb_index"), py::arg("page_size"), py::return_value_policy::reference_internal)
         .def("set_globally_allocated_address", &CircularBufferConfig::set_globally_allocated_address,
              py::arg("buffer"), py::return_value_policy::reference_internal, py::keep_alive<1, 2>())
+        .def(
+            "set_label",
+            [](CircularBufferConfig& c, std::string label) -> CircularBufferConfig& {
+                return c.set_label(std::move(label));
+            },
+            py::arg("label"), py::return_value_policy::reference_internal,
+            "tilesim's addition: what the CB holds, shown in program summaries and L1 refusals.")
+        .def_property_readonly("label", &CircularBufferConfig::label)
         .def_property_readonly("total_size", &CircularBufferConfig::total_size)
         .def_property_readonly("page_size", &CircularBufferConfig::page_size)
         .def_property_readonly("index", &CircularBufferConfig::index);

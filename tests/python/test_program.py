@@ -54,7 +54,7 @@ def test_program_objects():
     program = ts.Program()
     cores = ts.CoreRange((0, 0), (1, 1))
     cb = ts.CreateCircularBuffer(program, cores, ts.CircularBufferConfig(2048, {0: ts.DataType.Float32})
-                                 .set_page_size(0, 1024))
+                                 .set_page_size(0, 1024).set_label("input sticks"))
     k = ts.CreateKernel(program, "kernels/examples/reader_unary_pages.cpp", [cores, (3, 3)],
                         ts.ReaderDataMovementConfig([1024]))
     ts.SetRuntimeArgs(program, k, (3, 3), [1, 2, 3])
@@ -64,7 +64,8 @@ def test_program_objects():
     info = program.info()
     assert info["kernels"][0]["kind"] == "reader" and info["kernels"][0]["num_cores"] == 5
     assert info["kernels"][0]["compile_args"] == [1024]
-    assert info["circular_buffers"] == [dict(index=0, cores=info["circular_buffers"][0]["cores"], total_size=2048,
+    assert info["circular_buffers"] == [dict(index=0, holds="input sticks", cores=info["circular_buffers"][0]["cores"],
+                                             total_size=2048,
                                              page_size=1024, data_format="float32", globally_allocated=False)]
     assert "1 kernels" in repr(program)
 

@@ -49,7 +49,8 @@ def test_program_info(report):
     assert report.program["factory"] == "interleaved"
     assert report.program["grid_sticks"] == 40
     assert {cb["index"] for cb in report.program["circular_buffers"]}
-    assert all(k.endswith(".cpp") for k in report.program["kernels"])
+    assert all(k["path"].endswith(".cpp") and k["kind"] in ("reader", "writer", "compute")
+               for k in report.program["kernels"])
 
 
 def test_json_and_dict_agree(report):

@@ -24,7 +24,7 @@ def copy_sticks(device, x, source_buffer_type="l1", cb_pages=2):
     # CB c_0: cb_pages sticks between the reader and the writer.
     ts.CreateCircularBuffer(program, split.all_cores,
                             ts.CircularBufferConfig(cb_pages * page, {ts.CBIndex.c_0: "float32"})
-                            .set_page_size(ts.CBIndex.c_0, page))
+                            .set_page_size(ts.CBIndex.c_0, page).set_label("sticks in flight"))
     # Compile-time args: reader [0 stick bytes, 1.. TensorAccessorArgs of the source]; writer [0 stick bytes,
     # 1 CB to drain].
     reader_args = [stick_bytes]

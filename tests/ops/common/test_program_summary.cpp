@@ -19,7 +19,7 @@ TEST(ProgramSummary, ReadsTheSplitTheLabelledCbsAndTheKernelsFromTheProgram) {
     // A CB on one core only: that core gives its CBs the most L1.
     create_circular_buffer(program, CoreRangeSet({CoreRange({0, 0})}), 5, "extra", 512, 2, DataType::Float32);
     CreateKernel(program, "kernels/examples/reader_unary_pages.cpp", split.all_cores,
-                 ReaderDataMovementConfig());
+                 ReaderDataMovementConfig({7, 9}));
     const ProgramSummary s = summarize_program("test_factory", device, program, split);
     EXPECT_EQ(s.factory, "test_factory");
     EXPECT_EQ(s.units, 17u);
@@ -34,10 +34,17 @@ TEST(ProgramSummary, ReadsTheSplitTheLabelledCbsAndTheKernelsFromTheProgram) {
     EXPECT_EQ(s.cbs[1].format, DataType::BFloat16);
     EXPECT_EQ(s.cb_bytes_per_core, 64u + 3 * 2048 + 2 * 512);
     EXPECT_EQ(s.l1_bytes_per_core, device.spec().l1_size_bytes);
-    EXPECT_EQ(s.kernels, std::vector<std::string>{"kernels/examples/reader_unary_pages.cpp"});
+    ASSERT_EQ(s.kernels.size(), 1u);
+    EXPECT_EQ(s.kernels[0].path, "kernels/examples/reader_unary_pages.cpp");
+    EXPECT_EQ(s.kernels[0].kind, KernelKind::Reader);
+    EXPECT_EQ(s.kernels[0].num_cores, 6u);
+    EXPECT_EQ(s.kernels[0].compile_args, (std::vector<uint32_t>{7, 9}));
     const std::string text = describe(s, "sticks");
     EXPECT_NE(text.find("program: test_factory factory, 17 sticks on 6 cores"), std::string::npos) << text;
     EXPECT_NE(text.find("CB c_1  4 corner sticks"), std::string::npos) << text;
+    EXPECT_NE(text.find("reader  kernels/examples/reader_unary_pages.cpp on 6 cores, 2 compile-time args"),
+              std::string::npos)
+        << text;
     EXPECT_NE(
         text.find(fmt::format("CBs per core: {} B of {} B of L1", s.cb_bytes_per_core, s.l1_bytes_per_core)),
         std::string::npos)
