@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <random>
 #include <set>
@@ -46,9 +47,10 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
         if (!spec["values"].is_array()) config_error(c, key + ".values", "must be an array of numbers");
         std::vector<float> values;
         for (const auto& v : spec["values"]) {
-            if (!v.is_number())
-                config_error(c, key + ".values", fmt::format("must hold numbers, got {}", v.dump()));
-            values.push_back(v.get<float>());
+            // float32 values: a number beyond float32's range would not convert (and is no float32 input).
+            if (!v.is_number() || !(std::abs(v.get<double>()) <= double(std::numeric_limits<float>::max())))
+                config_error(c, key + ".values", fmt::format("must hold float32 numbers, got {}", v.dump()));
+            values.push_back(static_cast<float>(v.get<double>()));
         }
         std::vector<uint32_t> dims;
         if (spec.contains("shape")) {
@@ -95,12 +97,31 @@ Tensor make_input(const RunConfig& c, const std::string& name, const nlohmann::j
             config_error(c, key + "." + k,
                          "unknown key (expected shape, seed, low, high, integers, or npy, or values)");
     }
-    const auto seed = spec.value("seed", 0u);
-    const double low = spec.value("low", -1.0), high = spec.value("high", 1.0);
+    uint32_t seed = 0;
+    if (spec.contains("seed")) {
+        const auto& s = spec["seed"];
+        if (!s.is_number_integer() || s.get<int64_t>() < 0 || s.get<uint64_t>() > UINT32_MAX)
+            config_error(c, key + ".seed",
+                         fmt::format("must be an integer in [0, 2^32 - 1], got {}", s.dump()));
+        seed = s.get<uint32_t>();
+    }
+    const bool integers = spec.value("integers", false);
+    // Values a float32 holds (integers: exactly, up to 2^24 in magnitude).
+    const double limit = integers ? double(1 << 24) : double(std::numeric_limits<float>::max());
+    auto bound = [&](const char* name, double fallback) {
+        if (!spec.contains(name)) return fallback;
+        const auto& v = spec[name];
+        if (!v.is_number() || !(std::abs(v.get<double>()) <= limit)) {
+            config_error(c, key + "." + name,
+                         fmt::format("must be a number in [-{}, {}], got {}", limit, limit, v.dump()));
+        }
+        return v.get<double>();
+    };
+    const double low = bound("low", -1.0), high = bound("high", 1.0);
     if (!(low <= high)) config_error(c, key, fmt::format("low {} must not exceed high {}", low, high));
     std::mt19937 rng(seed);
     std::vector<float> v(volume);
-    if (spec.value("integers", false)) {
+    if (integers) {
         std::uniform_int_distribution<int64_t> d(static_cast<int64_t>(low), static_cast<int64_t>(high));
         for (auto& x : v) x = static_cast<float>(d(rng));
     } else {

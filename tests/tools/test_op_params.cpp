@@ -227,3 +227,29 @@ TEST(CliRunConfig, AnUnknownOrOutOfRangeArgumentNamesTheConfigKey) {
     EXPECT_EQ(m.exit_code, 2);
     EXPECT_NE(m.err.find("m.json: args.num_octaves: missing"), std::string::npos) << m.err;
 }
+
+// Found by fuzz_run_config: a seed beyond 2^32 and bounds a float32 cannot hold were converted with
+// undefined behaviour; they are refused naming the key. The fuzzer's input is kept as a regression.
+TEST(CliRunConfig, RandomInputSeedAndBoundsAreChecked) {
+    TempDir dir;
+    const auto refused = [&](const std::string& spec, const std::string& message) {
+        std::ofstream(dir / "c.json") << R"({"op": "grid_sample", "inputs": {"input": )" << spec
+                                      << R"(, "grid": {"shape": [1, 2, 2, 2]}}})";
+        const auto r = run_cli("run c.json", dir);
+        EXPECT_EQ(r.exit_code, 2) << spec;
+        EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    };
+    refused(R"({"shape": [1, 2, 3, 4], "seed": 4.5e83})",
+            "c.json: inputs.input.seed: must be an integer in [0, 2^32 - 1], got 4.5e+83");
+    refused(R"({"shape": [1, 2, 3, 4], "seed": -1})",
+            "inputs.input.seed: must be an integer in [0, 2^32 - 1]");
+    refused(R"({"shape": [1, 2, 3, 4], "high": 1e300})", "inputs.input.high: must be a number in [-");
+    refused(R"({"shape": [1, 2, 3, 4], "integers": true, "low": -1e18})",
+            "inputs.input.low: must be a number in [-16777216, 16777216], got -1e+18");
+    const auto regression = run_cli(
+        "run " + std::string(TILESIM_SOURCE_DIR) + "/tests/fuzz/regressions/run_config_seed_overflow.json",
+        dir);
+    EXPECT_EQ(regression.exit_code, 2);
+    EXPECT_NE(regression.err.find("seed: must be an integer in [0, 2^32 - 1]"), std::string::npos)
+        << regression.err;
+}
