@@ -77,12 +77,13 @@ std::map<CoreCoord, CoreL1Placement> plan_l1(Device& device, const Program& prog
     for (const auto& [core, p] : plan) {
         if (p.cb_region_bytes <= buffers_start) continue;
         std::string parts;
+        const CoreCoord here = core;  // a lambda cannot capture a structured binding (Clang < 16)
         for (const auto& cb : p.cbs) {
             if (cb.globally_allocated) continue;
             const auto labelled = std::find_if(
                 program.circular_buffers().begin(), program.circular_buffers().end(), [&](const auto& spec) {
                     return spec.config.index() == cb.index && !spec.config.label().empty() &&
-                           spec.cores.contains(core);
+                           spec.cores.contains(here);
                 });
             const std::string label = labelled == program.circular_buffers().end()
                                           ? std::string()
